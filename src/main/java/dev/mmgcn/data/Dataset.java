@@ -1,0 +1,92 @@
+package dev.mmgcn.data;
+
+import dev.mmgcn.storage.Scope;
+
+import java.util.List;
+
+/**
+ * A recommendation dataset: users and items with 0-based contiguous ids, the train/valid/test
+ * interactions, and per-modality item features. Owns the scope its feature buffers live in.
+ */
+public final class Dataset implements AutoCloseable {
+    private final String name;
+    private final int numUsers;
+    private final int numItems;
+    private final Interactions train;
+    private final Interactions valid;
+    private final Interactions test;
+    private final List<Modality> modalities;
+    private final Scope scope;
+
+    public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
+                   Interactions test, List<Modality> modalities, Scope scope) {
+        this.name = name;
+        this.numUsers = numUsers;
+        this.numItems = numItems;
+        this.train = train;
+        this.valid = valid;
+        this.test = test;
+        this.modalities = List.copyOf(modalities);
+        this.scope = scope;
+        for (Modality m : modalities) {
+            if (m.features().rows() != numItems) {
+                throw new DataException("modality '" + m.name() + "' has " + m.features().rows()
+                        + " feature rows for " + numItems + " items");
+            }
+        }
+        checkIds("train", train);
+        checkIds("valid", valid);
+        checkIds("test", test);
+    }
+
+    private void checkIds(String split, Interactions s) {
+        for (int k = 0; k < s.size(); k++) {
+            if (s.users()[k] < 0 || s.users()[k] >= numUsers) {
+                throw new DataException(split + " interaction " + k + ": user " + s.users()[k] + " outside [0," + numUsers + ")");
+            }
+            if (s.items()[k] < 0 || s.items()[k] >= numItems) {
+                throw new DataException(split + " interaction " + k + ": item " + s.items()[k] + " outside [0," + numItems + ")");
+            }
+        }
+    }
+
+    public String name() { return name; }
+
+    public int numUsers() { return numUsers; }
+
+    public int numItems() { return numItems; }
+
+    public Interactions train() { return train; }
+
+    public Interactions valid() { return valid; }
+
+    public Interactions test() { return test; }
+
+    public List<Modality> modalities() { return modalities; }
+
+    public Modality modality(String modalityName) {
+        for (Modality m : modalities) if (m.name().equals(modalityName)) return m;
+        throw new DataException("dataset '" + name + "' has no modality '" + modalityName + "' (it has " + modalityNames() + ")");
+    }
+
+    public List<String> modalityNames() {
+        return modalities.stream().map(Modality::name).toList();
+    }
+
+    /** A view with only the named modalities, sharing buffers; the original keeps ownership. */
+    public Dataset withModalities(List<String> names) {
+        List<Modality> chosen = names.stream().map(this::modality).toList();
+        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, null);
+    }
+
+    public String summary() {
+        return String.format("%s: %,d users, %,d items, %,d train / %,d valid / %,d test interactions, modalities %s",
+                name, numUsers, numItems, train.size(), valid.size(), test.size(),
+                modalities.stream().map(m -> m.name() + "(" + m.dim() + ")").toList());
+    }
+
+    @Override
+    public void close() {
+        if (scope != null) scope.close();
+    }
+}

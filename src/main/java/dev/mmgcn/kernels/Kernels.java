@@ -1,0 +1,153 @@
+package dev.mmgcn.kernels;
+
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.Device;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+
+/**
+ * The engine's primitive operations. Every backend (scalar reference, Vector API, CUDA) implements
+ * exactly this set, and the parity suite runs each one against {@link ScalarKernels}.
+ *
+ * <p>Conventions:
+ * <ul>
+ *   <li>All tensors passed to one backend live in that backend's memory ({@link #newScope()});
+ *       host data crosses with {@link #upload}/{@link #download} only.</li>
+ *   <li>Backward kernels <em>accumulate</em> into gradient buffers ({@code dx += ...}), so fan-out in
+ *       the tape needs no extra work. Forward kernels overwrite their output unless a {@code beta}
+ *       says otherwise; with {@code beta == 0} the old contents are ignored, NaN included.</li>
+ *   <li>Reductions that produce a scalar write a 1×1 tensor rather than return a float, so a device
+ *       backend never has to stop and copy inside a training step; {@link #readScalar} is the one
+ *       deliberate host round trip.</li>
+ *   <li>Results must not depend on the number of threads: parallel reductions use fixed chunking.</li>
+ * </ul>
+ */
+public interface Kernels extends AutoCloseable {
+
+    String name();
+
+    Device device();
+
+    /** A scope whose buffers live where this backend computes. */
+    Scope newScope();
+
+    // ---- transfers -------------------------------------------------------------------------
+
+    void upload(Tensor host, Tensor dst);
+
+    void download(Tensor src, Tensor hostDst);
+
+    void upload(IntTensor host, IntTensor dst);
+
+    void download(IntTensor src, IntTensor hostDst);
+
+    /** This backend's copy of a host CSR together with its transpose; CPU backends return it as is. */
+    CsrMatrix upload(CsrMatrix host, Scope scope);
+
+    /** Element 0 of {@code t}, read on the host. The only synchronising read in a training step. */
+    float readScalar(Tensor t);
+
+    // ---- dense basics ----------------------------------------------------------------------
+
+    void fill(Tensor t, float value);
+
+    /**
+     * Copies (or adds, when {@code accumulate}) the block {@code rows×cols} at ({@code srcRow},{@code srcCol})
+     * of {@code src} into {@code dst} at ({@code dstRow},{@code dstCol}). Concatenation and splitting along
+     * either axis are this one kernel.
+     */
+    void copyBlock(Tensor src, int srcRow, int srcCol, Tensor dst, int dstRow, int dstCol,
+                   int rows, int cols, boolean accumulate);
+
+    /** y = alpha·x + beta·y, element-wise over equal shapes. */
+    void axpby(float alpha, Tensor x, float beta, Tensor y);
+
+    /** c = alpha·op(a)·op(b) + beta·c where op transposes when asked. */
+    void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    /** y[r,:] += bias for every row; bias is 1×cols. */
+    void addRowVector(Tensor bias, Tensor y);
+
+    /** out (1×cols) = Σ_r x[r,:] + beta·out: the bias gradient. */
+    void sumRows(Tensor x, float beta, Tensor out);
+
+    // ---- sparse aggregation ----------------------------------------------------------------
+
+    /** y = A·x + beta·y. Use {@code a.transpose()} for Aᵀ·x. */
+    void spmm(CsrMatrix a, Tensor x, float beta, Tensor y);
+
+    /**
+     * y[i,c] = max over stored j in row i of x[j,c] (the CSR values are ignored); argmax[i,c] = that j,
+     * the first one on ties. An empty row gives y = 0 and argmax = −1.
+     */
+    void csrMax(CsrMatrix a, Tensor x, Tensor y, IntTensor argmax);
+
+    /** dx[argmax[i,c], c] += dy[i,c], skipping −1. */
+    void csrMaxBackward(IntTensor argmax, Tensor dy, Tensor dx);
+
+    // ---- row indexing ----------------------------------------------------------------------
+
+    /** dst[k,:] = src[index[k],:]. */
+    void gatherRows(Tensor src, IntTensor index, Tensor dst);
+
+    /** dst[index[k],:] += src[k,:]; repeated indices add up. */
+    void scatterAddRows(Tensor src, IntTensor index, Tensor dst);
+
+    // ---- element-wise and row-wise ---------------------------------------------------------
+
+    void leakyRelu(Tensor x, float slope, Tensor y);
+
+    /** dx += dy · (x > 0 ? 1 : slope). */
+    void leakyReluBackward(Tensor x, Tensor dy, float slope, Tensor dx);
+
+    /** norms[r] = ‖x_r‖ (rows×1); y_r = x_r / max(norms[r], eps). */
+    void rowL2Normalize(Tensor x, float eps, Tensor y, Tensor norms);
+
+    /** dx_r += (dy_r − y_r·⟨dy_r, y_r⟩) / ‖x_r‖, or dy_r / eps where the norm was clamped. */
+    void rowL2NormalizeBackward(Tensor y, Tensor norms, float eps, Tensor dy, Tensor dx);
+
+    /** out[r] = ⟨a_r, b_r⟩; out is rows×1. */
+    void rowDot(Tensor a, Tensor b, Tensor out);
+
+    /** y[r,:] += scale[r]·x[r,:]; scale is rows×1. The backward of {@link #rowDot}. */
+    void scaleRowsAdd(Tensor scale, Tensor x, Tensor y);
+
+    // ---- losses (1×1 outputs) --------------------------------------------------------------
+
+    /** out = Σ x². */
+    void sumSquares(Tensor x, Tensor out);
+
+    /** dx += 2·dOut[0]·x. */
+    void sumSquaresBackward(Tensor x, Tensor dOut, Tensor dx);
+
+    /** out = mean over rows of softplus(neg − pos), computed without overflow: the BPR loss. */
+    void bprLoss(Tensor pos, Tensor neg, Tensor out);
+
+    /** With s = σ(neg − pos)/n: dPos −= dOut·s, dNeg += dOut·s. */
+    void bprLossBackward(Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg);
+
+    // ---- optimiser ---------------------------------------------------------------------------
+
+    /**
+     * One Adam step (bias-corrected, step counted from 1) with decoupled weight decay
+     * (p −= lr·weightDecay·p before the Adam update, as AdamW).
+     */
+    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                  float eps, float weightDecay, int step);
+
+    // ---- evaluation --------------------------------------------------------------------------
+
+    /** scores[r, c] = value for every column c stored in row (firstRow + r) of mask. */
+    void maskScores(Tensor scores, CsrMatrix mask, int firstRow, float value);
+
+    /**
+     * Per row, the k largest scores in descending order with their column indices; ties go to the
+     * lower index. indices and values are rows×k; k ≤ cols.
+     */
+    void topK(Tensor scores, int k, IntTensor indices, Tensor values);
+
+    @Override
+    default void close() {
+    }
+}
