@@ -32,6 +32,11 @@ public final class Backends {
 
     public static Optional<Kernels> vector() {
         if (!vectorModulePresent()) return Optional.empty();
+        try {
+            Class.forName(VECTOR_CLASS);
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
         return Optional.of(instantiate(VECTOR_CLASS));
     }
 

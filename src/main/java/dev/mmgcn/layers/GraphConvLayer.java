@@ -1,0 +1,51 @@
+package dev.mmgcn.layers;
+
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.MmgcnConfig.Aggregation;
+import dev.mmgcn.model.MmgcnConfig.Combination;
+import dev.mmgcn.model.ParameterStore;
+import dev.mmgcn.optim.Init;
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.tape.Tape;
+import dev.mmgcn.tape.Var;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * One MMGCN layer for one modality:
+ * <pre>
+ *   H  = LeakyReLU( agg(X·W1) )                       neighbours only, no self loop
+ *   X^ = LeakyReLU( X·W2 + b2 ) + E_id                 E_id shared by all modalities (optional)
+ *   X' = LeakyReLU( [H ‖ X^]·W3 + b3 )                 concat combination
+ *      | LeakyReLU( H·W3 + b3 + X^ )                   element-wise combination
+ * </pre>
+ */
+public final class GraphConvLayer {
+    private final Var conv;
+    private final Linear self;
+    private final Linear combine;
+    private final MmgcnConfig config;
+
+    public GraphConvLayer(ParameterStore params, String name, int in, MmgcnConfig config, RandomGenerator rng) {
+        int out = config.embeddingDim();
+        this.config = config;
+        this.conv = params.create(name + ".conv", in, in, t -> Init.xavierNormal(t, rng));
+        this.self = new Linear(params, name + ".self", in, out, true, rng);
+        int combineIn = config.combination() == Combination.CONCAT ? in + out : in;
+        this.combine = new Linear(params, name + ".combine", combineIn, out, true, rng);
+    }
+
+    /** {@code graph} must carry 1/deg values for mean aggregation and none for sum or max. */
+    public Var forward(Tape tape, Var x, CsrMatrix graph, Var idEmbedding) {
+        float slope = config.slope();
+        Var messages = tape.matmul(x, conv);
+        Var aggregated = config.aggregation() == Aggregation.MAX ? tape.csrMax(graph, messages) : tape.spmm(graph, messages);
+        Var h = tape.leakyRelu(aggregated, slope);
+        Var xHat = tape.leakyRelu(self.forward(tape, x), slope);
+        if (idEmbedding != null) xHat = tape.add(xHat, idEmbedding);
+        if (config.combination() == Combination.CONCAT) {
+            return tape.leakyRelu(combine.forward(tape, tape.concatCols(h, xHat)), slope);
+        }
+        return tape.leakyRelu(tape.add(combine.forward(tape, h), xHat), slope);
+    }
+}

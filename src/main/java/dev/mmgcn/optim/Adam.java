@@ -1,0 +1,63 @@
+package dev.mmgcn.optim;
+
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.tape.Tape;
+import dev.mmgcn.tape.Var;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam with optional decoupled weight decay (AdamW). Moment buffers live in the backend's memory
+ * and are created on the first step of each parameter. A parameter that got no gradient this step is
+ * left alone, as PyTorch does for a parameter whose {@code grad} is None.
+ */
+public final class Adam implements AutoCloseable {
+    private final Kernels kernels;
+    private final Scope scope;
+    private final Map<Var, Tensor[]> moments = new IdentityHashMap<>();
+    private float learningRate;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private int step;
+
+    public Adam(Kernels kernels, float learningRate, float weightDecay) {
+        this(kernels, learningRate, 0.9f, 0.999f, 1e-8f, weightDecay);
+    }
+
+    public Adam(Kernels kernels, float learningRate, float beta1, float beta2, float eps, float weightDecay) {
+        this.kernels = kernels;
+        this.scope = kernels.newScope();
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    public void step(Tape tape, List<Var> parameters) {
+        step++;
+        for (Var p : parameters) {
+            if (!tape.hasGrad(p)) continue;
+            Tensor[] mv = moments.computeIfAbsent(p, v -> new Tensor[] {
+                    scope.floats(v.rows(), v.cols()), scope.floats(v.rows(), v.cols())});
+            kernels.adamStep(p.value(), p.grad(), mv[0], mv[1], learningRate, beta1, beta2, eps, weightDecay, step);
+        }
+    }
+
+    public int steps() { return step; }
+
+    public float learningRate() { return learningRate; }
+
+    public void setLearningRate(float lr) { this.learningRate = lr; }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.mmgcn.tape;
+
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+
+import java.util.ArrayList;
+
+/**
+ * A reverse-mode tape that records primitives as they run and replays them backwards once.
+ *
+ * <p>Every position on the tape keeps its node, output buffer, gradient buffer and workspace from one
+ * step to the next: a training step records the same sequence of ops each time, so after the first
+ * step nothing is allocated, on or off the heap. Buffers grow (and are then kept) when a later step
+ * needs a larger shape, as a bigger batch would. The price is that a Var returned by an op is only
+ * valid until the next {@link #begin()}.
+ *
+ * <p>Gradients are zeroed lazily: a gradient buffer is cleared the first time this step adds to it,
+ * so a Var that no path from the loss reaches keeps no stale gradient from an earlier step.
+ */
+public final class Tape implements AutoCloseable {
+    private final Kernels kernels;
+    private final Scope scope;
+    private final ArrayList<Node> nodes = new ArrayList<>();
+    private int cursor;
+    private int stamp;
+    /** Buffers taken from the scope so far; flat after the first step of a fixed-shape loop. */
+    private long allocations;
+
+    public Tape(Kernels kernels) {
+        this.kernels = kernels;
+        this.scope = kernels.newScope();
+    }
+
+    public Kernels kernels() { return kernels; }
+
+    /** Starts a new step: earlier intermediate Vars become invalid and all gradients become stale. */
+    public void begin() {
+        cursor = 0;
+        stamp++;
+    }
+
+    /** Number of primitives recorded since {@link #begin()}. */
+    public int size() { return cursor; }
+
+    /** Buffers this tape has allocated so far (a test hook for the no-allocation-after-warm-up promise). */
+    long allocations() { return allocations; }
+
+    /** Whether {@code v}'s gradient buffer holds this step's gradient. */
+    public boolean hasGrad(Var v) {
+        return v.grad != null && v.gradStamp == stamp;
+    }
+
+    // ---- primitives -------------------------------------------------------------------------
+
+    /** x·w. */
+    public Var matmul(Var x, Var w) {
+        return linear(x, w, null);
+    }
+
+    /** x·w + bias, with bias a 1×out row vector (or null). */
+    public Var linear(Var x, Var w, Var bias) {
+        if (x.cols() != w.rows()) throw shape("linear", x, w);
+        if (bias != null && bias.value.size() != w.cols()) throw shape("linear bias", w, bias);
+        Node n = record(Op.LINEAR, x, w, bias, x.rows(), w.cols());
+        return run(n);
+    }
+
+    /** csr·x: sum or mean aggregation over graph neighbours, depending on the CSR's values. */
+    public Var spmm(CsrMatrix csr, Var x) {
+        if (csr.cols() != x.rows()) throw new IllegalArgumentException("spmm: CSR " + csr + " with " + x);
+        Node n = record(Op.SPMM, x, null, null, csr.rows(), x.cols());
+        n.csr = csr;
+        return run(n);
+    }
+
+    /** Row-wise max over each row's stored neighbours; isolated rows give zeros. */
+    public Var csrMax(CsrMatrix csr, Var x) {
+        if (csr.cols() != x.rows()) throw new IllegalArgumentException("csrMax: CSR " + csr + " with " + x);
+        Node n = record(Op.CSR_MAX, x, null, null, csr.rows(), x.cols());
+        n.csr = csr;
+        n.intAux = ints(n.intAux, csr.rows(), x.cols());
+        return run(n);
+    }
+
+    /** Rows of {@code table} picked by {@code index} (length = output rows). */
+    public Var gather(Var table, IntTensor index) {
+        Node n = record(Op.GATHER, table, null, null, Math.toIntExact(index.size()), table.cols());
+        n.index = index;
+        return run(n);
+    }
+
+    public Var concatCols(Var a, Var b) {
+        if (a.rows() != b.rows()) throw shape("concatCols", a, b);
+        return run(record(Op.CONCAT_COLS, a, b, null, a.rows(), a.cols() + b.cols()));
+    }
+
+    public Var concatRows(Var a, Var b) {
+        if (a.cols() != b.cols()) throw shape("concatRows", a, b);
+        return run(record(Op.CONCAT_ROWS, a, b, null, a.rows() + b.rows(), a.cols()));
+    }
+
+    public Var leakyRelu(Var x, float slope) {
+        Node n = record(Op.LEAKY_RELU, x, null, null, x.rows(), x.cols());
+        n.f = slope;
+        return run(n);
+    }
+
+    /** Each row divided by its L2 norm (clamped below at eps). */
+    public Var l2NormalizeRows(Var x, float eps) {
+        Node n = record(Op.L2_NORMALIZE_ROWS, x, null, null, x.rows(), x.cols());
+        n.f = eps;
+        n.aux = floats(n.aux, x.rows(), 1);
+        return run(n);
+    }
+
+    public Var add(Var a, Var b) {
+        if (!a.value.sameShape(b.value)) throw shape("add", a, b);
+        return run(record(Op.ADD, a, b, null, a.rows(), a.cols()));
+    }
+
+    public Var scale(Var a, float factor) {
+        Node n = record(Op.SCALE, a, null, null, a.rows(), a.cols());
+        n.f = factor;
+        return run(n);
+    }
+
+    /** The element-wise mean of one or more Vars of equal shape. */
+    public Var mean(java.util.List<Var> xs) {
+        if (xs.isEmpty()) throw new IllegalArgumentException("mean of nothing");
+        Var sum = xs.get(0);
+        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
+        return xs.size() == 1 ? sum : scale(sum, 1f / xs.size());
+    }
+
+    /** The element-wise sum of one or more Vars of equal shape. */
+    public Var sum(java.util.List<Var> xs) {
+        if (xs.isEmpty()) throw new IllegalArgumentException("sum of nothing");
+        Var sum = xs.get(0);
+        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
+        return sum;
+    }
+
+    /** rows×1 dot products of matching rows. */
+    public Var rowDot(Var a, Var b) {
+        if (!a.value.sameShape(b.value)) throw shape("rowDot", a, b);
+        return run(record(Op.ROW_DOT, a, b, null, a.rows(), 1));
+    }
+
+    /** 1×1 sum of squares. */
+    public Var sumSquares(Var x) {
+        return run(record(Op.SUM_SQUARES, x, null, null, 1, 1));
+    }
+
+    /** 1×1 mean of softplus(neg − pos): the BPR loss on score columns. */
+    public Var bprLoss(Var pos, Var neg) {
+        if (!pos.value.sameShape(neg.value)) throw shape("bprLoss", pos, neg);
+        return run(record(Op.BPR_LOSS, pos, neg, null, 1, 1));
+    }
+
+    // ---- backward ----------------------------------------------------------------------------
+
+    /** Seeds d(loss)/d(loss) = 1 and walks the tape once in reverse. */
+    public void backward(Var loss) {
+        if (loss.value.size() != 1) throw new IllegalArgumentException("backward needs a 1x1 loss, got " + loss.value.shape());
+        if (!loss.requiresGrad) throw new IllegalStateException("the loss does not depend on any parameter");
+        Tensor seed = gradOf(loss);
+        kernels.fill(seed, 1f);
+        for (int i = cursor - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.out.requiresGrad && n.out.gradStamp == stamp) n.op.backward(n, this, kernels);
+        }
+    }
+
+    /**
+     * This step's gradient buffer of {@code v}, zeroed at the first request of the step; null for a
+     * Var that takes no gradient.
+     */
+    Tensor gradOf(Var v) {
+        if (!v.requiresGrad) return null;
+        if (v.gradStamp != stamp) {
+            if (v.grad == null || v.grad.capacity() < v.value.size()) {
+                if (v.parameter) throw new IllegalStateException("parameter " + v.name + " has no gradient buffer");
+                v.grad = scope.floats(v.rows(), v.cols());
+                allocations++;
+            }
+            v.grad.reshape(v.rows(), v.cols());
+            kernels.fill(v.grad, 0f);
+            v.gradStamp = stamp;
+        }
+        return v.grad;
+    }
+
+    /** A throwaway gradient buffer owned by a node, for fused kernels that always write two outputs. */
+    Tensor scratch(Node n, int rows, int cols) {
+        n.aux = floats(n.aux, rows, cols);
+        kernels.fill(n.aux, 0f);
+        return n.aux;
+    }
+
+    // ---- recording ---------------------------------------------------------------------------
+
+    private Node record(Op op, Var a, Var b, Var c, int rows, int cols) {
+        Node n;
+        if (cursor < nodes.size()) {
+            n = nodes.get(cursor);
+        } else {
+            n = new Node();
+            nodes.add(n);
+        }
+        cursor++;
+        n.clearInputs();
+        n.op = op;
+        n.a = a;
+        n.b = b;
+        n.c = c;
+        if (n.out == null || n.out.value.capacity() < (long) rows * cols) {
+            n.out = new Var(scope.floats(rows, cols), null, false, false, null);
+            allocations++;
+        } else {
+            n.out.value.reshape(rows, cols);
+        }
+        n.out.requiresGrad = a.requiresGrad || (b != null && b.requiresGrad) || (c != null && c.requiresGrad);
+        n.out.gradStamp = -1;
+        return n;
+    }
+
+    private Var run(Node n) {
+        n.op.forward(n, kernels);
+        return n.out;
+    }
+
+    private Tensor floats(Tensor have, int rows, int cols) {
+        if (have != null && have.capacity() >= (long) rows * cols) return have.reshape(rows, cols);
+        allocations++;
+        return scope.floats(rows, cols);
+    }
+
+    private IntTensor ints(IntTensor have, int rows, int cols) {
+        if (have != null && have.capacity() >= (long) rows * cols) return have.reshape(rows, cols);
+        allocations++;
+        return scope.ints(rows, cols);
+    }
+
+    private static IllegalArgumentException shape(String op, Var a, Var b) {
+        return new IllegalArgumentException(op + ": incompatible shapes " + a.value.shape() + " and " + b.value.shape());
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mmgcn.tape;
+
+import dev.mmgcn.storage.Tensor;
+
+/**
+ * A value on the tape and, when it needs one, its gradient. Parameters are long-lived Vars that own a
+ * gradient buffer; intermediate Vars belong to a {@link Tape} position and are overwritten by the
+ * next step, so callers must not keep them across {@link Tape#begin()}.
+ */
+public final class Var {
+    Tensor value;
+    Tensor grad;
+    boolean requiresGrad;
+    final boolean parameter;
+    final String name;
+    /** The tape step in which {@link #grad} was last zeroed; a stale stamp means "no gradient this step". */
+    int gradStamp = -1;
+
+    Var(Tensor value, Tensor grad, boolean requiresGrad, boolean parameter, String name) {
+        this.value = value;
+        this.grad = grad;
+        this.requiresGrad = requiresGrad;
+        this.parameter = parameter;
+        this.name = name;
+    }
+
+    /** A trainable leaf; {@code grad} is a buffer of the same shape in the same memory as {@code value}. */
+    public static Var parameter(String name, Tensor value, Tensor grad) {
+        if (!value.sameShape(grad)) {
+            throw new IllegalArgumentException("gradient " + grad.shape() + " for parameter " + name + " " + value.shape());
+        }
+        return new Var(value, grad, true, true, name);
+    }
+
+    /** A leaf that takes no gradient: input features, fixed tables. */
+    public static Var constant(String name, Tensor value) {
+        return new Var(value, null, false, false, name);
+    }
+
+    public Tensor value() { return value; }
+
+    /** The gradient buffer; meaningful only if {@link Tape#hasGrad} says this step wrote it. */
+    public Tensor grad() { return grad; }
+
+    public boolean requiresGrad() { return requiresGrad; }
+
+    public boolean isParameter() { return parameter; }
+
+    public String name() { return name; }
+
+    public int rows() { return value.rows(); }
+
+    public int cols() { return value.cols(); }
+
+    @Override
+    public String toString() {
+        return (parameter ? "Parameter " : "Var ") + (name == null ? "" : name + " ") + value.shape();
+    }
+}

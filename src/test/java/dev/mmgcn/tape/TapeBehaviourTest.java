@@ -1,0 +1,119 @@
+package dev.mmgcn.tape;
+
+import dev.mmgcn.kernels.ScalarKernels;
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.data.GraphBuilder;
+import dev.mmgcn.data.Interactions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The tape's bookkeeping: fan-out accumulation, stale-gradient hygiene, buffer reuse across steps. */
+class TapeBehaviourTest {
+    private final ScalarKernels k = new ScalarKernels();
+
+    private static Var param(HostScope s, String name, float... values) {
+        Tensor v = s.floats(values.length, 1);
+        v.copyFrom(values);
+        return Var.parameter(name, v, s.floats(values.length, 1));
+    }
+
+    @Test
+    void fanOutAccumulatesGradients() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            Var x = param(s, "x", 1f, -2f, 3f);
+            t.begin();
+            // L = Σ (x + x + 3x)² = 25 Σ x², so dL/dx = 50 x: three uses of x must all contribute
+            Var y = t.add(t.add(x, x), t.scale(x, 3f));
+            Var loss = t.sumSquares(y);
+            assertEquals(25f * 14f, k.readScalar(loss.value()), 1e-4f);
+            t.backward(loss);
+            assertArrayEquals(new float[] {50f, -100f, 150f}, x.grad().toArray(), 1e-4f);
+        }
+    }
+
+    @Test
+    void gradientsDoNotLeakAcrossSteps() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            Var a = param(s, "a", 1f, 2f);
+            Var b = param(s, "b", 3f, 4f);
+            t.begin();
+            t.backward(t.sumSquares(t.add(a, b)));
+            assertTrue(t.hasGrad(a));
+            assertArrayEquals(new float[] {8f, 12f}, a.grad().toArray(), 1e-5f);
+
+            // the second step does not touch a: its gradient must read as absent, and b's must be fresh, not 2×
+            t.begin();
+            assertFalse(t.hasGrad(a));
+            t.backward(t.sumSquares(b));
+            assertFalse(t.hasGrad(a));
+            assertArrayEquals(new float[] {6f, 8f}, b.grad().toArray(), 1e-5f);
+
+            t.begin();
+            t.backward(t.sumSquares(b));
+            assertArrayEquals(new float[] {6f, 8f}, b.grad().toArray(), 1e-5f, "same step twice gives the same gradient");
+        }
+    }
+
+    @Test
+    void repeatedStepsReuseEveryBuffer() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            CsrMatrix g = GraphBuilder.bipartite(s, 3, 4, new Interactions(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 3}),
+                    GraphBuilder.Weights.MEAN);
+            Tensor wv = s.floats(2, 2);
+            wv.copyFrom(new float[] {0.5f, -1f, 2f, 0.25f});
+            Var w = Var.parameter("w", wv, s.floats(2, 2));
+            Tensor xv = s.floats(7, 2);
+            for (int i = 0; i < 14; i++) xv.setFlat(i, (i % 5) - 2f);
+            Var x = Var.parameter("x", xv, s.floats(7, 2));
+            IntTensor idx = s.ints(3, 1);
+            idx.copyFrom(new int[] {0, 4, 6});
+
+            long[] counts = new long[4];
+            float[] losses = new float[4];
+            for (int step = 0; step < 4; step++) {
+                t.begin();
+                Var h = t.leakyRelu(t.spmm(g, t.matmul(t.l2NormalizeRows(x, 1e-12f), w)), 0.01f);
+                Var loss = t.sumSquares(t.gather(t.csrMax(g, h), idx));
+                t.backward(loss);
+                counts[step] = t.allocations();
+                losses[step] = k.readScalar(loss.value());
+            }
+            assertTrue(counts[0] > 0);
+            assertEquals(counts[0], counts[3], "steps after the first allocate nothing");
+            assertEquals(losses[0], losses[3], "an unchanged model gives the same loss every step");
+        }
+    }
+
+    @Test
+    void largerShapeGrowsThenStays() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            Var table = param(s, "table", 1f, 2f, 3f, 4f);
+            IntTensor small = s.ints(2, 1);
+            small.copyFrom(new int[] {1, 3});
+            IntTensor big = s.ints(5, 1);
+            big.copyFrom(new int[] {0, 1, 2, 3, 3});
+            t.begin();
+            t.backward(t.sumSquares(t.gather(table, big)));
+            long afterBig = t.allocations();
+            t.begin();
+            t.backward(t.sumSquares(t.gather(table, small)));
+            assertEquals(afterBig, t.allocations(), "a smaller batch fits the buffers of a bigger one");
+            assertArrayEquals(new float[] {0f, 4f, 0f, 8f}, table.grad().toArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void rejectsBadShapesAndNonScalarLoss() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            Var a = param(s, "a", 1f, 2f);
+            Var b = param(s, "b", 1f, 2f, 3f);
+            t.begin();
+            assertThrows(IllegalArgumentException.class, () -> t.add(a, b));
+            assertThrows(IllegalArgumentException.class, () -> t.backward(a));
+        }
+    }
+}

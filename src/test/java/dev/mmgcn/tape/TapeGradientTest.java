@@ -1,0 +1,228 @@
+package dev.mmgcn.tape;
+
+import dev.mmgcn.data.GraphBuilder;
+import dev.mmgcn.data.Interactions;
+import dev.mmgcn.kernels.Backends;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.kernels.ScalarKernels;
+import dev.mmgcn.layers.GraphConvLayer;
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ParameterStore;
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Finite-difference checks of every tape primitive, and of a composed two-layer graph-conv block,
+ * on each CPU backend. Each op's output is reduced with L = Σ (out + C)², C a fixed random offset, so
+ * that ops with a constant output norm (row normalisation) still get a non-trivial gradient.
+ */
+class TapeGradientTest {
+    static Stream<String> backends() {
+        return Backends.vector().isPresent() ? Stream.of("scalar", "vector") : Stream.of("scalar");
+    }
+
+    private Scope scope;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        scope = null;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) c.close();
+        closeables.clear();
+    }
+
+    private Kernels kernels(String name) {
+        Kernels k = Backends.byName(name);
+        scope = k.newScope();
+        closeables.add(scope);
+        return k;
+    }
+
+    private Tape tape(Kernels k) {
+        Tape t = new Tape(k);
+        closeables.add(t);
+        return t;
+    }
+
+    /** A parameter with values from a gaussian, kept at least {@code gap} away from zero (LeakyReLU's kink). */
+    private Var param(String name, int rows, int cols, SplittableRandom rng, double gap) {
+        Tensor v = scope.floats(rows, cols);
+        for (long i = 0; i < v.size(); i++) {
+            double x = rng.nextGaussian();
+            if (Math.abs(x) < gap) x = Math.copySign(gap + Math.abs(x), x == 0 ? 1 : x);
+            v.setFlat(i, (float) x);
+        }
+        return Var.parameter(name, v, scope.floats(rows, cols));
+    }
+
+    private Var offset(int rows, int cols, SplittableRandom rng) {
+        Tensor v = scope.floats(rows, cols);
+        for (long i = 0; i < v.size(); i++) v.setFlat(i, (float) rng.nextGaussian());
+        return Var.constant("offset", v);
+    }
+
+    private void checkOp(Kernels k, List<Var> params, Function<Tape, Var> op, int rows, int cols, SplittableRandom rng) {
+        Var c = offset(rows, cols, rng);
+        GradientCheck.check(k, tape(k), params, t -> t.sumSquares(t.add(op.apply(t), c)), 12, 1e-2, 2e-2, 2e-3, 7);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void linearWithBias(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(1);
+        Var x = param("x", 5, 7, rng, 0), w = param("w", 7, 3, rng, 0), b = param("b", 1, 3, rng, 0);
+        checkOp(k, List.of(x, w, b), t -> t.linear(x, w, b), 5, 3, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void spmmMeanAndTransposePath(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(2);
+        CsrMatrix g = k.upload(GraphBuilder.bipartite(scope, 4, 5, pairs(rng, 4, 5, 9), GraphBuilder.Weights.MEAN), scope);
+        Var x = param("x", 9, 6, rng, 0);
+        checkOp(k, List.of(x), t -> t.spmm(g, x), 9, 6, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void csrMaxWithoutTies(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(3);
+        // node 6 is isolated (an item nobody interacted with): its row must give zeros and no gradient
+        CsrMatrix g = k.upload(GraphBuilder.bipartite(scope, 3, 4,
+                new Interactions(new int[] {0, 0, 1, 2, 2}, new int[] {0, 1, 1, 2, 0}), GraphBuilder.Weights.ONES), scope);
+        Var x = param("x", 7, 5, rng, 0);
+        // distinct values at least 0.05 apart, so a step of h = 1e-2 never changes an argmax
+        float[] vals = new float[35];
+        int[] perm = shuffled(rng, 35);
+        for (int i = 0; i < 35; i++) vals[i] = (perm[i] - 17) * 0.05f;
+        x.value().copyFrom(vals);
+        checkOp(k, List.of(x), t -> t.csrMax(g, x), 7, 5, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void gatherWithRepeatedIndices(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(4);
+        Var table = param("table", 6, 5, rng, 0);
+        IntTensor idx = scope.ints(7, 1);
+        idx.copyFrom(new int[] {0, 3, 3, 5, 1, 0, 3});
+        checkOp(k, List.of(table), t -> t.gather(table, idx), 7, 5, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void concatColsAndRows(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(5);
+        Var a = param("a", 4, 3, rng, 0), b = param("b", 4, 5, rng, 0), c = param("c", 2, 8, rng, 0);
+        checkOp(k, List.of(a, b, c), t -> t.concatRows(t.concatCols(a, b), c), 6, 8, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void leakyRelu(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(6);
+        Var x = param("x", 5, 9, rng, 0.05);
+        checkOp(k, List.of(x), t -> t.leakyRelu(x, 0.01f), 5, 9, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void l2NormalizeRows(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(7);
+        Var x = param("x", 6, 11, rng, 0);
+        checkOp(k, List.of(x), t -> t.l2NormalizeRows(x, 1e-12f), 6, 11, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void addScaleMean(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(8);
+        Var a = param("a", 3, 4, rng, 0), b = param("b", 3, 4, rng, 0), c = param("c", 3, 4, rng, 0);
+        checkOp(k, List.of(a, b, c), t -> t.scale(t.add(t.mean(List.of(a, b, c)), a), 1.5f), 3, 4, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void rowDotSumSquaresAndBpr(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(9);
+        Var u = param("u", 9, 6, rng, 0), p = param("p", 9, 6, rng, 0), n = param("n", 9, 6, rng, 0);
+        GradientCheck.check(k, tape(k), List.of(u, p, n),
+                t -> t.add(t.bprLoss(t.rowDot(u, p), t.rowDot(u, n)), t.scale(t.sumSquares(u), 0.1f)),
+                12, 1e-2, 2e-2, 2e-3, 9);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void twoLayerGraphConvBlock(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(10);
+        for (MmgcnConfig.Combination comb : MmgcnConfig.Combination.values()) {
+            MmgcnConfig cfg = MmgcnConfig.defaults().withEmbeddingDim(4).withCombination(comb);
+            ParameterStore store = new ParameterStore(k);
+            closeables.add(store);
+            CsrMatrix g = k.upload(GraphBuilder.bipartite(scope, 5, 6, pairs(rng, 5, 6, 12), GraphBuilder.Weights.MEAN), scope);
+            GraphConvLayer l1 = new GraphConvLayer(store, "l1", 6, cfg, rng);
+            GraphConvLayer l2 = new GraphConvLayer(store, "l2", 4, cfg, rng);
+            Var x0 = param("x0", 11, 6, rng, 0);
+            Var id = param("id", 11, 4, rng, 0);
+            List<Var> all = new ArrayList<>(store.all());
+            all.add(x0);
+            all.add(id);
+            Var c = offset(11, 4, rng);
+            GradientCheck.check(k, tape(k), all,
+                    t -> t.sumSquares(t.add(l2.forward(t, l1.forward(t, t.l2NormalizeRows(x0, 1e-12f), g, id), g, id), c)),
+                    6, 1e-3, 3e-2, 5e-3, 10);
+        }
+    }
+
+    static Interactions pairs(SplittableRandom rng, int users, int items, int n) {
+        int[] u = new int[n], i = new int[n];
+        for (int k = 0; k < n; k++) {
+            u[k] = rng.nextInt(users);
+            i[k] = rng.nextInt(items);
+        }
+        return new Interactions(u, i);
+    }
+
+    static int[] shuffled(SplittableRandom rng, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static {
+        // the scalar backend is the reference; make sure the name resolves even without SIMD
+        new ScalarKernels();
+    }
+}
