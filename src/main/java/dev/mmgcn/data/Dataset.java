@@ -73,10 +73,14 @@ public final class Dataset implements AutoCloseable {
         return modalities.stream().map(Modality::name).toList();
     }
 
-    /** A view with only the named modalities, sharing buffers; the original keeps ownership. */
+    /**
+     * The same data with only the named modalities, in that order. The result takes over the buffers:
+     * close it, not this one.
+     */
     public Dataset withModalities(List<String> names) {
+        if (names.stream().distinct().count() != names.size()) throw new DataException("modality listed twice in " + names);
         List<Modality> chosen = names.stream().map(this::modality).toList();
-        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, null);
+        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, scope);
     }
 
     public String summary() {

@@ -10,6 +10,7 @@ import dev.mmgcn.model.MmgcnConfig.Aggregation;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.Device;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
@@ -56,8 +57,13 @@ public final class Mmgcn implements AutoCloseable {
         SplittableRandom rng = new SplittableRandom(seed);
 
         GraphBuilder.Weights weights = config.aggregation() == Aggregation.MEAN ? GraphBuilder.Weights.MEAN : GraphBuilder.Weights.ONES;
-        try (HostScope host = new HostScope()) {
-            this.graph = kernels.upload(GraphBuilder.bipartite(host, numUsers, numItems, train, weights), dataScope);
+        if (kernels.device() == Device.HOST) {
+            this.graph = kernels.upload(GraphBuilder.bipartite(dataScope, numUsers, numItems, train, weights), dataScope);
+        } else {
+            // a device backend copies the structure (and its transpose) out, so the host side can go
+            try (HostScope host = new HostScope()) {
+                this.graph = kernels.upload(GraphBuilder.bipartite(host, numUsers, numItems, train, weights), dataScope);
+            }
         }
 
         int n = numUsers + numItems;

@@ -1,0 +1,253 @@
+package dev.mmgcn.train;
+
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.GraphBuilder;
+import dev.mmgcn.eval.Evaluator;
+import dev.mmgcn.eval.Popularity;
+import dev.mmgcn.eval.RankingMetrics;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.optim.Adam;
+import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.tape.Tape;
+import dev.mmgcn.tape.Var;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * BPR training of an {@link Mmgcn} with full-ranking validation after every epoch and early stopping.
+ *
+ * <p>A step: propagate over the whole graph (MMGCN's representations depend on every neighbour),
+ * gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on
+ * the batch's free embeddings (id embeddings and user preferences), one backward walk, one Adam step.
+ * The only value read back to the host is the loss.
+ *
+ * <p>Evaluation scores with the representation recomputed from the current parameters after the
+ * epoch — not the one left over from the last training batch, as the public code does.
+ */
+public final class Trainer implements AutoCloseable {
+
+    /** Progress callbacks; all optional. */
+    public interface Listener {
+        default void epochStarted(int epoch, int batches) {
+        }
+
+        default void batchDone(int epoch, int batch, int batches, double meanLoss) {
+        }
+
+        default void epochDone(EpochReport report) {
+        }
+    }
+
+    /** Called with the parameters in their best-validation state, so a checkpoint can be written. */
+    public interface BestModelSink {
+        void accept(EpochReport report, Mmgcn model, Tensor representation);
+    }
+
+    /**
+     * @param test the test metrics, computed only at epochs that improved validation (else null)
+     */
+    public record EpochReport(int epoch, double loss, double trainSeconds, double evalSeconds,
+                              RankingMetrics valid, RankingMetrics test, boolean best) {
+    }
+
+    public record Result(EpochReport best, List<EpochReport> history, RankingMetrics popularityValid,
+                         RankingMetrics popularityTest, boolean stoppedEarly, int validUsers, int validSkipped,
+                         int testUsers, int testSkipped) {
+    }
+
+    private final Mmgcn model;
+    private final Dataset data;
+    private final TrainConfig config;
+    private final Kernels kernels;
+    private final Tape tape;
+    private final Adam adam;
+    private final HostScope host = new HostScope();
+    private final Scope scope;
+    private final NegativeSampler sampler;
+    private final Evaluator validEvaluator;
+    private final Evaluator testEvaluator;
+    private final IntTensor usersHost, posHost, negHost;
+    private final IntTensor users, pos, neg;
+    private final Tensor representation;
+    private final SplittableRandom rng;
+    private final int[] trainUsers;
+    private final int[] trainItems;
+
+    public Trainer(Mmgcn model, Dataset data, TrainConfig config, Kernels kernels) {
+        this.model = model;
+        this.data = data;
+        this.config = config;
+        this.kernels = kernels;
+        this.tape = new Tape(kernels);
+        this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
+        this.scope = kernels.newScope();
+        this.rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()));
+        this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
+        this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
+        int b = config.batchSize();
+        usersHost = host.ints(b, 1);
+        posHost = host.ints(b, 1);
+        negHost = host.ints(b, 1);
+        users = scope.ints(b, 1);
+        pos = scope.ints(b, 1);
+        neg = scope.ints(b, 1);
+        representation = scope.floats(data.numUsers() + data.numItems(), model.config().embeddingDim());
+        // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
+        long[] codes = new long[data.train().size()];
+        for (int k = 0; k < codes.length; k++) codes[k] = (long) data.train().users()[k] * data.numItems() + data.train().items()[k];
+        java.util.Arrays.sort(codes);
+        int w = 0;
+        for (int k = 0; k < codes.length; k++) if (k == 0 || codes[k] != codes[k - 1]) codes[w++] = codes[k];
+        trainUsers = new int[w];
+        trainItems = new int[w];
+        for (int k = 0; k < w; k++) {
+            trainUsers[k] = (int) (codes[k] / data.numItems());
+            trainItems[k] = (int) (codes[k] % data.numItems());
+        }
+        if (w == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
+    }
+
+    public Result fit(Listener listener, BestModelSink sink) {
+        RankingMetrics popValid = Popularity.evaluate(kernels, validEvaluator, data.numUsers(), data.numItems(), data.train());
+        RankingMetrics popTest = Popularity.evaluate(kernels, testEvaluator, data.numUsers(), data.numItems(), data.train());
+        List<EpochReport> history = new ArrayList<>();
+        EpochReport best = null;
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        int[] order = new int[trainUsers.length];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        int batches = (order.length + config.batchSize() - 1) / config.batchSize();
+
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            listener.epochStarted(epoch, batches);
+            long t0 = System.nanoTime();
+            shuffle(order);
+            double lossSum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * config.batchSize();
+                int n = Math.min(config.batchSize(), order.length - from);
+                lossSum += step(order, from, n);
+                listener.batchDone(epoch, b + 1, batches, lossSum / (b + 1));
+            }
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+
+            long t1 = System.nanoTime();
+            computeRepresentation();
+            RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
+            double score = valid.get(config.validMetric());
+            boolean improved = best == null || score > best.valid().get(config.validMetric());
+            RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
+            double evalSeconds = (System.nanoTime() - t1) / 1e9;
+            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved);
+            history.add(report);
+            if (!Double.isFinite(report.loss())) {
+                listener.epochDone(report);
+                throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + report.loss()
+                        + "); try a smaller --lr");
+            }
+            if (improved) {
+                best = report;
+                sinceBest = 0;
+                if (sink != null) sink.accept(report, model, representation);
+            } else {
+                sinceBest++;
+            }
+            listener.epochDone(report);
+            if (config.patience() > 0 && sinceBest >= config.patience()) {
+                stoppedEarly = epoch < config.epochs();
+                break;
+            }
+        }
+        return new Result(best, history, popValid, popTest, stoppedEarly, validEvaluator.evaluatedUsers(),
+                validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers());
+    }
+
+    /** One BPR step on {@code n} training pairs starting at {@code order[from]}; returns the loss. */
+    double step(int[] order, int from, int n) {
+        int numUsers = data.numUsers();
+        usersHost.reshape(n, 1);
+        posHost.reshape(n, 1);
+        negHost.reshape(n, 1);
+        for (int r = 0; r < n; r++) {
+            int k = order[from + r];
+            int u = trainUsers[k];
+            usersHost.setFlat(r, u);
+            posHost.setFlat(r, numUsers + trainItems[k]);
+            negHost.setFlat(r, numUsers + sampler.sample(u, rng));
+        }
+        users.reshape(n, 1);
+        pos.reshape(n, 1);
+        neg.reshape(n, 1);
+        kernels.upload(usersHost, users);
+        kernels.upload(posHost, pos);
+        kernels.upload(negHost, neg);
+
+        tape.begin();
+        Var r = model.forward(tape);
+        Var ru = tape.gather(r, users);
+        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, pos)), tape.rowDot(ru, tape.gather(r, neg)));
+        if (config.regWeight() > 0) loss = tape.add(loss, tape.scale(regulariser(), config.regWeight() / n));
+        tape.backward(loss);
+        adam.step(tape, model.parameters().all());
+        return kernels.readScalar(loss.value());
+    }
+
+    /** Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference rows. */
+    private Var regulariser() {
+        List<Var> terms = new ArrayList<>();
+        Var id = model.idEmbedding();
+        if (id != null) {
+            terms.add(tape.sumSquares(tape.gather(id, users)));
+            terms.add(tape.sumSquares(tape.gather(id, pos)));
+            terms.add(tape.sumSquares(tape.gather(id, neg)));
+        }
+        for (Var p : model.preferences()) terms.add(tape.sumSquares(tape.gather(p, users)));
+        return tape.sum(terms);
+    }
+
+    /** Recomputes R from the current parameters into the trainer's own buffer. */
+    public Tensor computeRepresentation() {
+        tape.begin();
+        Var r = model.forward(tape);
+        kernels.copyBlock(r.value(), 0, 0, representation, 0, 0, r.rows(), r.cols(), false);
+        return representation;
+    }
+
+    private Tensor userRows() {
+        return representation.rowSlice(0, data.numUsers());
+    }
+
+    private Tensor itemRows() {
+        return representation.rowSlice(data.numUsers(), data.numUsers() + data.numItems());
+    }
+
+    public Evaluator validEvaluator() { return validEvaluator; }
+
+    public Evaluator testEvaluator() { return testEvaluator; }
+
+    private void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    @Override
+    public void close() {
+        tape.close();
+        adam.close();
+        validEvaluator.close();
+        testEvaluator.close();
+        scope.close();
+        host.close();
+    }
+}
