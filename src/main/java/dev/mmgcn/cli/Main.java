@@ -44,6 +44,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "train" -> TrainCommand.run(rest, out);
+                case "info" -> InfoCommand.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + args[0] + "'\n");
                     err.print(USAGE);

@@ -1,0 +1,133 @@
+package dev.mmgcn.train;
+
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.SyntheticGenerator;
+import dev.mmgcn.kernels.Backends;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Short training runs on the tiny synthetic set: it must learn, repeat itself under a seed, and survive a checkpoint. */
+class TrainingTest {
+    private static final TrainConfig SHORT = new TrainConfig(4, 256, 5e-3f, 1e-4f, 0f, 99L, 0, "recall@20", new int[] {10, 20});
+
+    private static Trainer.Result train(Kernels k, Dataset data, MmgcnConfig mc, TrainConfig tc, Trainer.BestModelSink sink) {
+        try (Mmgcn model = new Mmgcn(mc, k, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed());
+             Trainer t = new Trainer(model, data, tc, k)) {
+            return t.fit(new Trainer.Listener() {
+            }, sink);
+        }
+    }
+
+    @Test
+    void shortRunBeatsPopularityClearly() {
+        Kernels k = Backends.cpu();
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
+            Trainer.Result r = train(k, data, MmgcnConfig.defaults(), SHORT, null);
+            double model = r.best().test().get("recall@20");
+            double pop = r.popularityTest().get("recall@20");
+            assertTrue(model > 1.3 * pop, "test recall@20 " + model + " should clearly beat popularity " + pop);
+            assertTrue(r.history().get(r.history().size() - 1).loss() < r.history().get(0).loss(), "the loss falls");
+        }
+    }
+
+    @Test
+    void sameSeedSameResults() {
+        Kernels k = Backends.cpu();
+        for (MmgcnConfig mc : List.of(MmgcnConfig.defaults(),
+                MmgcnConfig.defaults().withAggregation(MmgcnConfig.Aggregation.MAX).withCombination(MmgcnConfig.Combination.ELEMENT))) {
+            try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+                TrainConfig tc = SHORT.withEpochs(2);
+                Trainer.Result a = train(k, data, mc, tc, null);
+                Trainer.Result b = train(k, data, mc, tc, null);
+                for (int e = 0; e < a.history().size(); e++) {
+                    assertEquals(a.history().get(e).loss(), b.history().get(e).loss(), "epoch " + (e + 1) + " loss");
+                    assertEquals(a.history().get(e).valid().asMap(), b.history().get(e).valid().asMap());
+                }
+                Trainer.Result c = train(k, data, mc, tc.withSeed(tc.seed() + 1), null);
+                assertNotEquals(a.history().get(0).loss(), c.history().get(0).loss(), "another seed gives another run");
+            }
+        }
+    }
+
+    @Test
+    void syntheticDataIsSeeded() {
+        try (Dataset a = SyntheticGenerator.generate(SyntheticGenerator.TINY, 8);
+             Dataset b = SyntheticGenerator.generate(SyntheticGenerator.TINY, 8)) {
+            assertArrayEquals(a.train().users(), b.train().users());
+            assertArrayEquals(a.test().items(), b.test().items());
+            assertArrayEquals(a.modalities().get(0).features().toArray(), b.modalities().get(0).features().toArray());
+        }
+    }
+
+    @Test
+    void checkpointRoundTrip(@TempDir Path dir) throws Exception {
+        Kernels k = Backends.cpu();
+        Path file = dir.resolve("best.ckpt");
+        MmgcnConfig mc = MmgcnConfig.defaults().withEmbeddingDim(16);
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 4)) {
+            Properties header = new Properties();
+            header.setProperty("note", "round trip");
+            float[][] saved = new float[1][];
+            train(k, data, mc, SHORT.withEpochs(2), (report, model, rep) -> {
+                try {
+                    Checkpoint.capture(model, rep, header).write(file);
+                    try (HostScope h = new HostScope()) {
+                        Tensor t = h.floats(rep.rows(), rep.cols());
+                        k.download(rep, t);
+                        saved[0] = t.toArray();
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Checkpoint ck = Checkpoint.read(file);
+            assertEquals("round trip", ck.get("note"));
+            assertArrayEquals(saved[0], ck.tensor(Checkpoint.REPRESENTATION));
+            assertEquals(List.of(), List.of(dir.toFile().list((d, n) -> n.endsWith(".tmp"))), "no temporary file left behind");
+
+            // a fresh model restored from the checkpoint recomputes the same representation
+            try (Mmgcn fresh = new Mmgcn(mc, k, data.numUsers(), data.numItems(), data.modalities(), data.train(), 12345L);
+                 Trainer t = new Trainer(fresh, data, SHORT, k)) {
+                ck.restore(fresh);
+                Tensor rep = t.computeRepresentation();
+                try (HostScope h = new HostScope()) {
+                    Tensor host = h.floats(rep.rows(), rep.cols());
+                    k.download(rep, host);
+                    assertArrayEquals(saved[0], host.toArray(), 1e-6f);
+                }
+            }
+            // a model of another shape is refused with a message naming the parameter
+            try (Mmgcn other = new Mmgcn(mc.withEmbeddingDim(8), k, data.numUsers(), data.numItems(), data.modalities(), data.train(), 1L)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> ck.restore(other));
+                assertTrue(e.getMessage().contains("id_embedding"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void truncatedCheckpointIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.ckpt");
+        Properties p = new Properties();
+        p.setProperty("a", "b");
+        new Checkpoint(p, new java.util.LinkedHashMap<>(java.util.Map.of("t", new float[] {1, 2, 3})),
+                new java.util.LinkedHashMap<>(java.util.Map.of("t", new int[] {1, 3}))).write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        Files.writeString(file, "not a checkpoint at all");
+        assertThrows(java.io.IOException.class, () -> Checkpoint.read(file));
+    }
+}
