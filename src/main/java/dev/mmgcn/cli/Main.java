@@ -45,9 +45,11 @@ public final class Main {
             return switch (args[0]) {
                 case "train" -> TrainCommand.run(rest, out);
                 case "info" -> InfoCommand.run(rest, out);
+                case "evaluate" -> EvaluateCommand.run(rest, out);
+                case "recommend" -> RecommendCommand.run(rest, out);
                 default -> {
-                    err.println("error: unknown command '" + args[0] + "'\n");
-                    err.print(USAGE);
+                    err.println("error: unknown command '" + args[0] + "' (commands: train, evaluate, recommend, export, "
+                            + "generate, info, bench; see --help)");
                     yield 2;
                 }
             };

@@ -100,6 +100,13 @@ public final class Mmgcn implements AutoCloseable {
         return config.fusion() == Fusion.MEAN ? tape.mean(outputs) : tape.sum(outputs);
     }
 
+    /** Runs the forward pass on {@code tape} (starting a new step) and copies R into {@code out} (N×D). */
+    public void computeRepresentation(Tape tape, Tensor out) {
+        tape.begin();
+        Var r = forward(tape);
+        tape.kernels().copyBlock(r.value(), 0, 0, out, 0, 0, r.rows(), r.cols(), false);
+    }
+
     public MmgcnConfig config() { return config; }
 
     public int numUsers() { return numUsers; }

@@ -214,9 +214,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Recomputes R from the current parameters into the trainer's own buffer. */
     public Tensor computeRepresentation() {
-        tape.begin();
-        Var r = model.forward(tape);
-        kernels.copyBlock(r.value(), 0, 0, representation, 0, 0, r.rows(), r.cols(), false);
+        model.computeRepresentation(tape, representation);
         return representation;
     }
 

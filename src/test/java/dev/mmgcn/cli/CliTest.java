@@ -1,0 +1,93 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line end to end on the tiny synthetic set, and its one-line errors. */
+class CliTest {
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void trainEvaluateRecommend(@TempDir Path dir) throws Exception {
+        Path runDir = dir.resolve("run");
+        Outcome t = run("train", "--synthetic", "tiny", "--epochs", "2", "--batch", "512", "--dim", "16", "--out", runDir.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("best epoch"), t.out());
+        assertTrue(t.out().contains("pop. test"), "the summary sets popularity beside the model");
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
+        assertEquals(2, lines.size(), "one JSON line per epoch");
+        assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"loss\":"), lines.get(0));
+        assertTrue(lines.get(0).contains("\"recall@20\":"));
+        assertTrue(Files.readString(runDir.resolve("summary.json")).contains("\"popularity_test\""));
+        Path ckpt = runDir.resolve("best.ckpt");
+        Checkpoint ck = Checkpoint.read(ckpt);
+        String bestRecall = ck.get("test.recall@20");
+
+        Outcome e = run("evaluate", "--checkpoint", ckpt.toString());
+        assertEquals(0, e.code(), e.err());
+        String row = e.out().lines().filter(l -> l.startsWith("recall@20")).findFirst().orElseThrow();
+        assertEquals(Double.parseDouble(bestRecall), Double.parseDouble(row.trim().split("\\s+")[1]), 5e-5,
+                "evaluate reproduces the test metric recorded at the best epoch");
+
+        Path recs = dir.resolve("recs.tsv");
+        Outcome r = run("recommend", "--checkpoint", ckpt.toString(), "--users", "0,7", "--k", "5", "--out", recs.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> rec = Files.readAllLines(recs);
+        assertEquals("user\trank\titem\tscore", rec.get(0));
+        assertEquals(11, rec.size());
+        assertTrue(rec.get(1).startsWith("0\t1\t"));
+    }
+
+    @Test
+    void badInputGivesOneLineAndNonZeroExit(@TempDir Path dir) {
+        assertError(run("train", "--epohcs", "3"), 2, "unknown option --epohcs");
+        assertError(run("train", "--epochs", "zero"), 2, "--epochs expects an integer");
+        assertError(run("train", "--epochs", "0"), 2, "--epochs must be at least 1");
+        assertError(run("train", "--aggregation", "median"), 2, "--aggregation expects one of [mean, max, sum]");
+        assertError(run("train", "--synthetic", "huge"), 1, "unknown synthetic preset 'huge'");
+        assertError(run("train", "--device", "tpu"), 2, "unknown device 'tpu'");
+        assertError(run("train", "--synthetic", "tiny", "--modalities", "smell"), 2, "no modality 'smell'");
+        assertError(run("evaluate"), 2, "--checkpoint FILE is required");
+        assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 1, "checkpoint not found");
+        assertError(run("frobnicate"), 2, "unknown command 'frobnicate'");
+    }
+
+    @Test
+    void cudaWithoutGpuIsAClearError() {
+        Outcome o = run("train", "--synthetic", "tiny", "--device", "cuda");
+        if (o.code() == 0) return; // a machine with a usable GPU trains instead
+        assertError(o, 2, "--device cuda:");
+    }
+
+    @Test
+    void infoNamesBackend() {
+        Outcome o = run("info");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("cpu backend"), o.out());
+        assertTrue(o.out().contains("gpu"), o.out());
+    }
+
+    private static void assertError(Outcome o, int code, String fragment) {
+        assertEquals(code, o.code(), () -> "exit code; stderr: " + o.err());
+        assertTrue(o.err().startsWith("error: "), o.err());
+        assertTrue(o.err().contains(fragment), () -> "expected '" + fragment + "' in: " + o.err());
+        assertEquals(1, o.err().strip().lines().count(), () -> "one line only: " + o.err());
+    }
+}
