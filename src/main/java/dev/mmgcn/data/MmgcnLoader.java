@@ -192,8 +192,7 @@ public final class MmgcnLoader {
         int neededItems = (int) maxItem + 1;
         Map<String, Path> featureFiles = new LinkedHashMap<>();
         options.features().forEach((m, f) -> featureFiles.put(m, dir.resolve(f)));
-        int featureRows = MmrecLoader.checkFeatureRows(featureFiles, neededItems, trainFile.getFileName() + " and the splits",
-                maxWhere);
+        int featureRows = MmrecLoader.checkFeatureRows(featureFiles, neededItems, maxWhere);
         int numItems = Math.max(neededItems, featureRows);
 
         for (Raw r : new Raw[]{valid, test}) {

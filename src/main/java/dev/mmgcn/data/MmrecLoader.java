@@ -70,7 +70,7 @@ public final class MmrecLoader {
         int neededItems = p.maxItem + 1;
         Map<String, Path> files = new LinkedHashMap<>();
         modalities.forEach((m, f) -> files.put(m, dir.resolve(f)));
-        int featureRows = checkFeatureRows(files, neededItems, interFile.toString(), "line " + p.maxItemLine);
+        int featureRows = checkFeatureRows(files, neededItems, interFile + ":" + p.maxItemLine);
         int numItems = Math.max(neededItems, featureRows);
 
         Scope scope = new HostScope();
@@ -143,9 +143,10 @@ public final class MmrecLoader {
 
     /**
      * Checks that all feature files agree on their row count and cover every item id used;
-     * returns the row count (0 when there are no feature files).
+     * returns the row count (0 when there are no feature files). {@code maxItemWhere} names the
+     * file and place of the largest item id.
      */
-    static int checkFeatureRows(Map<String, Path> files, int neededItems, String interFile, String maxItemWhere) {
+    static int checkFeatureRows(Map<String, Path> files, int neededItems, String maxItemWhere) {
         Path first = null;
         long rows = 0;
         for (Map.Entry<String, Path> e : files.entrySet()) {
@@ -163,8 +164,8 @@ public final class MmrecLoader {
                         + " rows, " + e.getValue() + " has " + r);
             }
             if (r < neededItems) {
-                throw new DataException(e.getValue() + " has " + r + " feature rows, but " + interFile + " uses item id "
-                        + (neededItems - 1) + " (" + maxItemWhere + "); every item needs a feature row");
+                throw new DataException(e.getValue() + " has " + r + " feature rows, but item id " + (neededItems - 1)
+                        + " is used at " + maxItemWhere + "; every item needs a feature row");
             }
         }
         return (int) rows;

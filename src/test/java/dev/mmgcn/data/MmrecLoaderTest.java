@@ -137,7 +137,7 @@ class MmrecLoaderTest {
         features("four.npy", 4, 2);
         assertMentions(fails("d", mods("visual", "five.npy", "acoustic", "six.npy")),
                 "five.npy has 5 rows", "six.npy has 6");
-        assertMentions(fails("d", mods("visual", "four.npy")), "four.npy has 4 feature rows", "d.inter uses item id 4", "line 3");
+        assertMentions(fails("d", mods("visual", "four.npy")), "four.npy has 4 feature rows", "item id 4 is used at", "d.inter:3");
         assertMentions(fails("d", mods("visual", "gone.npy")), "gone.npy", "not found");
         Npy.writeRaw(dir.resolve("nan.npy"), "<f4", false, new long[]{5, 2}, nanAt(5, 2, 3, 1));
         assertMentions(fails("d", mods("visual", "nan.npy")), "nan.npy", "NaN", "row 3, column 1");
