@@ -27,7 +27,7 @@ public final class LoadReport {
     }
 
     /** Records (and warns about) {@code count} duplicate pairs dropped from {@code split}. */
-    public void duplicates(String split, String source, int count) {
+    public void recordDuplicates(String split, String source, int count) {
         duplicates.merge(split, count, Integer::sum);
         if (count > 0) {
             warnings.add(source + ": " + count + " duplicate " + split + " interaction" + (count == 1 ? "" : "s")

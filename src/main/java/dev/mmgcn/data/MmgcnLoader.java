@@ -355,7 +355,7 @@ public final class MmgcnLoader {
     private static SplitBuilder build(Raw r, long offset, LoadReport report) {
         SplitBuilder b = new SplitBuilder(r.split, r.size);
         for (int k = 0; k < r.size; k++) b.add((int) r.users[k], (int) (r.items[k] - offset));
-        report.duplicates(r.split, r.file, b.duplicates());
+        report.recordDuplicates(r.split, r.file, b.duplicates());
         return b;
     }
 

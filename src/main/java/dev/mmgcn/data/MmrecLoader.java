@@ -64,7 +64,7 @@ public final class MmrecLoader {
             throw new DataException(interFile + ": no interactions");
         }
         String[] splitNames = SPLITS.toArray(new String[0]);
-        for (int s = 0; s < 3; s++) report.duplicates(splitNames[s], interFile.toString(), p.splits[s].duplicates());
+        for (int s = 0; s < 3; s++) report.recordDuplicates(splitNames[s], interFile.toString(), p.splits[s].duplicates());
 
         int numUsers = p.maxUser + 1;
         int neededItems = p.maxItem + 1;
