@@ -1,0 +1,77 @@
+package dev.mmgcn.data;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a {@link Dataset} in MMRec layout: {@code <dir>/<name>.inter} (tab-separated
+ * {@code userID itemID x_label}, train rows then valid then test) and one little-endian float32
+ * {@code <modality>_feat.npy} per modality, which {@link MmrecLoader#load(Path)} finds again.
+ *
+ * <p>MMRec files do not store the user and item counts: a reader takes the largest id + 1 (items:
+ * or the feature row count, if larger). A dataset whose highest-numbered users have no
+ * interactions at all, or whose highest items have neither interactions nor features, therefore
+ * reads back with smaller counts.
+ */
+public final class DatasetWriter {
+    private DatasetWriter() {
+    }
+
+    /** Writes the files, creating {@code dir} if needed; returns modality → feature file, in the dataset's order. */
+    public static Map<String, Path> writeMmrec(Dataset d, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path inter = dir.resolve(d.name() + ".inter");
+            Path tmp = dir.resolve(d.name() + ".inter.tmp");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                out.write((MmrecLoader.USER + "\t" + MmrecLoader.ITEM + "\t" + MmrecLoader.LABEL + "\n").getBytes(StandardCharsets.US_ASCII));
+                Interactions[] splits = {d.train(), d.valid(), d.test()};
+                byte[] line = new byte[40];
+                for (int s = 0; s < splits.length; s++) {
+                    Interactions in = splits[s];
+                    for (int k = 0; k < in.size(); k++) {
+                        int n = putInt(line, 0, in.users()[k]);
+                        line[n++] = '\t';
+                        n = putInt(line, n, in.items()[k]);
+                        line[n++] = '\t';
+                        line[n++] = (byte) ('0' + s);
+                        line[n++] = '\n';
+                        out.write(line, 0, n);
+                    }
+                }
+            }
+            Files.move(tmp, inter, StandardCopyOption.REPLACE_EXISTING);
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (Modality m : d.modalities()) {
+                Path f = dir.resolve(m.name() + "_feat.npy");
+                Npy.writeFloats(f, m.features());
+                files.put(m.name(), f);
+            }
+            return files;
+        } catch (IOException e) {
+            throw new DataException(dir + ": cannot write dataset '" + d.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Decimal digits of a non-negative int at {@code at}; returns the end position. */
+    private static int putInt(byte[] buf, int at, int v) {
+        int start = at;
+        do {
+            buf[at++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        for (int i = start, j = at - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+        return at;
+    }
+}
