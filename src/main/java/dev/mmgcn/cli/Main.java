@@ -47,6 +47,8 @@ public final class Main {
                 case "info" -> InfoCommand.run(rest, out);
                 case "evaluate" -> EvaluateCommand.run(rest, out);
                 case "recommend" -> RecommendCommand.run(rest, out);
+                case "export" -> ExportCommand.run(rest, out);
+                case "generate" -> GenerateCommand.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + args[0] + "' (commands: train, evaluate, recommend, export, "
                             + "generate, info, bench; see --help)");
