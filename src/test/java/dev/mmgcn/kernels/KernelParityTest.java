@@ -235,9 +235,12 @@ class KernelParityTest {
     @EachBackend
     void gemmAllTransposesOnAwkwardShapes(Kernels k) {
         // {m, k, n}: single rows and columns, tails around 8 and 16 lanes, empty outputs and an empty inner dimension
+        // (6-row tiles: 5, 7, 12, 13 rows; 16- and 64-column tiles: 15, 17, 63, 65, 129 columns; 97 rows: two row blocks)
         int[][] shapes = {{1, 1, 1}, {1, 7, 17}, {7, 1, 33}, {3, 17, 1}, {17, 33, 67}, {6, 64, 64}, {33, 17, 7},
-                {13, 65, 31}, {9, 8, 16}, {0, 5, 3}, {4, 0, 9}, {2, 9, 0}};
-        float[][] alphaBeta = {{1f, 0f}, {-0.75f, 0.5f}, {1.25f, 1f}};
+                {13, 65, 31}, {9, 8, 16}, {12, 20, 65}, {5, 3, 63}, {97, 11, 129}, {7, 9, 15},
+                {0, 5, 3}, {4, 0, 9}, {2, 9, 0}};
+        // alpha == 0 must still scale C by beta (and clear it when beta == 0)
+        float[][] alphaBeta = {{1f, 0f}, {-0.75f, 0.5f}, {1.25f, 1f}, {0f, 0.5f}, {0f, 0f}};
         try (Run t = new Run(k, 6)) {
             for (int[] s : shapes) {
                 for (float[] ab : alphaBeta) checkGemm(t, s[0], s[1], s[2], ab[0], ab[1]);
