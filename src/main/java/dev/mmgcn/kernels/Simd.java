@@ -1,5 +1,7 @@
 package dev.mmgcn.kernels;
 
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -38,19 +40,19 @@ final class Simd {
     }
 
     static float get(MemorySegment s, long index) {
-        return s.getAtIndex(dev.mmgcn.storage.Tensor.FLOAT, index);
+        return s.getAtIndex(Tensor.FLOAT, index);
     }
 
     static void set(MemorySegment s, long index, float v) {
-        s.setAtIndex(dev.mmgcn.storage.Tensor.FLOAT, index, v);
+        s.setAtIndex(Tensor.FLOAT, index, v);
     }
 
     static int getInt(MemorySegment s, long index) {
-        return s.getAtIndex(dev.mmgcn.storage.IntTensor.INT, index);
+        return s.getAtIndex(IntTensor.INT, index);
     }
 
     static void setInt(MemorySegment s, long index, int v) {
-        s.setAtIndex(dev.mmgcn.storage.IntTensor.INT, index, v);
+        s.setAtIndex(IntTensor.INT, index, v);
     }
 
     /**

@@ -120,7 +120,8 @@ final class VectorGemm {
                             int mr = Math.min(MR, mc - ir);
                             long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
                             boolean full = mr == MR && nr == NR;
-                            kernel(ws.a, op.transA ? ir : ir * kc, rs, ps, ws.b, bOff, kc, cs, cOff, ldc, mode, op.alpha, op.beta,
+                            int aOff = op.transA ? ir : ir * kc;
+                            kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, cs, cOff, ldc, mode, op.alpha, op.beta,
                                     full ? null : ws.tile);
                             if (!full) mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, op.alpha, op.beta);
                         }
@@ -226,9 +227,10 @@ final class VectorGemm {
         else kernel6x2(ap, a, rs, ps, bp, b, kc, c, cOff, ldc, mode, alpha, beta, tile);
     }
 
+
     /** A 6-row × 4-vector tile of C: 24 accumulators stay in registers across the whole k loop. */
-    private static void kernel6x4(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc,
-                                  MemorySegment c, long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
+    private static void kernel6x4(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, MemorySegment c,
+                                   long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -261,25 +263,49 @@ final class VectorGemm {
             c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51); c52 = b2.fma(x5, c52); c53 = b3.fma(x5, c53);
         }
         if (tile != null) {
-            c00.intoArray(tile, 0 * L); c01.intoArray(tile, 0 * L + 1 * L); c02.intoArray(tile, 0 * L + 2 * L); c03.intoArray(tile, 0 * L + 3 * L);
-            c10.intoArray(tile, 4 * L); c11.intoArray(tile, 4 * L + 1 * L); c12.intoArray(tile, 4 * L + 2 * L); c13.intoArray(tile, 4 * L + 3 * L);
-            c20.intoArray(tile, 8 * L); c21.intoArray(tile, 8 * L + 1 * L); c22.intoArray(tile, 8 * L + 2 * L); c23.intoArray(tile, 8 * L + 3 * L);
-            c30.intoArray(tile, 12 * L); c31.intoArray(tile, 12 * L + 1 * L); c32.intoArray(tile, 12 * L + 2 * L); c33.intoArray(tile, 12 * L + 3 * L);
-            c40.intoArray(tile, 16 * L); c41.intoArray(tile, 16 * L + 1 * L); c42.intoArray(tile, 16 * L + 2 * L); c43.intoArray(tile, 16 * L + 3 * L);
-            c50.intoArray(tile, 20 * L); c51.intoArray(tile, 20 * L + 1 * L); c52.intoArray(tile, 20 * L + 2 * L); c53.intoArray(tile, 20 * L + 3 * L);
+            c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+            c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
+            c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
+            c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
+            c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
+            c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
             return;
         }
-        update(c, cOff, c00, mode, alpha, beta); update(c, cOff + VB, c01, mode, alpha, beta); update(c, cOff + 2 * VB, c02, mode, alpha, beta); update(c, cOff + 3 * VB, c03, mode, alpha, beta);
-        update(c, cOff + ldc, c10, mode, alpha, beta); update(c, cOff + ldc + VB, c11, mode, alpha, beta); update(c, cOff + ldc + 2 * VB, c12, mode, alpha, beta); update(c, cOff + ldc + 3 * VB, c13, mode, alpha, beta);
-        update(c, cOff + 2 * ldc, c20, mode, alpha, beta); update(c, cOff + 2 * ldc + VB, c21, mode, alpha, beta); update(c, cOff + 2 * ldc + 2 * VB, c22, mode, alpha, beta); update(c, cOff + 2 * ldc + 3 * VB, c23, mode, alpha, beta);
-        update(c, cOff + 3 * ldc, c30, mode, alpha, beta); update(c, cOff + 3 * ldc + VB, c31, mode, alpha, beta); update(c, cOff + 3 * ldc + 2 * VB, c32, mode, alpha, beta); update(c, cOff + 3 * ldc + 3 * VB, c33, mode, alpha, beta);
-        update(c, cOff + 4 * ldc, c40, mode, alpha, beta); update(c, cOff + 4 * ldc + VB, c41, mode, alpha, beta); update(c, cOff + 4 * ldc + 2 * VB, c42, mode, alpha, beta); update(c, cOff + 4 * ldc + 3 * VB, c43, mode, alpha, beta);
-        update(c, cOff + 5 * ldc, c50, mode, alpha, beta); update(c, cOff + 5 * ldc + VB, c51, mode, alpha, beta); update(c, cOff + 5 * ldc + 2 * VB, c52, mode, alpha, beta); update(c, cOff + 5 * ldc + 3 * VB, c53, mode, alpha, beta);
+        long row = cOff;
+        update(c, row, c00, mode, alpha, beta);
+        update(c, row + VB, c01, mode, alpha, beta);
+        update(c, row + 2 * VB, c02, mode, alpha, beta);
+        update(c, row + 3 * VB, c03, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c10, mode, alpha, beta);
+        update(c, row + VB, c11, mode, alpha, beta);
+        update(c, row + 2 * VB, c12, mode, alpha, beta);
+        update(c, row + 3 * VB, c13, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c20, mode, alpha, beta);
+        update(c, row + VB, c21, mode, alpha, beta);
+        update(c, row + 2 * VB, c22, mode, alpha, beta);
+        update(c, row + 3 * VB, c23, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c30, mode, alpha, beta);
+        update(c, row + VB, c31, mode, alpha, beta);
+        update(c, row + 2 * VB, c32, mode, alpha, beta);
+        update(c, row + 3 * VB, c33, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c40, mode, alpha, beta);
+        update(c, row + VB, c41, mode, alpha, beta);
+        update(c, row + 2 * VB, c42, mode, alpha, beta);
+        update(c, row + 3 * VB, c43, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c50, mode, alpha, beta);
+        update(c, row + VB, c51, mode, alpha, beta);
+        update(c, row + 2 * VB, c52, mode, alpha, beta);
+        update(c, row + 3 * VB, c53, mode, alpha, beta);
     }
 
     /** A 6-row × 2-vector tile of C: 12 accumulators stay in registers across the whole k loop. */
-    private static void kernel6x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc,
-                                  MemorySegment c, long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
+    private static void kernel6x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, MemorySegment c,
+                                   long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -310,19 +336,31 @@ final class VectorGemm {
             c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51);
         }
         if (tile != null) {
-            c00.intoArray(tile, 0 * L); c01.intoArray(tile, 0 * L + 1 * L);
-            c10.intoArray(tile, 2 * L); c11.intoArray(tile, 2 * L + 1 * L);
-            c20.intoArray(tile, 4 * L); c21.intoArray(tile, 4 * L + 1 * L);
-            c30.intoArray(tile, 6 * L); c31.intoArray(tile, 6 * L + 1 * L);
-            c40.intoArray(tile, 8 * L); c41.intoArray(tile, 8 * L + 1 * L);
-            c50.intoArray(tile, 10 * L); c51.intoArray(tile, 10 * L + 1 * L);
+            c00.intoArray(tile, 0); c01.intoArray(tile, L);
+            c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
+            c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
+            c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
+            c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
+            c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
             return;
         }
-        update(c, cOff, c00, mode, alpha, beta); update(c, cOff + VB, c01, mode, alpha, beta);
-        update(c, cOff + ldc, c10, mode, alpha, beta); update(c, cOff + ldc + VB, c11, mode, alpha, beta);
-        update(c, cOff + 2 * ldc, c20, mode, alpha, beta); update(c, cOff + 2 * ldc + VB, c21, mode, alpha, beta);
-        update(c, cOff + 3 * ldc, c30, mode, alpha, beta); update(c, cOff + 3 * ldc + VB, c31, mode, alpha, beta);
-        update(c, cOff + 4 * ldc, c40, mode, alpha, beta); update(c, cOff + 4 * ldc + VB, c41, mode, alpha, beta);
-        update(c, cOff + 5 * ldc, c50, mode, alpha, beta); update(c, cOff + 5 * ldc + VB, c51, mode, alpha, beta);
+        long row = cOff;
+        update(c, row, c00, mode, alpha, beta);
+        update(c, row + VB, c01, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c10, mode, alpha, beta);
+        update(c, row + VB, c11, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c20, mode, alpha, beta);
+        update(c, row + VB, c21, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c30, mode, alpha, beta);
+        update(c, row + VB, c31, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c40, mode, alpha, beta);
+        update(c, row + VB, c41, mode, alpha, beta);
+        row += ldc;
+        update(c, row, c50, mode, alpha, beta);
+        update(c, row + VB, c51, mode, alpha, beta);
     }
 }

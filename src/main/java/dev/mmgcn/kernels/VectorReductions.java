@@ -2,7 +2,6 @@ package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 

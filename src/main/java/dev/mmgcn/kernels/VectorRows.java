@@ -3,7 +3,6 @@ package dev.mmgcn.kernels;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
