@@ -190,7 +190,11 @@ final class VectorSparse {
         MemorySegment col = mask.colIdx().segment();
         MemorySegment ss = scores.segment();
         int w = scores.cols();
-        parallel.forRange(scores.rows(), rowGrain(64), (from, to) -> {
+        int rows = scores.rows();
+        if (rows == 0) return;
+        // the work is the masked entries, so size parts by their average count per row
+        long entries = getInt(ptr, firstRow + rows) - (long) getInt(ptr, firstRow);
+        parallel.forRange(rows, rowGrain((int) Math.min(Integer.MAX_VALUE, entries / rows + 1)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 long row = (long) r * w;
                 for (int e = getInt(ptr, firstRow + r), end = getInt(ptr, firstRow + r + 1); e < end; e++) {
