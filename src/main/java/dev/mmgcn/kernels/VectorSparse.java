@@ -1,0 +1,239 @@
+package dev.mmgcn.kernels;
+
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.IntTensor;
+import dev.mmgcn.storage.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.mmgcn.kernels.Checks.*;
+import static dev.mmgcn.kernels.Simd.*;
+
+/**
+ * CSR kernels over dense row blocks. Output rows are independent, so they are split across threads by
+ * stored entries rather than by row count: graph degrees are skewed, and an even row split would leave
+ * one thread with the popular items.
+ */
+final class VectorSparse {
+    /** Vectors of one output row accumulated together: one pass over a row's entries fills them all. */
+    private static final int BLOCK = 4;
+
+    private VectorSparse() {
+    }
+
+    static void spmm(Parallel parallel, CsrMatrix a, Tensor x, float beta, Tensor y) {
+        spmmShapes(a, x, y);
+        int w = x.cols();
+        if (a.rows() == 0 || w == 0) return;
+        MemorySegment ptr = a.rowPtr().segment();
+        MemorySegment col = a.colIdx().segment();
+        MemorySegment val = a.values() == null ? null : a.values().segment();
+        MemorySegment xs = x.segment();
+        MemorySegment ys = y.segment();
+        byEntries(parallel, a, w, (from, to) -> {
+            for (int i = from; i < to; i++) spmmRow(ptr, col, val, xs, ys, i, w, beta);
+        });
+    }
+
+    private static void spmmRow(MemorySegment ptr, MemorySegment col, MemorySegment val, MemorySegment xs,
+                                MemorySegment ys, int i, int w, float beta) {
+        int e0 = getInt(ptr, i);
+        int e1 = getInt(ptr, i + 1);
+        long out = (long) i * w;
+        int c = 0;
+        for (int bound = w / (BLOCK * L) * (BLOCK * L); c < bound; c += BLOCK * L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            FloatVector s2 = FloatVector.zero(S);
+            FloatVector s3 = FloatVector.zero(S);
+            for (int e = e0; e < e1; e++) {
+                long src = (long) getInt(col, e) * w + c;
+                if (val == null) {
+                    s0 = s0.add(load(xs, src));
+                    s1 = s1.add(load(xs, src + L));
+                    s2 = s2.add(load(xs, src + 2L * L));
+                    s3 = s3.add(load(xs, src + 3L * L));
+                } else {
+                    FloatVector v = FloatVector.broadcast(S, get(val, e));
+                    s0 = load(xs, src).fma(v, s0);
+                    s1 = load(xs, src + L).fma(v, s1);
+                    s2 = load(xs, src + 2L * L).fma(v, s2);
+                    s3 = load(xs, src + 3L * L).fma(v, s3);
+                }
+            }
+            finish(ys, out + c, s0, beta);
+            finish(ys, out + c + L, s1, beta);
+            finish(ys, out + c + 2L * L, s2, beta);
+            finish(ys, out + c + 3L * L, s3, beta);
+        }
+        for (int bound = S.loopBound(w); c < bound; c += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int e = e0; e < e1; e++) {
+                long src = (long) getInt(col, e) * w + c;
+                s0 = val == null ? s0.add(load(xs, src)) : load(xs, src).fma(FloatVector.broadcast(S, get(val, e)), s0);
+            }
+            finish(ys, out + c, s0, beta);
+        }
+        for (; c < w; c++) {
+            float s = 0f;
+            for (int e = e0; e < e1; e++) {
+                float xv = get(xs, (long) getInt(col, e) * w + c);
+                s = val == null ? s + xv : Math.fma(xv, get(val, e), s);
+            }
+            float old = beta == 0f ? 0f : beta * get(ys, out + c);
+            set(ys, out + c, s + old);
+        }
+    }
+
+    private static void finish(MemorySegment ys, long at, FloatVector sum, float beta) {
+        store(beta == 0f ? sum : sum.add(load(ys, at).mul(beta)), ys, at);
+    }
+
+    /**
+     * Row-wise max over stored neighbours with the first maximising column as argmax. A lane takes a later
+     * entry only when it is strictly greater, exactly as the reference does, so ties and NaN behave alike.
+     */
+    static void csrMax(Parallel parallel, CsrMatrix a, Tensor x, Tensor y, IntTensor argmax) {
+        spmmShapes(a, x, y);
+        intShape(argmax, y.rows(), y.cols());
+        int w = x.cols();
+        if (a.rows() == 0 || w == 0) return;
+        MemorySegment ptr = a.rowPtr().segment();
+        MemorySegment col = a.colIdx().segment();
+        MemorySegment xs = x.segment();
+        MemorySegment ys = y.segment();
+        MemorySegment as = argmax.segment();
+        int vecCols = S.loopBound(w);
+        byEntries(parallel, a, w, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int e0 = getInt(ptr, i);
+                int e1 = getInt(ptr, i + 1);
+                long out = (long) i * w;
+                if (e0 == e1) {
+                    for (int c = 0; c < w; c++) {
+                        set(ys, out + c, 0f);
+                        setInt(as, out + c, -1);
+                    }
+                    continue;
+                }
+                int first = getInt(col, e0);
+                int c = 0;
+                for (; c < vecCols; c += L) {
+                    FloatVector best = load(xs, (long) first * w + c);
+                    IntVector arg = IntVector.broadcast(I, first);
+                    for (int e = e0 + 1; e < e1; e++) {
+                        int j = getInt(col, e);
+                        FloatVector v = load(xs, (long) j * w + c);
+                        VectorMask<Float> better = v.compare(VectorOperators.GT, best);
+                        best = best.blend(v, better);
+                        arg = arg.blend(j, better.cast(I));
+                    }
+                    store(best, ys, out + c);
+                    storeInts(arg, as, out + c);
+                }
+                for (; c < w; c++) {
+                    int arg = first;
+                    float best = get(xs, (long) first * w + c);
+                    for (int e = e0 + 1; e < e1; e++) {
+                        int j = getInt(col, e);
+                        float v = get(xs, (long) j * w + c);
+                        if (v > best) {
+                            best = v;
+                            arg = j;
+                        }
+                    }
+                    set(ys, out + c, best);
+                    setInt(as, out + c, arg);
+                }
+            }
+        });
+    }
+
+    /**
+     * dx[argmax[i,c], c] += dy[i,c]. Rows collide on dx, so threads own disjoint column ranges and each
+     * walks all rows in order: exact, and the same whatever the thread count.
+     */
+    static void csrMaxBackward(Parallel parallel, IntTensor argmax, Tensor dy, Tensor dx) {
+        intShape(argmax, dy.rows(), dy.cols());
+        if (dx.cols() != dy.cols()) throw new IllegalArgumentException("widths differ: " + dy.shape() + " vs " + dx.shape());
+        int rows = dy.rows();
+        int w = dy.cols();
+        if (rows == 0 || w == 0) return;
+        int dxRows = dx.rows();
+        MemorySegment as = argmax.segment();
+        MemorySegment gs = dy.segment();
+        MemorySegment ds = dx.segment();
+        int vectors = (w + L - 1) / L;
+        int parts = (long) rows * w < 2L * GRAIN ? 1 : Math.min(parallel.threads(), vectors);
+        parallel.forParts(parts, part -> {
+            int c0 = Math.min(w, Parallel.bound(vectors, parts, part) * L);
+            int c1 = Math.min(w, Parallel.bound(vectors, parts, part + 1) * L);
+            for (int i = 0; i < rows; i++) {
+                long row = (long) i * w;
+                for (int c = c0; c < c1; c++) {
+                    int j = getInt(as, row + c);
+                    if (j < 0) continue;
+                    long at = (long) checkIndex(j, dxRows, "argmax") * w + c;
+                    set(ds, at, get(ds, at) + get(gs, row + c));
+                }
+            }
+        });
+    }
+
+    static void maskScores(Parallel parallel, Tensor scores, CsrMatrix mask, int firstRow, float value) {
+        maskShapes(scores, mask, firstRow);
+        MemorySegment ptr = mask.rowPtr().segment();
+        MemorySegment col = mask.colIdx().segment();
+        MemorySegment ss = scores.segment();
+        int w = scores.cols();
+        int rows = scores.rows();
+        if (rows == 0) return;
+        // the work is the masked entries, so size parts by their average count per row
+        long entries = getInt(ptr, firstRow + rows) - (long) getInt(ptr, firstRow);
+        parallel.forRange(rows, rowGrain((int) Math.min(Integer.MAX_VALUE, entries / rows + 1)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long row = (long) r * w;
+                for (int e = getInt(ptr, firstRow + r), end = getInt(ptr, firstRow + r + 1); e < end; e++) {
+                    set(ss, row + getInt(col, e), value);
+                }
+            }
+        });
+    }
+
+    /**
+     * Splits the rows of {@code a} into parts of about equal work (entries times width plus one per row),
+     * several per thread so that parts claimed dynamically even out what a static cut misjudged.
+     */
+    private static void byEntries(Parallel parallel, CsrMatrix a, int w, Parallel.Range body) {
+        int rows = a.rows();
+        long nnz = a.nnz();
+        long work = (nnz + rows) * (long) Math.max(w, 1);
+        int parts = work < 2L * GRAIN || parallel.threads() == 1 ? 1
+                : (int) Math.min(Math.min(4L * parallel.threads(), work / GRAIN), rows);
+        if (parts <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        MemorySegment ptr = a.rowPtr().segment();
+        int[] cut = new int[parts + 1];
+        cut[parts] = rows;
+        for (int p = 1; p < parts; p++) {
+            long target = (nnz + rows) * p / parts;
+            int lo = cut[p - 1];
+            int hi = rows;
+            while (lo < hi) { // first row i with ptr[i] + i >= target
+                int mid = (lo + hi) >>> 1;
+                if (getInt(ptr, mid) + (long) mid < target) lo = mid + 1;
+                else hi = mid;
+            }
+            cut[p] = lo;
+        }
+        parallel.forParts(parts, p -> {
+            if (cut[p] < cut[p + 1]) body.run(cut[p], cut[p + 1]);
+        });
+    }
+}
