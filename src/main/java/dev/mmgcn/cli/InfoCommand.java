@@ -43,16 +43,12 @@ final class InfoCommand {
         return v == null ? "(development build)" : v;
     }
 
-    /** Reads the preferred species through reflection so this class loads without the incubator module. */
+    /** Asks the SIMD backend through reflection, so this class loads without the incubator module. */
     static String vectorDescription() {
         try {
-            Class<?> fv = Class.forName("jdk.incubator.vector.FloatVector");
-            Object species = fv.getField("SPECIES_PREFERRED").get(null);
-            int lanes = (int) species.getClass().getMethod("length").invoke(species);
-            int bits = (int) species.getClass().getMethod("vectorBitSize").invoke(species);
-            return lanes + " floats per vector (" + bits + "-bit)";
-        } catch (ReflectiveOperationException e) {
-            return "present (width unknown: " + e + ")";
+            return (String) Class.forName("dev.mmgcn.kernels.VectorKernels").getMethod("simdDescription").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "width unknown (" + e + ")";
         }
     }
 

@@ -86,7 +86,8 @@ public final class Main {
     static String describe(Kernels k) {
         String s = k.name();
         if (k.name().equals("vector")) {
-            s += " (" + Integer.getInteger("mmgcn.threads", Runtime.getRuntime().availableProcessors()) + " threads)";
+            s += " (" + InfoCommand.vectorDescription() + ", "
+                    + Integer.getInteger("mmgcn.threads", Runtime.getRuntime().availableProcessors()) + " threads)";
         }
         return s;
     }

@@ -32,6 +32,11 @@ public final class VectorKernels implements Kernels {
     @Override
     public String name() { return "vector"; }
 
+    /** The SIMD shape these kernels use, e.g. "16 floats per vector (512-bit)". */
+    public static String simdDescription() {
+        return Simd.L + " floats per vector (" + Simd.S.vectorBitSize() + "-bit)";
+    }
+
     @Override
     public Device device() { return Device.HOST; }
 
