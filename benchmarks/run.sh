@@ -21,9 +21,12 @@ fi
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 jar="$here/target/benchmarks.jar"
 
+# Maven 3.8 prints colour resets even in batch mode; strip them so logs of a run stay plain text.
+mvn_quiet() { mvn -B -q --no-transfer-progress -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$root/pom.xml" install -DskipTests
-  mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$here/pom.xml" clean package
+  mvn_quiet -f "$root/pom.xml" install -DskipTests
+  mvn_quiet -f "$here/pom.xml" clean package
 fi
 
 # The launcher JVM only probes for CUDA and OpenBLAS; the benchmark forks get their flags from @Fork.

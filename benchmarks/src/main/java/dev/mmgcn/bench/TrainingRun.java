@@ -59,8 +59,8 @@ public abstract class TrainingRun {
             throw new IllegalArgumentException(order.length + " training pairs, fewer than one batch of " + batch);
         }
         long t1 = System.nanoTime();
+        step();
         double loss = step();
-        loss = step();
         System.out.printf("# %s: %,d training pairs, batch %d; warm-up steps took %.2f s, loss %.4f%n",
                 kernels.name(), order.length, batch, (System.nanoTime() - t1) / 1e9, loss);
     }
