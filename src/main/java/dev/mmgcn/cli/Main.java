@@ -49,6 +49,7 @@ public final class Main {
                 case "recommend" -> RecommendCommand.run(rest, out);
                 case "export" -> ExportCommand.run(rest, out);
                 case "generate" -> GenerateCommand.run(rest, out);
+                case "bench" -> BenchCommand.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + args[0] + "' (commands: train, evaluate, recommend, export, "
                             + "generate, info, bench; see --help)");
