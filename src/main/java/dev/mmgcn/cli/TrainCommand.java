@@ -6,6 +6,7 @@ import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.train.Trainer;
 
@@ -41,6 +42,7 @@ final class TrainCommand {
                 .option("patience", "N", "stop after N epochs without validation improvement; 0 = never (default " + d.patience() + ")")
                 .option("metric", "M@K", "early-stopping metric (default " + d.validMetric() + ")")
                 .option("ks", "LIST", "cut-offs to report (default 10,20,50)")
+                .option("negatives", "POOL", "draw negatives from all items, or train-items only (MMRec's protocol) (default all)")
                 .option("device", "DEV", "cpu | cuda | auto | scalar | vector (default cpu)")
                 .option("threads", "N", "CPU worker threads (default: all cores)")
                 .option("out", "DIR", "output folder for metrics.jsonl and best.ckpt (default runs/<data>-<time>)")
@@ -52,7 +54,8 @@ final class TrainCommand {
         try {
             return new TrainConfig(a.getInt("epochs", d.epochs()), a.getInt("batch", d.batchSize()), a.getFloat("lr", d.learningRate()),
                     a.getFloat("reg", d.regWeight()), a.getFloat("weight-decay", d.weightDecay()), a.getLong("seed", d.seed()),
-                    a.getInt("patience", d.patience()), a.get("metric", d.validMetric()), a.getIntList("ks", d.ks()));
+                    a.getInt("patience", d.patience()), a.get("metric", d.validMetric()), a.getIntList("ks", d.ks()),
+                    negativePool(a.get("negatives", "all")));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
@@ -79,8 +82,9 @@ final class TrainCommand {
                 out.printf(Locale.ROOT, "model    MMGCN %d layers, width %d, %s aggregation, %s combination, %s fusion, id embedding %s; %,d parameters%n",
                         mc.layers(), mc.embeddingDim(), lower(mc.aggregation()), lower(mc.combination()), lower(mc.fusion()),
                         mc.idEmbedding() ? "on" : "off", model.parameters().count());
-                out.printf(Locale.ROOT, "train    %d epochs max, batch %d, Adam lr %s, reg %s, weight decay %s, seed %d, early stop on valid %s (patience %d)%n",
-                        tc.epochs(), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(), tc.validMetric(), tc.patience());
+                out.printf(Locale.ROOT, "train    %d epochs max, batch %d, Adam lr %s, reg %s, weight decay %s, negatives from %s, seed %d, early stop on valid %s (patience %d)%n",
+                        tc.epochs(), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(),
+                        tc.negatives() == NegativeSampler.Pool.ALL ? "all items" : "train items", tc.seed(), tc.validMetric(), tc.patience());
                 out.println("differs  from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;");
                 out.println("         BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations");
                 out.println("         recomputed after each epoch, not those of the last training batch.");
@@ -191,6 +195,14 @@ final class TrainCommand {
         s.put("mean_train_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0));
         s.put("mean_eval_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::evalSeconds).average().orElse(0));
         Files.writeString(file, Json.of(s) + "\n");
+    }
+
+    private static NegativeSampler.Pool negativePool(String s) {
+        return switch (s) {
+            case "all" -> NegativeSampler.Pool.ALL;
+            case "train-items" -> NegativeSampler.Pool.TRAIN_ITEMS;
+            default -> throw new Args.UsageException("--negatives must be all or train-items, got '" + s + "'");
+        };
     }
 
     static String lower(Enum<?> e) {

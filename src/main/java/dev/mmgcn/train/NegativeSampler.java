@@ -7,32 +7,52 @@ import dev.mmgcn.storage.IntTensor;
 import java.util.SplittableRandom;
 
 /**
- * Uniform negatives: an item the user has no training interaction with. Rejection sampling against
- * the user's sorted row of the train CSR — no per-draw copies or sets; the expected number of draws
- * is items / (items − degree), close to 1 for sparse data.
+ * Uniform negatives: an item from a candidate pool that the user has no training interaction with.
+ * Rejection sampling against the user's sorted row of the train CSR — no per-draw copies or sets; the
+ * expected number of draws is pool / (pool − degree), close to 1 for sparse data.
+ *
+ * <p>The pool is either every item, or only items with at least one training interaction (MMRec's
+ * protocol): then items no one has trained on are never pushed down as negatives, and their scores
+ * come from their features alone.
  */
 public final class NegativeSampler {
+    /** Which items may be drawn as negatives. */
+    public enum Pool {
+        /** every item in the catalogue */
+        ALL,
+        /** items with at least one training interaction */
+        TRAIN_ITEMS
+    }
+
     private final IntTensor rowPtr;
     private final IntTensor colIdx;
-    private final int numItems;
+    private final int[] pool;
 
     /** @param userItems host user × item CSR of training interactions (sorted columns) */
-    public NegativeSampler(CsrMatrix userItems) {
+    public NegativeSampler(CsrMatrix userItems, Pool pool) {
         this.rowPtr = userItems.rowPtr();
         this.colIdx = userItems.colIdx();
-        this.numItems = userItems.cols();
+        int numItems = userItems.cols();
+        boolean[] seen = new boolean[numItems];
+        for (long e = 0; e < colIdx.size(); e++) seen[colIdx.getFlat(e)] = true;
+        int count = 0;
+        for (int i = 0; i < numItems; i++) if (pool == Pool.ALL || seen[i]) count++;
+        this.pool = new int[count];
+        for (int i = 0, w = 0; i < numItems; i++) if (pool == Pool.ALL || seen[i]) this.pool[w++] = i;
         for (int u = 0; u < userItems.rows(); u++) {
-            if (rowPtr.getFlat(u + 1) - rowPtr.getFlat(u) >= numItems) {
-                throw new DataException("user " + u + " has interacted with every item: no negative can be sampled");
+            if (rowPtr.getFlat(u + 1) - rowPtr.getFlat(u) >= count) {
+                throw new DataException("user " + u + " has interacted with every candidate item: no negative can be sampled");
             }
         }
     }
+
+    public int poolSize() { return pool.length; }
 
     public int sample(int user, SplittableRandom rng) {
         int from = rowPtr.getFlat(user);
         int to = rowPtr.getFlat(user + 1);
         while (true) {
-            int item = rng.nextInt(numItems);
+            int item = pool[rng.nextInt(pool.length)];
             if (!contains(from, to, item)) return item;
         }
     }

@@ -14,12 +14,19 @@ import dev.mmgcn.eval.RankingMetrics;
  * @param patience      epochs without validation improvement before stopping (0 = never stop early)
  * @param validMetric   the early-stopping metric, e.g. "recall@20"
  * @param ks            the cut-offs reported
+ * @param negatives     which items negatives are drawn from
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float regWeight, float weightDecay,
-                          long seed, int patience, String validMetric, int[] ks) {
+                          long seed, int patience, String validMetric, int[] ks, NegativeSampler.Pool negatives) {
 
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 2048, 1e-3f, 1e-4f, 0f, 2024L, 10, "recall@20", RankingMetrics.DEFAULT_KS);
+        return new TrainConfig(30, 2048, 1e-3f, 1e-4f, 0f, 2024L, 10, "recall@20", RankingMetrics.DEFAULT_KS,
+                NegativeSampler.Pool.ALL);
+    }
+
+    public TrainConfig(int epochs, int batchSize, float learningRate, float regWeight, float weightDecay,
+                       long seed, int patience, String validMetric, int[] ks) {
+        this(epochs, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, NegativeSampler.Pool.ALL);
     }
 
     public TrainConfig {
@@ -41,13 +48,14 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float r
         }
         ks = ks.clone();
         validMetric = parsed[0] + "@" + parsed[1];
+        if (negatives == null) negatives = NegativeSampler.Pool.ALL;
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks);
+        return new TrainConfig(e, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, s, patience, validMetric, ks);
+        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, s, patience, validMetric, ks, negatives);
     }
 }

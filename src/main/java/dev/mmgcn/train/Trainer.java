@@ -88,7 +88,8 @@ public final class Trainer implements AutoCloseable {
         this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
         this.scope = kernels.newScope();
         this.rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
-        this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()));
+        this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
+                config.negatives());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
         this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
         int b = config.batchSize();
