@@ -23,22 +23,6 @@ final class Simd {
     private Simd() {
     }
 
-    static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
-    }
-
-    static IntVector loadInts(MemorySegment s, long index) {
-        return IntVector.fromMemorySegment(I, s, index * Integer.BYTES, NATIVE);
-    }
-
-    static void storeInts(IntVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Integer.BYTES, NATIVE);
-    }
-
     static float get(MemorySegment s, long index) {
         return s.getAtIndex(Tensor.FLOAT, index);
     }
@@ -55,16 +39,14 @@ final class Simd {
         s.setAtIndex(IntTensor.INT, index, v);
     }
 
-    /**
-     * The sum of the lanes of {@code v}, as a fixed tree of lane-wise additions. {@code reduceLanes(ADD)} is
-     * not used for anything that must be reproducible: on JDK 25 its C2 intrinsic adds the lanes in another
-     * order than the interpreter and C1 do, so a result would depend on whether the JIT had compiled the
-     * loop yet, and with it on the thread count.
+    /*
+     * Two rules for the vector kernels, both learnt by measurement:
+     *  - Lane sums use a fixed tree of lane-wise additions (v = v + v.slice(half), halving), never
+     *    reduceLanes(ADD): on JDK 25 its C2 intrinsic adds the lanes in another order than the interpreter
+     *    and C1 do, so a result would depend on whether the JIT had compiled the loop yet.
+     *  - No FloatVector crosses a method boundary (no vector parameters, no vector helpers): a call C2 does
+     *    not inline boxes the vector on the heap, which made a TikTok training step allocate 240 MB.
      */
-    static float sumLanes(FloatVector v) {
-        for (int half = L / 2; half > 0; half /= 2) v = v.add(v.slice(half));
-        return v.lane(0);
-    }
 
     /** Rows per part so that each part holds about {@link #GRAIN} elements of a row-major matrix. */
     static int rowGrain(int cols) {

@@ -44,7 +44,7 @@ final class VectorElementwise {
         FloatVector v = FloatVector.broadcast(S, value);
         flat(parallel, t.size(), (from, to) -> {
             long i = from;
-            for (long bound = from + S.loopBound(to - from); i < bound; i += L) store(v, ts, i);
+            for (long bound = from + S.loopBound(to - from); i < bound; i += L) v.intoMemorySegment(ts, (i) * Float.BYTES, NATIVE);
             for (; i < to; i++) set(ts, i, value);
         });
     }
@@ -58,7 +58,7 @@ final class VectorElementwise {
         MemorySegment ts = t.segment();
         flat(parallel, t.size(), (from, to) -> {
             long i = from;
-            for (long bound = from + S.loopBound(to - from); i < bound; i += L) store(load(ts, i).mul(beta), ts, i);
+            for (long bound = from + S.loopBound(to - from); i < bound; i += L) (FloatVector.fromMemorySegment(S, ts, i * Float.BYTES, NATIVE).mul(beta)).intoMemorySegment(ts, (i) * Float.BYTES, NATIVE);
             for (; i < to; i++) set(ts, i, beta * get(ts, i));
         });
     }
@@ -71,8 +71,8 @@ final class VectorElementwise {
         flat(parallel, y.size(), (from, to) -> {
             long i = from;
             for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector ax = load(xs, i).mul(alpha);
-                store(keep ? ax.add(load(ys, i).mul(beta)) : ax, ys, i);
+                FloatVector ax = FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE).mul(alpha);
+                (keep ? ax.add(FloatVector.fromMemorySegment(S, ys, i * Float.BYTES, NATIVE).mul(beta)) : ax).intoMemorySegment(ys, (i) * Float.BYTES, NATIVE);
             }
             for (; i < to; i++) {
                 float old = keep ? beta * get(ys, i) : 0f;
@@ -88,9 +88,9 @@ final class VectorElementwise {
         flat(parallel, x.size(), (from, to) -> {
             long i = from;
             for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector v = load(xs, i);
+                FloatVector v = FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE);
                 VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
-                store(v.mul(slope).blend(v, positive), ys, i);
+                (v.mul(slope).blend(v, positive)).intoMemorySegment(ys, (i) * Float.BYTES, NATIVE);
             }
             for (; i < to; i++) {
                 float v = get(xs, i);
@@ -108,9 +108,9 @@ final class VectorElementwise {
         flat(parallel, x.size(), (from, to) -> {
             long i = from;
             for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
-                VectorMask<Float> positive = load(xs, i).compare(VectorOperators.GT, 0f);
-                FloatVector g = load(gs, i);
-                store(load(ds, i).add(g.mul(slope).blend(g, positive)), ds, i);
+                VectorMask<Float> positive = FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE).compare(VectorOperators.GT, 0f);
+                FloatVector g = FloatVector.fromMemorySegment(S, gs, i * Float.BYTES, NATIVE);
+                (FloatVector.fromMemorySegment(S, ds, i * Float.BYTES, NATIVE).add(g.mul(slope).blend(g, positive))).intoMemorySegment(ds, (i) * Float.BYTES, NATIVE);
             }
             for (; i < to; i++) {
                 float g = get(xs, i) > 0f ? get(gs, i) : slope * get(gs, i);
@@ -129,7 +129,7 @@ final class VectorElementwise {
         flat(parallel, x.size(), (from, to) -> {
             long i = from;
             for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
-                store(load(ds, i).add(load(xs, i).mul(g)), ds, i);
+                (FloatVector.fromMemorySegment(S, ds, i * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE).mul(g))).intoMemorySegment(ds, (i) * Float.BYTES, NATIVE);
             }
             for (; i < to; i++) set(ds, i, get(ds, i) + g * get(xs, i));
         });
@@ -156,15 +156,15 @@ final class VectorElementwise {
         flat(parallel, param.size(), (from, to) -> {
             long i = from;
             for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector g = load(gs, i);
-                FloatVector mi = load(ms, i).mul(beta1).add(g.mul(oneMinusB1));
-                FloatVector vi = load(vs, i).mul(beta2).add(g.mul(oneMinusB2).mul(g));
-                store(mi, ms, i);
-                store(vi, vs, i);
-                FloatVector p = load(ps, i);
+                FloatVector g = FloatVector.fromMemorySegment(S, gs, i * Float.BYTES, NATIVE);
+                FloatVector mi = FloatVector.fromMemorySegment(S, ms, i * Float.BYTES, NATIVE).mul(beta1).add(g.mul(oneMinusB1));
+                FloatVector vi = FloatVector.fromMemorySegment(S, vs, i * Float.BYTES, NATIVE).mul(beta2).add(g.mul(oneMinusB2).mul(g));
+                mi.intoMemorySegment(ms, (i) * Float.BYTES, NATIVE);
+                vi.intoMemorySegment(vs, (i) * Float.BYTES, NATIVE);
+                FloatVector p = FloatVector.fromMemorySegment(S, ps, i * Float.BYTES, NATIVE);
                 p = p.sub(p.mul(decay));
                 FloatVector denom = vi.div(c2).sqrt().add(eps);
-                store(p.sub(mi.div(c1).mul(lr).div(denom)), ps, i);
+                (p.sub(mi.div(c1).mul(lr).div(denom))).intoMemorySegment(ps, (i) * Float.BYTES, NATIVE);
             }
             for (; i < to; i++) {
                 float g = get(gs, i);

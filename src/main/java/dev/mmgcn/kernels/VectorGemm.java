@@ -121,9 +121,9 @@ final class VectorGemm {
                             long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
                             boolean full = mr == MR && nr == NR;
                             int aOff = op.transA ? ir : ir * kc;
-                            kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, cs, cOff, ldc, mode, op.alpha, op.beta,
-                                    full ? null : ws.tile);
-                            if (!full) mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, op.alpha, op.beta);
+                            kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
+                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, op.alpha, op.beta);
+                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, op.alpha, op.beta);
                         }
                     }
                 }
@@ -210,27 +210,38 @@ final class VectorGemm {
         }
     }
 
-    /** C = alpha·acc, C += alpha·acc, or C = alpha·acc + beta·C, one vector of a tile. */
-    private static void update(MemorySegment c, long off, FloatVector acc, int mode, float alpha, float beta) {
+    /**
+     * Merges a full MR×NR tile into C with vectors: C = alpha·acc, C += alpha·acc, or C = alpha·acc + beta·C.
+     * The micro-kernels hand their accumulators over through the tile array rather than as FloatVector
+     * arguments: a vector passed to a call that C2 does not inline (the kernels are too large for it to
+     * inline into) is boxed on the heap, which cost 240 MB of garbage per TikTok training step.
+     */
+    private static void storeTile(float[] tile, MemorySegment c, long cOff, long ldc, int mode, float alpha, float beta) {
         FloatVector a = FloatVector.broadcast(S, alpha);
-        FloatVector v = switch (mode) {
-            case OVERWRITE -> acc.mul(a);
-            case ADD -> acc.fma(a, FloatVector.fromMemorySegment(S, c, off, NATIVE));
-            default -> acc.fma(a, FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta));
-        };
-        v.intoMemorySegment(c, off, NATIVE);
+        for (int r = 0; r < MR; r++) {
+            long row = cOff + r * ldc;
+            int t = r * NR;
+            for (int v = 0; v < NV; v++) {
+                long at = row + v * VB;
+                FloatVector acc = FloatVector.fromArray(S, tile, t + v * L);
+                FloatVector out;
+                if (mode == OVERWRITE) out = acc.mul(a);
+                else if (mode == ADD) out = acc.fma(a, FloatVector.fromMemorySegment(S, c, at, NATIVE));
+                else out = acc.fma(a, FloatVector.fromMemorySegment(S, c, at, NATIVE).mul(beta));
+                out.intoMemorySegment(c, at, NATIVE);
+            }
+        }
     }
 
-    private static void kernel(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, MemorySegment c,
-                               long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
-        if (NV == 4) kernel6x4(ap, a, rs, ps, bp, b, kc, c, cOff, ldc, mode, alpha, beta, tile);
-        else kernel6x2(ap, a, rs, ps, bp, b, kc, c, cOff, ldc, mode, alpha, beta, tile);
+    /** Accumulates an MR×NR tile of op(A)·op(B) over kc and writes it, row-major, into {@code tile}. */
+    private static void kernel(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
+        if (NV == 4) kernel6x4(ap, a, rs, ps, bp, b, kc, tile);
+        else kernel6x2(ap, a, rs, ps, bp, b, kc, tile);
     }
 
 
     /** A 6-row × 4-vector tile of C: 24 accumulators stay in registers across the whole k loop. */
-    private static void kernel6x4(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, MemorySegment c,
-                                   long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
+    private static void kernel6x4(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -262,50 +273,16 @@ final class VectorGemm {
             FloatVector x5 = FloatVector.broadcast(S, ap[ai + o5]);
             c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51); c52 = b2.fma(x5, c52); c53 = b3.fma(x5, c53);
         }
-        if (tile != null) {
-            c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
-            c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
-            c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
-            c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
-            c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
-            c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
-            return;
-        }
-        long row = cOff;
-        update(c, row, c00, mode, alpha, beta);
-        update(c, row + VB, c01, mode, alpha, beta);
-        update(c, row + 2 * VB, c02, mode, alpha, beta);
-        update(c, row + 3 * VB, c03, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c10, mode, alpha, beta);
-        update(c, row + VB, c11, mode, alpha, beta);
-        update(c, row + 2 * VB, c12, mode, alpha, beta);
-        update(c, row + 3 * VB, c13, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c20, mode, alpha, beta);
-        update(c, row + VB, c21, mode, alpha, beta);
-        update(c, row + 2 * VB, c22, mode, alpha, beta);
-        update(c, row + 3 * VB, c23, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c30, mode, alpha, beta);
-        update(c, row + VB, c31, mode, alpha, beta);
-        update(c, row + 2 * VB, c32, mode, alpha, beta);
-        update(c, row + 3 * VB, c33, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c40, mode, alpha, beta);
-        update(c, row + VB, c41, mode, alpha, beta);
-        update(c, row + 2 * VB, c42, mode, alpha, beta);
-        update(c, row + 3 * VB, c43, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c50, mode, alpha, beta);
-        update(c, row + VB, c51, mode, alpha, beta);
-        update(c, row + 2 * VB, c52, mode, alpha, beta);
-        update(c, row + 3 * VB, c53, mode, alpha, beta);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
+        c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
+        c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
+        c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
+        c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
     }
 
     /** A 6-row × 2-vector tile of C: 12 accumulators stay in registers across the whole k loop. */
-    private static void kernel6x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, MemorySegment c,
-                                   long cOff, long ldc, int mode, float alpha, float beta, float[] tile) {
+    private static void kernel6x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -335,32 +312,11 @@ final class VectorGemm {
             FloatVector x5 = FloatVector.broadcast(S, ap[ai + o5]);
             c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51);
         }
-        if (tile != null) {
-            c00.intoArray(tile, 0); c01.intoArray(tile, L);
-            c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
-            c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
-            c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-            c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-            c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
-            return;
-        }
-        long row = cOff;
-        update(c, row, c00, mode, alpha, beta);
-        update(c, row + VB, c01, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c10, mode, alpha, beta);
-        update(c, row + VB, c11, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c20, mode, alpha, beta);
-        update(c, row + VB, c21, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c30, mode, alpha, beta);
-        update(c, row + VB, c31, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c40, mode, alpha, beta);
-        update(c, row + VB, c41, mode, alpha, beta);
-        row += ldc;
-        update(c, row, c50, mode, alpha, beta);
-        update(c, row + VB, c51, mode, alpha, beta);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
     }
 }

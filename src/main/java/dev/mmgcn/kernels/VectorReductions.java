@@ -33,12 +33,14 @@ final class VectorReductions {
             FloatVector a1 = FloatVector.zero(S);
             long i = from;
             for (long bound = from + (to - from) / (2L * L) * (2L * L); i < bound; i += 2L * L) {
-                FloatVector v0 = load(xs, i);
-                FloatVector v1 = load(xs, i + L);
+                FloatVector v0 = FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, xs, (i + L) * Float.BYTES, NATIVE);
                 a0 = v0.fma(v0, a0);
                 a1 = v1.fma(v1, a1);
             }
-            double s = sumLanes(a0.add(a1));
+            FloatVector t = a0.add(a1);
+            for (int half = L / 2; half > 0; half /= 2) t = t.add(t.slice(half)); // fixed lane-sum order, see Simd
+            double s = t.lane(0);
             for (; i < to; i++) {
                 double v = get(xs, i);
                 s += v * v;
@@ -89,6 +91,22 @@ final class VectorReductions {
         });
     }
 
+    // per-thread scratch for sumRows, which runs in every backward pass: grown when needed, never freed
+    private static final ThreadLocal<double[][]> PARTIALS = ThreadLocal.withInitial(() -> new double[1][0]);
+    private static final ThreadLocal<float[][]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static double[] doubleScratch(int size) {
+        double[][] h = PARTIALS.get();
+        if (h[0].length < size) h[0] = new double[size];
+        return h[0];
+    }
+
+    private static float[] floatScratch(int size) {
+        float[][] h = ACCUMULATORS.get();
+        if (h[0].length < size) h[0] = new float[size];
+        return h[0];
+    }
+
     /** out (1×cols) = Σ_r x[r,:] + beta·out. */
     static void sumRows(Parallel parallel, Tensor x, float beta, Tensor out) {
         rowVector(out, x.cols());
@@ -97,16 +115,17 @@ final class VectorReductions {
         if (cols == 0) return;
         MemorySegment xs = x.segment();
         int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
-        double[] partial = new double[chunks * cols];
+        double[] partial = doubleScratch(chunks * cols);
         Parallel.Part body = ch -> {
             int r0 = ch * ROW_CHUNK;
             int r1 = Math.min(rows, r0 + ROW_CHUNK);
-            float[] acc = new float[cols];
+            float[] acc = floatScratch(cols);
+            java.util.Arrays.fill(acc, 0, cols, 0f);
             int vecCols = S.loopBound(cols);
             for (int r = r0; r < r1; r++) {
                 long row = (long) r * cols;
                 int c = 0;
-                for (; c < vecCols; c += L) FloatVector.fromArray(S, acc, c).add(load(xs, row + c)).intoArray(acc, c);
+                for (; c < vecCols; c += L) FloatVector.fromArray(S, acc, c).add(FloatVector.fromMemorySegment(S, xs, (row + c) * Float.BYTES, NATIVE)).intoArray(acc, c);
                 for (; c < cols; c++) acc[c] += get(xs, row + c);
             }
             for (int c = 0; c < cols; c++) partial[ch * cols + c] = acc[c];

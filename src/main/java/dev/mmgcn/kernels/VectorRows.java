@@ -27,7 +27,7 @@ final class VectorRows {
             for (int r = from; r < to; r++) {
                 long row = (long) r * cols;
                 int c = 0;
-                for (; c < vecCols; c += L) store(load(ys, row + c).add(load(bs, c)), ys, row + c);
+                for (; c < vecCols; c += L) (FloatVector.fromMemorySegment(S, ys, (row + c) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, bs, c * Float.BYTES, NATIVE))).intoMemorySegment(ys, (row + c) * Float.BYTES, NATIVE);
                 for (; c < cols; c++) set(ys, row + c, get(ys, row + c) + get(bs, c));
             }
         });
@@ -52,7 +52,7 @@ final class VectorRows {
                     continue;
                 }
                 int c = 0;
-                for (; c < vecCols; c += L) store(load(ss, s + c).add(load(ds, d + c)), ds, d + c);
+                for (; c < vecCols; c += L) (FloatVector.fromMemorySegment(S, ss, (s + c) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, ds, (d + c) * Float.BYTES, NATIVE))).intoMemorySegment(ds, (d + c) * Float.BYTES, NATIVE);
                 for (; c < cols; c++) set(ds, d + c, get(ss, s + c) + get(ds, d + c));
             }
         });
@@ -96,7 +96,7 @@ final class VectorRows {
                 long s = (long) k * cols;
                 long d = (long) getInt(is, k) * cols;
                 int c = c0;
-                for (; c < vecEnd; c += L) store(load(ds, d + c).add(load(ss, s + c)), ds, d + c);
+                for (; c < vecEnd; c += L) (FloatVector.fromMemorySegment(S, ds, (d + c) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, ss, (s + c) * Float.BYTES, NATIVE))).intoMemorySegment(ds, (d + c) * Float.BYTES, NATIVE);
                 for (; c < c1; c++) set(ds, d + c, get(ds, d + c) + get(ss, s + c));
             }
         });
@@ -122,7 +122,7 @@ final class VectorRows {
                 set(ns, r, norm);
                 float d = Math.max(norm, eps);
                 int c = 0;
-                for (; c < vecCols; c += L) store(load(xs, row + c).div(d), ys, row + c);
+                for (; c < vecCols; c += L) (FloatVector.fromMemorySegment(S, xs, (row + c) * Float.BYTES, NATIVE).div(d)).intoMemorySegment(ys, (row + c) * Float.BYTES, NATIVE);
                 for (; c < cols; c++) set(ys, row + c, get(xs, row + c) / d);
             }
         });
@@ -146,15 +146,15 @@ final class VectorRows {
                 if (norm > eps) {
                     float dot = (float) dot(gs, row, ys, row, cols);
                     for (; c < vecCols; c += L) {
-                        FloatVector g = load(gs, row + c).sub(load(ys, row + c).mul(dot)).div(norm);
-                        store(load(ds, row + c).add(g), ds, row + c);
+                        FloatVector g = FloatVector.fromMemorySegment(S, gs, (row + c) * Float.BYTES, NATIVE).sub(FloatVector.fromMemorySegment(S, ys, (row + c) * Float.BYTES, NATIVE).mul(dot)).div(norm);
+                        (FloatVector.fromMemorySegment(S, ds, (row + c) * Float.BYTES, NATIVE).add(g)).intoMemorySegment(ds, (row + c) * Float.BYTES, NATIVE);
                     }
                     for (; c < cols; c++) {
                         float g = (get(gs, row + c) - get(ys, row + c) * dot) / norm;
                         set(ds, row + c, get(ds, row + c) + g);
                     }
                 } else {
-                    for (; c < vecCols; c += L) store(load(ds, row + c).add(load(gs, row + c).div(eps)), ds, row + c);
+                    for (; c < vecCols; c += L) (FloatVector.fromMemorySegment(S, ds, (row + c) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, gs, (row + c) * Float.BYTES, NATIVE).div(eps))).intoMemorySegment(ds, (row + c) * Float.BYTES, NATIVE);
                     for (; c < cols; c++) set(ds, row + c, get(ds, row + c) + get(gs, row + c) / eps);
                 }
             }
@@ -190,7 +190,7 @@ final class VectorRows {
                 float s = get(ss, r);
                 FloatVector sv = FloatVector.broadcast(S, s);
                 int c = 0;
-                for (; c < vecCols; c += L) store(load(xs, row + c).fma(sv, load(ys, row + c)), ys, row + c);
+                for (; c < vecCols; c += L) (FloatVector.fromMemorySegment(S, xs, (row + c) * Float.BYTES, NATIVE).fma(sv, FloatVector.fromMemorySegment(S, ys, (row + c) * Float.BYTES, NATIVE))).intoMemorySegment(ys, (row + c) * Float.BYTES, NATIVE);
                 for (; c < cols; c++) set(ys, row + c, Math.fma(get(xs, row + c), s, get(ys, row + c)));
             }
         });
@@ -202,14 +202,16 @@ final class VectorRows {
         FloatVector acc1 = FloatVector.zero(S);
         int c = 0;
         for (int bound = n / (2 * L) * (2 * L); c < bound; c += 2 * L) {
-            acc0 = load(a, ao + c).fma(load(b, bo + c), acc0);
-            acc1 = load(a, ao + c + L).fma(load(b, bo + c + L), acc1);
+            acc0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), acc0);
+            acc1 = FloatVector.fromMemorySegment(S, a, (ao + c + L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + L) * Float.BYTES, NATIVE), acc1);
         }
         if (c + L <= n) {
-            acc0 = load(a, ao + c).fma(load(b, bo + c), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), acc0);
             c += L;
         }
-        double s = sumLanes(acc0.add(acc1));
+        FloatVector t = acc0.add(acc1);
+        for (int half = L / 2; half > 0; half /= 2) t = t.add(t.slice(half)); // fixed lane-sum order, see Simd
+        double s = t.lane(0);
         for (; c < n; c++) s += (double) get(a, ao + c) * get(b, bo + c);
         return s;
     }

@@ -53,30 +53,30 @@ final class VectorSparse {
             for (int e = e0; e < e1; e++) {
                 long src = (long) getInt(col, e) * w + c;
                 if (val == null) {
-                    s0 = s0.add(load(xs, src));
-                    s1 = s1.add(load(xs, src + L));
-                    s2 = s2.add(load(xs, src + 2L * L));
-                    s3 = s3.add(load(xs, src + 3L * L));
+                    s0 = s0.add(FloatVector.fromMemorySegment(S, xs, src * Float.BYTES, NATIVE));
+                    s1 = s1.add(FloatVector.fromMemorySegment(S, xs, (src + L) * Float.BYTES, NATIVE));
+                    s2 = s2.add(FloatVector.fromMemorySegment(S, xs, (src + 2L * L) * Float.BYTES, NATIVE));
+                    s3 = s3.add(FloatVector.fromMemorySegment(S, xs, (src + 3L * L) * Float.BYTES, NATIVE));
                 } else {
                     FloatVector v = FloatVector.broadcast(S, get(val, e));
-                    s0 = load(xs, src).fma(v, s0);
-                    s1 = load(xs, src + L).fma(v, s1);
-                    s2 = load(xs, src + 2L * L).fma(v, s2);
-                    s3 = load(xs, src + 3L * L).fma(v, s3);
+                    s0 = FloatVector.fromMemorySegment(S, xs, src * Float.BYTES, NATIVE).fma(v, s0);
+                    s1 = FloatVector.fromMemorySegment(S, xs, (src + L) * Float.BYTES, NATIVE).fma(v, s1);
+                    s2 = FloatVector.fromMemorySegment(S, xs, (src + 2L * L) * Float.BYTES, NATIVE).fma(v, s2);
+                    s3 = FloatVector.fromMemorySegment(S, xs, (src + 3L * L) * Float.BYTES, NATIVE).fma(v, s3);
                 }
             }
-            finish(ys, out + c, s0, beta);
-            finish(ys, out + c + L, s1, beta);
-            finish(ys, out + c + 2L * L, s2, beta);
-            finish(ys, out + c + 3L * L, s3, beta);
+            (beta == 0f ? s0 : s0.add(FloatVector.fromMemorySegment(S, ys, (out + c) * Float.BYTES, NATIVE).mul(beta))).intoMemorySegment(ys, (out + c) * Float.BYTES, NATIVE);
+            (beta == 0f ? s1 : s1.add(FloatVector.fromMemorySegment(S, ys, (out + c + L) * Float.BYTES, NATIVE).mul(beta))).intoMemorySegment(ys, (out + c + L) * Float.BYTES, NATIVE);
+            (beta == 0f ? s2 : s2.add(FloatVector.fromMemorySegment(S, ys, (out + c + 2L * L) * Float.BYTES, NATIVE).mul(beta))).intoMemorySegment(ys, (out + c + 2L * L) * Float.BYTES, NATIVE);
+            (beta == 0f ? s3 : s3.add(FloatVector.fromMemorySegment(S, ys, (out + c + 3L * L) * Float.BYTES, NATIVE).mul(beta))).intoMemorySegment(ys, (out + c + 3L * L) * Float.BYTES, NATIVE);
         }
         for (int bound = S.loopBound(w); c < bound; c += L) {
             FloatVector s0 = FloatVector.zero(S);
             for (int e = e0; e < e1; e++) {
                 long src = (long) getInt(col, e) * w + c;
-                s0 = val == null ? s0.add(load(xs, src)) : load(xs, src).fma(FloatVector.broadcast(S, get(val, e)), s0);
+                s0 = val == null ? s0.add(FloatVector.fromMemorySegment(S, xs, src * Float.BYTES, NATIVE)) : FloatVector.fromMemorySegment(S, xs, src * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, get(val, e)), s0);
             }
-            finish(ys, out + c, s0, beta);
+            (beta == 0f ? s0 : s0.add(FloatVector.fromMemorySegment(S, ys, (out + c) * Float.BYTES, NATIVE).mul(beta))).intoMemorySegment(ys, (out + c) * Float.BYTES, NATIVE);
         }
         for (; c < w; c++) {
             float s = 0f;
@@ -87,10 +87,6 @@ final class VectorSparse {
             float old = beta == 0f ? 0f : beta * get(ys, out + c);
             set(ys, out + c, s + old);
         }
-    }
-
-    private static void finish(MemorySegment ys, long at, FloatVector sum, float beta) {
-        store(beta == 0f ? sum : sum.add(load(ys, at).mul(beta)), ys, at);
     }
 
     /**
@@ -123,17 +119,17 @@ final class VectorSparse {
                 int first = getInt(col, e0);
                 int c = 0;
                 for (; c < vecCols; c += L) {
-                    FloatVector best = load(xs, (long) first * w + c);
+                    FloatVector best = FloatVector.fromMemorySegment(S, xs, ((long) first * w + c) * Float.BYTES, NATIVE);
                     IntVector arg = IntVector.broadcast(I, first);
                     for (int e = e0 + 1; e < e1; e++) {
                         int j = getInt(col, e);
-                        FloatVector v = load(xs, (long) j * w + c);
+                        FloatVector v = FloatVector.fromMemorySegment(S, xs, ((long) j * w + c) * Float.BYTES, NATIVE);
                         VectorMask<Float> better = v.compare(VectorOperators.GT, best);
                         best = best.blend(v, better);
                         arg = arg.blend(j, better.cast(I));
                     }
-                    store(best, ys, out + c);
-                    storeInts(arg, as, out + c);
+                    best.intoMemorySegment(ys, (out + c) * Float.BYTES, NATIVE);
+                    arg.intoMemorySegment(as, (out + c) * Integer.BYTES, NATIVE);
                 }
                 for (; c < w; c++) {
                     int arg = first;

@@ -2,6 +2,7 @@ package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Tensor;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -50,7 +51,7 @@ final class VectorTopK {
         for (int c = 0; c < k; c++) insert(get(ss, row + c), c, c, val, idx);
         int c = k;
         for (int bound = k + S.loopBound(cols - k); c < bound; c += L) {
-            if (!load(ss, row + c).compare(VectorOperators.GT, val[k - 1]).anyTrue()) continue;
+            if (!FloatVector.fromMemorySegment(S, ss, (row + c) * Float.BYTES, NATIVE).compare(VectorOperators.GT, val[k - 1]).anyTrue()) continue;
             for (int q = c; q < c + L; q++) {
                 float s = get(ss, row + q);
                 if (s > val[k - 1]) insert(s, q, k - 1, val, idx);
@@ -81,7 +82,7 @@ final class VectorTopK {
         }
         int c = k;
         for (int bound = k + S.loopBound(cols - k); c < bound; c += L) {
-            if (!load(ss, row + c).compare(VectorOperators.GT, val[0]).anyTrue()) continue;
+            if (!FloatVector.fromMemorySegment(S, ss, (row + c) * Float.BYTES, NATIVE).compare(VectorOperators.GT, val[0]).anyTrue()) continue;
             for (int q = c; q < c + L; q++) admit(get(ss, row + q), q, k, val, idx);
         }
         for (; c < cols; c++) admit(get(ss, row + c), c, k, val, idx);
