@@ -149,6 +149,9 @@ final class TrainCommand {
                             throw new UncheckedIOException("cannot write checkpoint " + ckpt + ": " + e.getMessage(), e);
                         }
                     };
+                    if (!trainer.hasValidation()) {
+                        out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
+                    }
                     Trainer.Result result = trainer.fit(listener, sink);
                     printSummary(out, result, tc, outDir);
                     writeSummary(outDir.resolve("summary.json"), result, tc);

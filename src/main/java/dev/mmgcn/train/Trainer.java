@@ -143,7 +143,8 @@ public final class Trainer implements AutoCloseable {
             computeRepresentation();
             RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
             double score = valid.get(config.validMetric());
-            boolean improved = best == null || score > best.valid().get(config.validMetric());
+            // without validation users there is nothing to select on: every epoch counts as the newest best
+            boolean improved = best == null || score > best.valid().get(config.validMetric()) || !hasValidation();
             RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
             double evalSeconds = (System.nanoTime() - t1) / 1e9;
             EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved);
@@ -168,6 +169,11 @@ public final class Trainer implements AutoCloseable {
         }
         return new Result(best, history, popValid, popTest, stoppedEarly, validEvaluator.evaluatedUsers(),
                 validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers());
+    }
+
+    /** False when no user has a validation item: then the last epoch is reported and nothing stops early. */
+    public boolean hasValidation() {
+        return validEvaluator.evaluatedUsers() > 0;
     }
 
     /** One BPR step on {@code n} training pairs starting at {@code order[from]}; returns the loss. */

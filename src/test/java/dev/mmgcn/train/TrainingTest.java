@@ -62,6 +62,19 @@ class TrainingTest {
     }
 
     @Test
+    void withoutValidationTheLastEpochIsReported() {
+        Kernels k = Backends.cpu();
+        try (Dataset full = SyntheticGenerator.generate(SyntheticGenerator.TINY, 6);
+             Dataset data = new Dataset("no-valid", full.numUsers(), full.numItems(), full.train(),
+                     dev.mmgcn.data.Interactions.empty(), full.test(), full.modalities(), null)) {
+            Trainer.Result r = train(k, data, MmgcnConfig.defaults().withEmbeddingDim(16), SHORT.withEpochs(3), null);
+            assertEquals(3, r.best().epoch(), "nothing to select on: the last epoch");
+            assertEquals(0, r.validUsers());
+            assertNotNull(r.best().test());
+        }
+    }
+
+    @Test
     void syntheticDataIsSeeded() {
         try (Dataset a = SyntheticGenerator.generate(SyntheticGenerator.TINY, 8);
              Dataset b = SyntheticGenerator.generate(SyntheticGenerator.TINY, 8)) {
