@@ -383,7 +383,8 @@ public final class SelfCheck {
         ref.maskScores(scores[0], mask, 10, Float.NEGATIVE_INFINITY);
         dev.maskScores(scores[1], dmask, 10, Float.NEGATIVE_INFINITY);
         same("maskScores rows 10..35", scores, 0, 0);
-        for (int k : new int[]{1, 10, 20, 100}) {
+        // above 128 the candidates spill from shared memory to scratch
+        for (int k : new int[]{1, 10, 20, 100, 128, 129, 300}) {
             topK("topK k=" + k + " of 300 (masked)", scores, k);
         }
         // few distinct values: most of the order is decided by the tie rule
@@ -391,7 +392,7 @@ public final class SelfCheck {
         for (int i = 0; i < 17 * 203; i++) ties[0].setFlat(i, rnd.nextInt(5) - 2);
         ties[0].setFlat(0, -0f);
         dev.upload(ties[0], ties[1]);
-        for (int k : new int[]{1, 7, 100}) topK("topK k=" + k + " of 203 (ties)", ties, k);
+        for (int k : new int[]{1, 7, 100, 150, 203}) topK("topK k=" + k + " of 203 (ties)", ties, k);
         Tensor[] narrow = twin(3, 5);
         topK("topK k=cols=5", narrow, 5);
     }
