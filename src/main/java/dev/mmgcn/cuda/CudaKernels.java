@@ -134,7 +134,6 @@ public final class CudaKernels implements Kernels {
             MemorySegment staged = arena.allocate(Math.max(bytes, 1));
             MemorySegment.copy(host, 0, staged, 0, bytes);
             rt.copyToDevice(device, staged.address(), bytes);
-            rt.synchronize();
         }
     }
 
