@@ -127,15 +127,30 @@ class CudaBackendTest {
         };
     }
 
-    private static final Pattern TOPK_SHARED_KEYS = Pattern.compile("_ZZ9topk_rowsE10shared_key\\[(\\d+)]");
+    private static int sharedBytes(String module, String symbol) {
+        String ptx = new String(CudaRuntime.readPtx(module), StandardCharsets.US_ASCII);
+        Matcher m = Pattern.compile("\\.shared\\s+\\.align\\s+\\d+\\s+\\.b8\\s+" + Pattern.quote(symbol) + "\\[(\\d+)]").matcher(ptx);
+        assertTrue(m.find(), "no shared array " + symbol + " in " + module + ".ptx");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Kernels whose shared arrays are sized for one block shape (block_sum's per-warp totals, topK's
+     * per-warp counts, sumRows' 32x8 tile) must be launched with that shape.
+     */
+    @Test
+    void sharedArraysFitTheLaunchedBlockShapes() {
+        int warps = CudaRuntime.THREADS / 32;
+        assertEquals(warps * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "loss.cu REDUCE_THREADS");
+        assertEquals(warps * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE11warp_counts"), "topk.cu TOPK_THREADS");
+        assertEquals(8 * 33 * Double.BYTES, sharedBytes("bias", "_ZZ16sum_rows_partialE8lane_sum"), "sum_rows_partial's 32x8 block");
+    }
 
     /** The Java side spills exactly when the kernel's shared candidate arrays would overflow. */
     @Test
     void topKSharedCapacityMatchesTheKernel() {
-        String ptx = new String(CudaRuntime.readPtx("topk"), StandardCharsets.US_ASCII);
-        Matcher m = TOPK_SHARED_KEYS.matcher(ptx);
-        assertTrue(m.find(), "no shared_key array in topk.ptx");
-        assertEquals(CudaKernels.MAX_SHARED_TOP_K * Integer.BYTES, Integer.parseInt(m.group(1)), "bytes of shared_key");
+        assertEquals(CudaKernels.MAX_SHARED_TOP_K * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE10shared_key"));
+        assertEquals(CudaKernels.MAX_SHARED_TOP_K * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE10shared_idx"));
     }
 
     /** Every row gets a block up to the grid limit; spilled candidates stay within their budget. */
