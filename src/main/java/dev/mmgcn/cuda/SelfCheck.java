@@ -28,7 +28,10 @@ import java.util.SplittableRandom;
  * available:
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *      -cp target/mmgcn-engine.jar dev.mmgcn.cuda.SelfCheck [--bench] [--require-gpu]</pre>
+ *      -cp target/mmgcn-engine.jar dev.mmgcn.cuda.SelfCheck [--bench] [--require-gpu] [--no-training]</pre>
+ *
+ * {@code --no-training} leaves out the training epoch, for runs under compute-sanitizer, where its
+ * thousands of launches would take minutes.
  *
  * Exit status: 0 all passed (or no GPU and {@code --require-gpu} absent), 1 a check failed,
  * 2 no usable GPU with {@code --require-gpu}.
@@ -52,8 +55,11 @@ public final class SelfCheck {
     private Scope hs;
     private Scope ds;
 
-    private SelfCheck(Kernels dev, long seed, PrintStream out) {
+    private final boolean training;
+
+    private SelfCheck(Kernels dev, long seed, PrintStream out, boolean training) {
         this.dev = dev;
+        this.training = training;
         this.out = out;
         this.rnd = new SplittableRandom(seed);
     }
@@ -68,6 +74,7 @@ public final class SelfCheck {
     public static void main(String[] args) {
         boolean bench = List.of(args).contains("--bench");
         boolean requireGpu = List.of(args).contains("--require-gpu");
+        boolean training = !List.of(args).contains("--no-training");
         String why = CudaKernels.probe();
         if (!why.isEmpty()) {
             System.out.println("SKIP cuda self-check: " + why);
@@ -76,7 +83,7 @@ public final class SelfCheck {
         CudaInfo.lines().forEach(l -> System.out.println("info " + l));
         Report report;
         try (CudaKernels gpu = new CudaKernels()) {
-            report = run(gpu, 20250607L, System.out);
+            report = run(gpu, 20250607L, System.out, training);
             System.out.println("info spmm algorithm: " + gpu.spmmAlgorithm());
             if (bench) Bench.run(gpu, System.out);
         }
@@ -88,7 +95,12 @@ public final class SelfCheck {
 
     /** Checks {@code backend} against the scalar reference; works for any backend, CPU ones included. */
     public static Report run(Kernels backend, long seed, PrintStream out) {
-        SelfCheck c = new SelfCheck(backend, seed, out);
+        return run(backend, seed, out, true);
+    }
+
+    /** As {@link #run(Kernels, long, PrintStream)}, with or without the training epoch. */
+    public static Report run(Kernels backend, long seed, PrintStream out, boolean training) {
+        SelfCheck c = new SelfCheck(backend, seed, out, training);
         try (Scope host = new HostScope(); Scope device = backend.newScope()) {
             c.hs = host;
             c.ds = device;
@@ -114,7 +126,7 @@ public final class SelfCheck {
         section("adam", this::adam);
         section("maskScores/topK", this::evaluation);
         section("index errors", this::indexErrors);
-        section("training", this::training);
+        if (training) section("training", this::training);
     }
 
     private void section(String name, Runnable body) {
