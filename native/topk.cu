@@ -2,7 +2,9 @@
 #include "common.cuh"
 
 #define TOPK_THREADS 256
-#define TOPK_MAX 128  // the Java side allows k <= 100
+// Candidates of up to TOPK_MAX entries stay in shared memory; a larger k spills them to global
+// scratch, one k-slot slice per block (CudaKernels.MAX_SHARED_TOP_K must equal this).
+#define TOPK_MAX 128
 
 // scores[r, c] = value for every column c stored in row (first_row + r) of the mask.
 extern "C" __global__ void mask_scores(float* scores, int rows, int cols, const int* row_ptr, const int* col_idx,
@@ -36,16 +38,22 @@ __device__ __forceinline__ unsigned int order_key(float v) {
 //     "lowest index" holds exactly;
 //  3. the k candidates are placed by rank (value desc, column asc), which is a permutation because
 //     (key, column) pairs are distinct.
-// So a row is read 5 times whatever k is, and the result never depends on thread timing.
-extern "C" __global__ void topk_rows(const float* scores, int rows, int cols, int k, int* out_idx, float* out_val) {
+// So a row is read 5 times whatever k is, and the result never depends on thread timing. Step 3 is
+// O(k^2) per row: negligible for evaluation cut-offs, slow only for k in the thousands.
+// spill_key / spill_idx (gridDim.x * k entries each) are read only when k > TOPK_MAX; else null.
+extern "C" __global__ void topk_rows(const float* scores, int rows, int cols, int k, int* out_idx, float* out_val,
+                                     unsigned int* spill_key, int* spill_idx) {
     __shared__ unsigned int hist[256];
     __shared__ unsigned int s_prefix;
     __shared__ int s_remaining;
-    __shared__ unsigned int cand_key[TOPK_MAX];
-    __shared__ int cand_idx[TOPK_MAX];
+    __shared__ unsigned int shared_key[TOPK_MAX];
+    __shared__ int shared_idx[TOPK_MAX];
     __shared__ int n_greater;
     __shared__ int n_equal_taken;
     __shared__ int warp_counts[TOPK_THREADS / 32];
+
+    unsigned int* cand_key = k <= TOPK_MAX ? shared_key : spill_key + (long long)blockIdx.x * k;
+    int* cand_idx = k <= TOPK_MAX ? shared_idx : spill_idx + (long long)blockIdx.x * k;
 
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;

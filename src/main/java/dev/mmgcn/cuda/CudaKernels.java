@@ -34,8 +34,10 @@ import static dev.mmgcn.kernels.Checks.topKShapes;
  * concurrently.
  */
 public final class CudaKernels implements Kernels {
-    /** topK keeps its candidates in shared memory; the evaluation needs at most 100. */
-    static final int MAX_TOP_K = 128;
+    /** topK keeps up to this many candidates per row in shared memory (TOPK_MAX in topk.cu); more spill to scratch. */
+    static final int MAX_SHARED_TOP_K = 128;
+    /** Bound on the spilled candidates of a large-k topK: the grid shrinks to fit, rows are looped over. */
+    static final long TOP_K_SPILL_BYTES = 32L << 20;
     /** Blocks of the first stage of sumSquares / bprLoss; a function of n only, so results are too. */
     private static final int MAX_PARTIALS = 256;
     private static final int PARTIAL_GRAIN = 4096;
@@ -132,7 +134,6 @@ public final class CudaKernels implements Kernels {
             MemorySegment staged = arena.allocate(Math.max(bytes, 1));
             MemorySegment.copy(host, 0, staged, 0, bytes);
             rt.copyToDevice(device, staged.address(), bytes);
-            rt.synchronize();
         }
     }
 
@@ -551,11 +552,28 @@ public final class CudaKernels implements Kernels {
         onDevice(indices.device(), "topK indices");
         onDevice(values.device(), "topK values");
         topKShapes(scores, k, indices, values);
-        if (k > MAX_TOP_K) throw new IllegalArgumentException("k=" + k + ": the CUDA top-K supports k <= " + MAX_TOP_K);
         int rows = scores.rows();
         if (rows == 0) return;
-        rt.launch(new KernelArgs(Kernel.TOPK_ROWS).ptr(scores).i32(rows).i32(scores.cols()).i32(k).ptr(indices).ptr(values),
-                Math.min(rows, CudaRuntime.MAX_BLOCKS));
+        int blocks = topKBlocks(rows, k);
+        long spillKeys = 0;
+        long spillIndices = 0;
+        if (k > MAX_SHARED_TOP_K) {
+            long slots = (long) blocks * k;
+            spillKeys = rt.scratch(slots * (Integer.BYTES + Integer.BYTES));
+            spillIndices = spillKeys + slots * Integer.BYTES;
+        }
+        rt.launch(new KernelArgs(Kernel.TOPK_ROWS).ptr(scores).i32(rows).i32(scores.cols()).i32(k).ptr(indices).ptr(values)
+                .ptr(spillKeys).ptr(spillIndices), blocks);
+    }
+
+    /** One block per row up to the grid limit; a k too large for shared memory also bounds the spill area. */
+    static int topKBlocks(int rows, int k) {
+        int blocks = Math.min(rows, CudaRuntime.MAX_BLOCKS);
+        if (k > MAX_SHARED_TOP_K) {
+            long perBlock = (long) k * (Integer.BYTES + Integer.BYTES);
+            blocks = (int) Math.max(1, Math.min(blocks, TOP_K_SPILL_BYTES / perBlock));
+        }
+        return blocks;
     }
 
     // ---- checks ------------------------------------------------------------------------------

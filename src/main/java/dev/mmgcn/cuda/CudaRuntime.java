@@ -58,9 +58,10 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
  * Every driver, cuSPARSE and cuBLAS status is checked here and turned into a {@link CudaException}
  * that names the call. {@link #close()} frees everything, including scopes still open.
  *
- * <p>All work goes to the one stream, in order, so the host only waits where it reads results:
- * {@link #readFloat} and {@link #copyToHost}. Kernels cannot throw; they record a bad index in the
- * error word, which those two calls read along with their data and turn into an exception.
+ * <p>All work goes to the one stream, in order, so the host only waits where it reads results
+ * ({@link #readFloat}, {@link #copyToHost}) or hands over host memory ({@link #copyToDevice}).
+ * Kernels cannot throw; they record a bad index in the error word, which the two reads fetch along
+ * with their data and turn into an exception.
  */
 public final class CudaRuntime implements AutoCloseable {
     /** Threads per block for the flat (grid-stride) kernels. */
@@ -215,12 +216,16 @@ public final class CudaRuntime implements AutoCloseable {
     }
 
     /**
-     * Host to device in stream order. From pageable memory the driver stages the bytes before
-     * returning, so the host buffer may be reused at once and no wait is needed.
+     * Host to device in stream order, returning once the host bytes have been read. For pageable
+     * memory the driver documents an async copy only as one that "might be synchronous", and callers
+     * free or refill their host buffer right after an upload (ParameterStore, the graph upload, the
+     * next batch's indices), so this waits for the stream. Uploads come where the stream is idle
+     * anyway (at the start of a step or block, after its synchronising read), so the wait is short.
      */
     void copyToDevice(long deviceAddress, long hostAddress, long bytes) {
         if (bytes == 0) return;
         check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(Pointers.device(deviceAddress), Pointers.host(hostAddress), bytes, stream));
+        synchronize();
     }
 
     /** Device to host: waits for everything queued before it, then checks the error word. */

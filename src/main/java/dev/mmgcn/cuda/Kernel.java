@@ -38,7 +38,7 @@ enum Kernel {
     BPR_LOSS_BWD("loss", "bpr_loss_bwd", "PPPPPL"),
 
     MASK_SCORES("topk", "mask_scores", "PIIPPIF"),
-    TOPK_ROWS("topk", "topk_rows", "PIIIPP");
+    TOPK_ROWS("topk", "topk_rows", "PIIIPPPP");
 
     /** Modules in load order; each is {@code <name>.ptx} next to this class. */
     static final String[] MODULES = {"elementwise", "bias", "rownorm", "segment_max", "gather_scatter", "loss", "topk"};

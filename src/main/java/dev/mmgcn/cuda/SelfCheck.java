@@ -1,12 +1,19 @@
 package dev.mmgcn.cuda;
 
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.SyntheticGenerator;
+import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.kernels.ScalarKernels;
+import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.train.TrainConfig;
+import dev.mmgcn.train.Trainer;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,7 +28,10 @@ import java.util.SplittableRandom;
  * available:
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *      -cp target/mmgcn-engine.jar dev.mmgcn.cuda.SelfCheck [--bench] [--require-gpu]</pre>
+ *      -cp target/mmgcn-engine.jar dev.mmgcn.cuda.SelfCheck [--bench] [--require-gpu] [--no-training]</pre>
+ *
+ * {@code --no-training} leaves out the training epoch, for runs under compute-sanitizer, where its
+ * thousands of launches would take minutes.
  *
  * Exit status: 0 all passed (or no GPU and {@code --require-gpu} absent), 1 a check failed,
  * 2 no usable GPU with {@code --require-gpu}.
@@ -30,6 +40,10 @@ import java.util.SplittableRandom;
  * must match exactly. Reductions that both sides do in double and round once agree to 1e-6 relative.
  * cuBLAS and cuSPARSE accumulate in float in their own order: 1e-4 absolute plus 1e-4 relative on
  * O(1) inputs with inner sizes up to a few hundred. Atomic scatters (float adds in any order) 1e-5.
+ * The training check runs one epoch of the whole engine (tape, Adam, evaluation) on the tiny synthetic
+ * set on both backends: the epoch's mean loss within 1e-3 relative (every step's rounding differences
+ * feed the next), the popularity baseline's metrics exactly (integer scores, ties to the lower item),
+ * the model's metrics within 0.05 (a flipped near-tie moves a user's hit; garbage moves far more).
  */
 public final class SelfCheck {
     private final Kernels ref = new ScalarKernels();
@@ -41,8 +55,11 @@ public final class SelfCheck {
     private Scope hs;
     private Scope ds;
 
-    private SelfCheck(Kernels dev, long seed, PrintStream out) {
+    private final boolean training;
+
+    private SelfCheck(Kernels dev, long seed, PrintStream out, boolean training) {
         this.dev = dev;
+        this.training = training;
         this.out = out;
         this.rnd = new SplittableRandom(seed);
     }
@@ -57,6 +74,7 @@ public final class SelfCheck {
     public static void main(String[] args) {
         boolean bench = List.of(args).contains("--bench");
         boolean requireGpu = List.of(args).contains("--require-gpu");
+        boolean training = !List.of(args).contains("--no-training");
         String why = CudaKernels.probe();
         if (!why.isEmpty()) {
             System.out.println("SKIP cuda self-check: " + why);
@@ -65,7 +83,7 @@ public final class SelfCheck {
         CudaInfo.lines().forEach(l -> System.out.println("info " + l));
         Report report;
         try (CudaKernels gpu = new CudaKernels()) {
-            report = run(gpu, 20250607L, System.out);
+            report = run(gpu, 20250607L, System.out, training);
             System.out.println("info spmm algorithm: " + gpu.spmmAlgorithm());
             if (bench) Bench.run(gpu, System.out);
         }
@@ -77,7 +95,12 @@ public final class SelfCheck {
 
     /** Checks {@code backend} against the scalar reference; works for any backend, CPU ones included. */
     public static Report run(Kernels backend, long seed, PrintStream out) {
-        SelfCheck c = new SelfCheck(backend, seed, out);
+        return run(backend, seed, out, true);
+    }
+
+    /** As {@link #run(Kernels, long, PrintStream)}, with or without the training epoch. */
+    public static Report run(Kernels backend, long seed, PrintStream out, boolean training) {
+        SelfCheck c = new SelfCheck(backend, seed, out, training);
         try (Scope host = new HostScope(); Scope device = backend.newScope()) {
             c.hs = host;
             c.ds = device;
@@ -103,6 +126,7 @@ public final class SelfCheck {
         section("adam", this::adam);
         section("maskScores/topK", this::evaluation);
         section("index errors", this::indexErrors);
+        if (training) section("training", this::training);
     }
 
     private void section(String name, Runnable body) {
@@ -383,7 +407,8 @@ public final class SelfCheck {
         ref.maskScores(scores[0], mask, 10, Float.NEGATIVE_INFINITY);
         dev.maskScores(scores[1], dmask, 10, Float.NEGATIVE_INFINITY);
         same("maskScores rows 10..35", scores, 0, 0);
-        for (int k : new int[]{1, 10, 20, 100}) {
+        // above 128 the candidates spill from shared memory to scratch
+        for (int k : new int[]{1, 10, 20, 100, 128, 129, 300}) {
             topK("topK k=" + k + " of 300 (masked)", scores, k);
         }
         // few distinct values: most of the order is decided by the tie rule
@@ -391,7 +416,7 @@ public final class SelfCheck {
         for (int i = 0; i < 17 * 203; i++) ties[0].setFlat(i, rnd.nextInt(5) - 2);
         ties[0].setFlat(0, -0f);
         dev.upload(ties[0], ties[1]);
-        for (int k : new int[]{1, 7, 100}) topK("topK k=" + k + " of 203 (ties)", ties, k);
+        for (int k : new int[]{1, 7, 100, 150, 203}) topK("topK k=" + k + " of 203 (ties)", ties, k);
         Tensor[] narrow = twin(3, 5);
         topK("topK k=cols=5", narrow, 5);
     }
@@ -425,6 +450,38 @@ public final class SelfCheck {
         ref.gatherRows(table[0], good[0], rows[0]);
         dev.gatherRows(table[1], good[1], rows[1]);
         same("gather after an index error", rows, 0, 0);
+    }
+
+    private void training() {
+        TrainConfig tc = new TrainConfig(1, 512, 5e-3f, 1e-4f, 0f, 31L, 0, "recall@20", new int[]{10, 20});
+        List<MmgcnConfig> configs = List.of(MmgcnConfig.defaults().withEmbeddingDim(32),
+                MmgcnConfig.defaults().withEmbeddingDim(32).withAggregation(MmgcnConfig.Aggregation.MAX)
+                        .withCombination(MmgcnConfig.Combination.ELEMENT));
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 17)) {
+            for (MmgcnConfig mc : configs) {
+                String label = "training 1 epoch, " + mc.aggregation() + "/" + mc.combination();
+                Trainer.Result want = trainOneEpoch(ref, data, mc, tc);
+                Trainer.Result got = trainOneEpoch(dev, data, mc, tc);
+                check(label + ": mean loss", (float) got.history().get(0).loss(), (float) want.history().get(0).loss(), 0, 1e-3);
+                compare(label + ": popularity test metrics", metrics(got.popularityTest()), metrics(want.popularityTest()), 0, 0);
+                compare(label + ": model valid metrics", metrics(got.best().valid()), metrics(want.best().valid()), 0.05, 0);
+            }
+        }
+    }
+
+    private static Trainer.Result trainOneEpoch(Kernels k, Dataset data, MmgcnConfig mc, TrainConfig tc) {
+        try (Mmgcn model = new Mmgcn(mc, k, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed());
+             Trainer t = new Trainer(model, data, tc, k)) {
+            return t.fit(new Trainer.Listener() {
+            }, null);
+        }
+    }
+
+    private static float[] metrics(RankingMetrics m) {
+        List<Double> values = List.copyOf(m.asMap().values());
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
+        return out;
     }
 
     // ---- twins: the same data for the reference (index 0) and the backend (index 1) ---------

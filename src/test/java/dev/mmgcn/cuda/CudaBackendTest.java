@@ -127,6 +127,48 @@ class CudaBackendTest {
         };
     }
 
+    private static int sharedBytes(String module, String symbol) {
+        String ptx = new String(CudaRuntime.readPtx(module), StandardCharsets.US_ASCII);
+        Matcher m = Pattern.compile("\\.shared\\s+\\.align\\s+\\d+\\s+\\.b8\\s+" + Pattern.quote(symbol) + "\\[(\\d+)]").matcher(ptx);
+        assertTrue(m.find(), "no shared array " + symbol + " in " + module + ".ptx");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Kernels whose shared arrays are sized for one block shape (block_sum's per-warp totals, topK's
+     * per-warp counts, sumRows' 32x8 tile) must be launched with that shape.
+     */
+    @Test
+    void sharedArraysFitTheLaunchedBlockShapes() {
+        int warps = CudaRuntime.THREADS / 32;
+        assertEquals(warps * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "loss.cu REDUCE_THREADS");
+        assertEquals(warps * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE11warp_counts"), "topk.cu TOPK_THREADS");
+        assertEquals(8 * 33 * Double.BYTES, sharedBytes("bias", "_ZZ16sum_rows_partialE8lane_sum"), "sum_rows_partial's 32x8 block");
+    }
+
+    /** The Java side spills exactly when the kernel's shared candidate arrays would overflow. */
+    @Test
+    void topKSharedCapacityMatchesTheKernel() {
+        assertEquals(CudaKernels.MAX_SHARED_TOP_K * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE10shared_key"));
+        assertEquals(CudaKernels.MAX_SHARED_TOP_K * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE10shared_idx"));
+    }
+
+    /** Every row gets a block up to the grid limit; spilled candidates stay within their budget. */
+    @Test
+    void topKGridBoundsTheSpillArea() {
+        assertEquals(1, CudaKernels.topKBlocks(1, 5));
+        assertEquals(3491, CudaKernels.topKBlocks(3491, 50));
+        assertEquals(CudaRuntime.MAX_BLOCKS, CudaKernels.topKBlocks(200_000, CudaKernels.MAX_SHARED_TOP_K));
+        for (int k : new int[]{CudaKernels.MAX_SHARED_TOP_K + 1, 300, 19_220, 76_000, 10_000_000}) {
+            for (int rows : new int[]{1, 7, 4096, 200_000}) {
+                int blocks = CudaKernels.topKBlocks(rows, k);
+                assertTrue(blocks >= 1 && blocks <= Math.min(rows, CudaRuntime.MAX_BLOCKS), blocks + " blocks for " + rows + " rows, k=" + k);
+                long spill = (long) blocks * k * 2 * Integer.BYTES;
+                assertTrue(blocks == 1 || spill <= CudaKernels.TOP_K_SPILL_BYTES, spill + " spill bytes for rows=" + rows + " k=" + k);
+            }
+        }
+    }
+
     @Test
     void ptxNamesTheToolkitThatBuiltIt() {
         assertTrue(CudaRuntime.ptxToolkit().startsWith("Cuda compilation tools, release 13"), CudaRuntime.ptxToolkit());
@@ -357,7 +399,8 @@ class CudaBackendTest {
             ref.maskScores(scores, mask, 5, Float.NEGATIVE_INFINITY);
             gpu.maskScores(ds, dmask, 5, Float.NEGATIVE_INFINITY);
             assertArrayEquals(scores.toArray(), down(host, ds).toArray(), "masked scores");
-            for (int k : new int[]{1, 10, 20, 100}) {
+            // 129 and 500 spill the candidates out of shared memory
+            for (int k : new int[]{1, 10, 20, 100, 128, 129, 500}) {
                 IntTensor idx = host.ints(20, k);
                 Tensor val = host.floats(20, k);
                 IntTensor didx = dev.ints(20, k);
