@@ -117,9 +117,9 @@ final class TrainCommand {
                             bar.clear();
                             String test = r.test() == null ? "" : String.format(Locale.ROOT, " | test %s %.4f %s %.4f",
                                     metric, r.test().get(metric), ndcg, r.test().get(ndcg));
-                            out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  train %.1fs eval %.1fs | valid %s %.4f %s %.4f%s%s%n",
+                            out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  train %.1fs eval %.1fs | valid %s %.4f %s %.4f (item-only %.4f)%s%s%n",
                                     r.epoch(), tc.epochs(), r.loss(), r.trainSeconds(), r.evalSeconds(), metric, r.valid().get(metric),
-                                    ndcg, r.valid().get(ndcg), test, r.best() ? "  *best" : "");
+                                    ndcg, r.valid().get(ndcg), r.itemOnlyValid().get(metric), test, r.best() ? "  *best" : "");
                             Map<String, Object> line = new LinkedHashMap<>();
                             line.put("epoch", r.epoch());
                             line.put("loss", r.loss());
@@ -128,6 +128,7 @@ final class TrainCommand {
                             line.put("best", r.best());
                             line.put("valid", r.valid().asMap());
                             line.put("test", r.test() == null ? null : r.test().asMap());
+                            line.put("item_only_valid", r.itemOnlyValid().asMap());
                             try {
                                 jsonl.write(Json.of(line));
                                 jsonl.write('\n');
@@ -180,6 +181,11 @@ final class TrainCommand {
             out.printf(Locale.ROOT, "%-14s %12.4f %12.4f %12.4f %12.4f%n", k, e.getValue(), best.test().get(k),
                     r.popularityValid().get(k), r.popularityTest().get(k));
         }
+        String m = tc.validMetric();
+        double full = best.valid().get(m), itemOnly = best.itemOnlyValid().get(m);
+        out.printf(Locale.ROOT, "personalisation at the best epoch: valid %s %.4f with each user's representation, %.4f with the mean%n"
+                + "user's for everyone (the model's item score alone)%s%n", m, full, itemOnly,
+                full > itemOnly ? "" : "; the per-user part adds nothing here, so the model is a learned item ranking");
         double mean = r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0);
         double eval = r.history().stream().mapToDouble(Trainer.EpochReport::evalSeconds).average().orElse(0);
         out.printf(Locale.ROOT, "time: %.2f s per training epoch, %.2f s per evaluation (mean of %d epochs)%n", mean, eval, r.history().size());
@@ -193,6 +199,7 @@ final class TrainCommand {
         s.put("stopped_early", r.stoppedEarly());
         s.put("valid", r.best().valid().asMap());
         s.put("test", r.best().test().asMap());
+        s.put("item_only_valid", r.best().itemOnlyValid().asMap());
         s.put("popularity_valid", r.popularityValid().asMap());
         s.put("popularity_test", r.popularityTest().asMap());
         s.put("mean_train_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0));

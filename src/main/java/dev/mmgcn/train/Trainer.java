@@ -3,6 +3,7 @@ package dev.mmgcn.train;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.eval.Evaluator;
+import dev.mmgcn.eval.ItemOnly;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
@@ -50,10 +51,12 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * @param test the test metrics, computed only at epochs that improved validation (else null)
+     * @param test          the test metrics, computed only at epochs that improved validation (else null)
+     * @param itemOnlyValid validation metrics of the model's item score alone ({@link ItemOnly}): what the
+     *                      per-user part of the representation adds is {@code valid} minus this
      */
     public record EpochReport(int epoch, double loss, double trainSeconds, double evalSeconds,
-                              RankingMetrics valid, RankingMetrics test, boolean best) {
+                              RankingMetrics valid, RankingMetrics test, boolean best, RankingMetrics itemOnlyValid) {
     }
 
     public record Result(EpochReport best, List<EpochReport> history, RankingMetrics popularityValid,
@@ -72,6 +75,7 @@ public final class Trainer implements AutoCloseable {
     private final NegativeSampler sampler;
     private final Evaluator validEvaluator;
     private final Evaluator testEvaluator;
+    private final ItemOnly itemOnly;
     private final IntTensor usersHost, posHost, negHost;
     private final IntTensor users, pos, neg;
     private final Tensor representation;
@@ -92,6 +96,7 @@ public final class Trainer implements AutoCloseable {
                 config.negatives());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
         this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
+        this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.config().embeddingDim());
         int b = config.batchSize();
         usersHost = host.ints(b, 1);
         posHost = host.ints(b, 1);
@@ -147,7 +152,9 @@ public final class Trainer implements AutoCloseable {
             boolean improved = best == null || score > best.valid().get(config.validMetric()) || !hasValidation();
             RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
             double evalSeconds = (System.nanoTime() - t1) / 1e9;
-            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved);
+            RankingMetrics itemOnlyValid = itemOnly.evaluate(validEvaluator, userRows(), itemRows());
+            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved,
+                    itemOnlyValid);
             history.add(report);
             if (!Double.isFinite(report.loss())) {
                 listener.epochDone(report);
@@ -252,6 +259,7 @@ public final class Trainer implements AutoCloseable {
         adam.close();
         validEvaluator.close();
         testEvaluator.close();
+        itemOnly.close();
         scope.close();
         host.close();
     }

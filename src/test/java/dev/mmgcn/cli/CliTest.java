@@ -36,6 +36,8 @@ class CliTest {
         assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"loss\":"), lines.get(0));
         assertTrue(lines.get(0).contains("\"recall@20\":"));
         assertTrue(Files.readString(runDir.resolve("summary.json")).contains("\"popularity_test\""));
+        assertTrue(lines.get(0).contains("\"item_only_valid\":{"), "each epoch records the item-only check");
+        assertTrue(t.out().contains("personalisation at the best epoch"), t.out());
         Path ckpt = runDir.resolve("best.ckpt");
         Checkpoint ck = Checkpoint.read(ckpt);
         String bestRecall = ck.get("test.recall@20");

@@ -39,6 +39,9 @@ class TrainingTest {
             double pop = r.popularityTest().get("recall@20");
             assertTrue(model > 1.3 * pop, "test recall@20 " + model + " should clearly beat popularity " + pop);
             assertTrue(r.history().get(r.history().size() - 1).loss() < r.history().get(0).loss(), "the loss falls");
+            // synthetic users have their own tastes: the per-user part must add to the shared item score
+            double full = r.best().valid().get("recall@20"), itemOnly = r.best().itemOnlyValid().get("recall@20");
+            assertTrue(full > 1.3 * itemOnly, "valid recall@20 " + full + " should clearly beat the item-only ranking " + itemOnly);
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.mmgcn.eval;
+
+import dev.mmgcn.data.Interactions;
+import dev.mmgcn.kernels.Backends;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.kernels.ScalarKernels;
+import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The item-only ranking: item scores against a double-precision ⟨mean user, item⟩, and its metrics against the evaluator. */
+class ItemOnlyTest {
+    static Stream<Kernels> backends() {
+        return Stream.concat(Stream.of(new ScalarKernels()), Backends.vector().stream());
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void itemScoresAreTheMeanUserDotEachItem(Kernels k) {
+        int users = 41, items = 19, dim = 7; // odd sizes: vector tails in both directions
+        SplittableRandom rng = new SplittableRandom(5);
+        Interactions train = EvaluatorTest.random(rng, users, items, 120);
+        Interactions valid = EvaluatorTest.random(rng, users, items, 30);
+        try (HostScope host = new HostScope(); Evaluator e = new Evaluator(k, users, items, train, valid, new int[] {5});
+             ItemOnly check = new ItemOnly(k, users, items, dim)) {
+            Tensor u = host.floats(users, dim), i = host.floats(items, dim);
+            for (long x = 0; x < u.size(); x++) u.setFlat(x, (float) rng.nextGaussian());
+            for (long x = 0; x < i.size(); x++) i.setFlat(x, (float) rng.nextGaussian());
+            check.evaluate(e, u, i);
+            float[] got = check.lastItemScores();
+            for (int it = 0; it < items; it++) {
+                double expected = 0;
+                for (int c = 0; c < dim; c++) {
+                    double mean = 0;
+                    for (int us = 0; us < users; us++) mean += u.getFlat((long) us * dim + c);
+                    expected += mean / users * i.getFlat((long) it * dim + c);
+                }
+                assertEquals(expected, got[it], 1e-5 * (1 + Math.abs(expected)), "item " + it);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void equalsTheModelWhenEveryUserIsTheSame(Kernels k) {
+        // identical user rows with dyadic entries: the mean is exactly that row, so both rankings are the same
+        int users = 16, items = 29, dim = 6;
+        SplittableRandom rng = new SplittableRandom(9);
+        Interactions train = EvaluatorTest.random(rng, users, items, 60);
+        Interactions valid = EvaluatorTest.random(rng, users, items, 25);
+        try (HostScope host = new HostScope(); Evaluator e = new Evaluator(k, users, items, train, valid, new int[] {3, 10});
+             ItemOnly check = new ItemOnly(k, users, items, dim)) {
+            Tensor u = host.floats(users, dim), i = host.floats(items, dim);
+            float[] row = new float[dim];
+            for (int c = 0; c < dim; c++) row[c] = (rng.nextInt(17) - 8) / 4f;
+            for (long x = 0; x < u.size(); x++) u.setFlat(x, row[(int) (x % dim)]);
+            for (long x = 0; x < i.size(); x++) i.setFlat(x, (float) rng.nextGaussian());
+            RankingMetrics model = e.evaluate(u, i);
+            RankingMetrics itemOnly = check.evaluate(e, u, i);
+            assertTrue(model.users() > 0);
+            assertEquals(model.asMap(), itemOnly.asMap());
+        }
+    }
+}
