@@ -30,6 +30,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        java.util.Optional<java.util.List<String>> child = Relaunch.command(Relaunch.Self.current(), args);
+        if (child.isPresent()) {
+            int code = Relaunch.run(child.get());
+            if (code >= 0) System.exit(code);
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         if (code != 0) System.exit(code);

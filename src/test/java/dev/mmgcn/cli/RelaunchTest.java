@@ -1,0 +1,83 @@
+package dev.mmgcn.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** When plain `java -jar` starts the JVM again with the Vector API module, and that the child really runs it. */
+class RelaunchTest {
+    private static final Optional<String> JAVA = Optional.of("/jdk/bin/java");
+
+    private static Relaunch.Self self(boolean present, boolean available, Map<String, String> env) {
+        return new Relaunch.Self(present, available, JAVA, List.of("-Xmx2g", "-Dx=y"), "/app/mmgcn-engine.jar", env);
+    }
+
+    @Test
+    void relaunchesWithTheModuleAndKeepsOptionsAndArguments() {
+        List<String> cmd = Relaunch.command(self(false, true, Map.of()), new String[] {"train", "--epochs", "3"}).orElseThrow();
+        assertEquals(List.of("/jdk/bin/java", "-Xmx2g", "-Dx=y", "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", "/app/mmgcn-engine.jar", "dev.mmgcn.cli.Main",
+                "train", "--epochs", "3"), cmd);
+    }
+
+    @Test
+    void staysWhenThereIsNothingToGainOrItWasAskedNotTo() {
+        String[] args = {"info"};
+        assertTrue(Relaunch.command(self(true, true, Map.of()), args).isEmpty(), "module already there");
+        assertTrue(Relaunch.command(self(false, false, Map.of()), args).isEmpty(), "runtime without the module");
+        assertTrue(Relaunch.command(self(false, true, Map.of(Relaunch.GUARD, "1")), args).isEmpty(), "already the child");
+        assertTrue(Relaunch.command(self(false, true, Map.of(Relaunch.OPT_OUT, "1")), args).isEmpty(), "opted out");
+        assertTrue(Relaunch.command(new Relaunch.Self(false, true, Optional.empty(), List.of(), "/a.jar", Map.of()), args).isEmpty(),
+                "unknown java executable");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    /** Runs Main in a fresh JVM started the way plain `java -cp` would: without the Vector API module. */
+    private static Result plainJava(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove(Relaunch.GUARD);
+        pb.environment().remove(Relaunch.OPT_OUT);
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        return new Result(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void plainJavaGetsTheVectorBackend() throws Exception {
+        Result r = plainJava(Map.of(), "info");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cpu backend  vector"), r.out());
+        assertFalse(r.err().contains("SIMD kernels are off"), r.err());
+    }
+
+    @Test
+    void theChildsExitCodeAndErrorsComeThrough() throws Exception {
+        Result r = plainJava(Map.of(), "no-such-command");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown command 'no-such-command'"), r.err());
+    }
+
+    @Test
+    void optingOutKeepsTheScalarFallbackAndSaysSo() throws Exception {
+        Result r = plainJava(Map.of(Relaunch.OPT_OUT, "1"), "info");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cpu backend  scalar"), r.out());
+    }
+}
