@@ -183,7 +183,7 @@ final class TrainCommand {
         }
         String m = tc.validMetric();
         double full = best.valid().get(m), itemOnly = best.itemOnlyValid().get(m);
-        out.printf(Locale.ROOT, "personalisation at the best epoch: valid %s %.4f with each user's representation, %.4f with the mean%n"
+        if (r.validUsers() > 0) out.printf(Locale.ROOT, "personalisation at the best epoch: valid %s %.4f with each user's representation, %.4f with the mean%n"
                 + "user's for everyone (the model's item score alone)%s%n", m, full, itemOnly,
                 full > itemOnly ? "" : "; the per-user part adds nothing here, so the model is a learned item ranking");
         double mean = r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0);

@@ -58,6 +58,23 @@ class CliTest {
     }
 
     @Test
+    void dataWithoutValidationSaysSoAndMakesNoPersonalisationClaim(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("generate", "--preset", "tiny", "--name", "noval", "--out", data.toString()).code());
+        Path inter = data.resolve("noval.inter");
+        List<String> rows = Files.readAllLines(inter);
+        List<String> kept = new java.util.ArrayList<>(List.of(rows.get(0)));
+        for (String row : rows.subList(1, rows.size())) if (!row.endsWith("\t1")) kept.add(row);
+        assertTrue(kept.size() < rows.size(), "the generated data had validation rows to drop");
+        Files.write(inter, kept);
+        Outcome t = run("train", "--data", data.toString(), "--epochs", "2", "--batch", "512", "--dim", "16",
+                "--out", dir.resolve("run").toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("no validation interactions"), t.out());
+        assertFalse(t.out().contains("personalisation at the best epoch"), "nothing to compare without validation users");
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit(@TempDir Path dir) {
         assertError(run("train", "--epohcs", "3"), 2, "unknown option --epohcs");
         assertError(run("train", "--epochs", "zero"), 2, "--epochs expects an integer");
