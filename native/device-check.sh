@@ -35,7 +35,7 @@ JAVA=(java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
 JAR=target/mmgcn-engine.jar
 
 echo "== SelfCheck"
-timeout 180 "${JAVA[@]}" -cp "$JAR" dev.mmgcn.cuda.SelfCheck --require-gpu --bench 2>&1 | tee "$OUT/selfcheck.log"
+timeout 180 "${JAVA[@]}" -cp "$JAR" dev.mmgcn.check.SelfCheck --require-gpu --bench 2>&1 | tee "$OUT/selfcheck.log"
 step selfcheck "${PIPESTATUS[0]}"
 
 if [ -f .device/junit-console.jar ] && [ -d target/test-classes ]; then
@@ -53,7 +53,7 @@ if [ -n "$sanitizer" ]; then
     for tool in memcheck racecheck; do
         echo "== compute-sanitizer --tool $tool"
         timeout 90 "$sanitizer" --tool "$tool" --print-limit 20 --error-exitcode 9 \
-            "${JAVA[@]}" -cp "$JAR" dev.mmgcn.cuda.SelfCheck --require-gpu --no-training >"$OUT/$tool.log" 2>&1
+            "${JAVA[@]}" -cp "$JAR" dev.mmgcn.check.SelfCheck --require-gpu --no-training >"$OUT/$tool.log" 2>&1
         rc=$?
         grep -E "^(PASS|FAIL)|ERROR SUMMARY|Invalid|Race|hazard" "$OUT/$tool.log" | head -20
         step "$tool" "$rc"

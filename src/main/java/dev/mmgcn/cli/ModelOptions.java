@@ -1,8 +1,8 @@
 package dev.mmgcn.cli;
 
 import dev.mmgcn.model.MmgcnConfig;
-import dev.mmgcn.model.MmgcnConfig.Aggregation;
-import dev.mmgcn.model.MmgcnConfig.Combination;
+import dev.mmgcn.layers.Aggregation;
+import dev.mmgcn.layers.Combination;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
 
 import java.util.Properties;

@@ -105,11 +105,6 @@ public final class CudaScope implements Scope {
         closeHooks.push(hook);
     }
 
-    /** Device bytes this scope holds from the driver. */
-    synchronized long reservedBytes() {
-        return reserved;
-    }
-
     @Override
     public void close() {
         synchronized (this) {

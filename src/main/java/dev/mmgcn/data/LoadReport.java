@@ -48,10 +48,6 @@ public final class LoadReport {
         return List.copyOf(notes);
     }
 
-    public boolean hasWarnings() {
-        return !warnings.isEmpty();
-    }
-
     /** One line per warning ("warning: ...") then per note ("note: ..."). */
     public void print(PrintStream out) {
         for (String w : warnings) out.println("warning: " + w);

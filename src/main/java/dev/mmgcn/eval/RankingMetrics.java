@@ -27,12 +27,6 @@ public final class RankingMetrics {
 
     public int[] ks() { return ks.clone(); }
 
-    public int maxK() {
-        int m = 0;
-        for (int k : ks) m = Math.max(m, k);
-        return m;
-    }
-
     /**
      * @param ranked    the user's recommendations, best first; at least max K of them unless there are fewer items
      * @param length    how many entries of {@code ranked} to read

@@ -1,9 +1,5 @@
 package dev.mmgcn.layers;
 
-import dev.mmgcn.model.MmgcnConfig;
-import dev.mmgcn.model.MmgcnConfig.Aggregation;
-import dev.mmgcn.model.MmgcnConfig.Combination;
-import dev.mmgcn.model.ParameterStore;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.tape.Tape;
@@ -24,26 +20,30 @@ public final class GraphConvLayer {
     private final Var conv;
     private final Linear self;
     private final Linear combine;
-    private final MmgcnConfig config;
+    private final Aggregation aggregation;
+    private final Combination combination;
+    private final float slope;
 
-    public GraphConvLayer(ParameterStore params, String name, int in, MmgcnConfig config, RandomGenerator rng) {
-        int out = config.embeddingDim();
-        this.config = config;
+    /** A layer from {@code in} to {@code out} columns; its parameters are created in {@code params} under {@code name}. */
+    public GraphConvLayer(ParameterStore params, String name, int in, int out, Aggregation aggregation,
+                          Combination combination, float slope, RandomGenerator rng) {
+        this.aggregation = aggregation;
+        this.combination = combination;
+        this.slope = slope;
         this.conv = params.create(name + ".conv", in, in, t -> Init.xavierNormal(t, rng));
         this.self = new Linear(params, name + ".self", in, out, true, rng);
-        int combineIn = config.combination() == Combination.CONCAT ? in + out : in;
+        int combineIn = combination == Combination.CONCAT ? in + out : in;
         this.combine = new Linear(params, name + ".combine", combineIn, out, true, rng);
     }
 
     /** {@code graph} must carry 1/deg values for mean aggregation and none for sum or max. */
     public Var forward(Tape tape, Var x, CsrMatrix graph, Var idEmbedding) {
-        float slope = config.slope();
         Var messages = tape.matmul(x, conv);
-        Var aggregated = config.aggregation() == Aggregation.MAX ? tape.csrMax(graph, messages) : tape.spmm(graph, messages);
+        Var aggregated = aggregation == Aggregation.MAX ? tape.csrMax(graph, messages) : tape.spmm(graph, messages);
         Var h = tape.leakyRelu(aggregated, slope);
         Var xHat = tape.leakyRelu(self.forward(tape, x), slope);
         if (idEmbedding != null) xHat = tape.add(xHat, idEmbedding);
-        if (config.combination() == Combination.CONCAT) {
+        if (combination == Combination.CONCAT) {
             return tape.leakyRelu(combine.forward(tape, tape.concatCols(h, xHat)), slope);
         }
         return tape.leakyRelu(tape.add(combine.forward(tape, h), xHat), slope);

@@ -1,6 +1,6 @@
 package dev.mmgcn.layers;
 
-import dev.mmgcn.model.ParameterStore;
+import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;

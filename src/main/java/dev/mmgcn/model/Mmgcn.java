@@ -4,9 +4,10 @@ import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.layers.GraphConvLayer;
 import dev.mmgcn.layers.Linear;
-import dev.mmgcn.model.MmgcnConfig.Aggregation;
+import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.storage.CsrMatrix;
@@ -82,7 +83,8 @@ public final class Mmgcn implements AutoCloseable {
             Var preference = params.create(p + ".preference", numUsers, width, t -> Init.xavierNormal(t, rng));
             List<GraphConvLayer> layers = new ArrayList<>();
             for (int l = 0; l < config.layers(); l++) {
-                layers.add(new GraphConvLayer(params, p + ".layer" + (l + 1), l == 0 ? width : d, config, rng));
+                layers.add(new GraphConvLayer(params, p + ".layer" + (l + 1), l == 0 ? width : d, d,
+                        config.aggregation(), config.combination(), config.slope(), rng));
             }
             branches.add(new Branch(p, Var.constant(p + ".features", feats), projection, preference, layers));
         }

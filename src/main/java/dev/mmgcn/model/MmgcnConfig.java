@@ -1,5 +1,8 @@
 package dev.mmgcn.model;
 
+import dev.mmgcn.layers.Aggregation;
+import dev.mmgcn.layers.Combination;
+
 /**
  * The architecture of one MMGCN model.
  *
@@ -15,10 +18,6 @@ package dev.mmgcn.model;
 public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregation aggregation,
                           Combination combination, Fusion fusion, boolean idEmbedding, float slope) {
 
-    public enum Aggregation { MEAN, MAX, SUM }
-
-    public enum Combination { CONCAT, ELEMENT }
-
     public enum Fusion { MEAN, SUM }
 
     public static MmgcnConfig defaults() {
@@ -33,10 +32,6 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
 
     public MmgcnConfig withEmbeddingDim(int d) {
         return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope);
-    }
-
-    public MmgcnConfig withLayers(int l) {
-        return new MmgcnConfig(embeddingDim, latentDim, l, aggregation, combination, fusion, idEmbedding, slope);
     }
 
     public MmgcnConfig withAggregation(Aggregation a) {

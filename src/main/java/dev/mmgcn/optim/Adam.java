@@ -19,7 +19,7 @@ public final class Adam implements AutoCloseable {
     private final Kernels kernels;
     private final Scope scope;
     private final Map<Var, Tensor[]> moments = new IdentityHashMap<>();
-    private float learningRate;
+    private final float learningRate;
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -53,8 +53,6 @@ public final class Adam implements AutoCloseable {
     public int steps() { return step; }
 
     public float learningRate() { return learningRate; }
-
-    public void setLearningRate(float lr) { this.learningRate = lr; }
 
     @Override
     public void close() {

@@ -44,8 +44,6 @@ public final class Var {
 
     public boolean requiresGrad() { return requiresGrad; }
 
-    public boolean isParameter() { return parameter; }
-
     public String name() { return name; }
 
     public int rows() { return value.rows(); }

@@ -1,7 +1,7 @@
 package dev.mmgcn.train;
 
 import dev.mmgcn.model.Mmgcn;
-import dev.mmgcn.model.ParameterStore;
+import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Var;

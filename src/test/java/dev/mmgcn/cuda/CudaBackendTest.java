@@ -1,5 +1,6 @@
 package dev.mmgcn.cuda;
 
+import dev.mmgcn.check.SelfCheck;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.ScalarKernels;
 import dev.mmgcn.storage.CsrMatrix;

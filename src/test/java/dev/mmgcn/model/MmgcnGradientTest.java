@@ -1,5 +1,7 @@
 package dev.mmgcn.model;
 
+import dev.mmgcn.layers.Combination;
+import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.kernels.ScalarKernels;
@@ -22,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MmgcnGradientTest {
     @ParameterizedTest
-    @EnumSource(MmgcnConfig.Aggregation.class)
-    void bprLossGradientMatchesFiniteDifferences(MmgcnConfig.Aggregation agg) {
+    @EnumSource(Aggregation.class)
+    void bprLossGradientMatchesFiniteDifferences(Aggregation agg) {
         ScalarKernels k = new ScalarKernels();
         SplittableRandom rng = new SplittableRandom(21);
         int users = 4, items = 5;
@@ -34,7 +36,7 @@ class MmgcnGradientTest {
             Tensor narrow = host.floats(items, 3);
             for (long i = 0; i < wide.size(); i++) wide.setFlat(i, (float) rng.nextGaussian());
             for (long i = 0; i < narrow.size(); i++) narrow.setFlat(i, (float) rng.nextGaussian());
-            MmgcnConfig cfg = new MmgcnConfig(3, 4, 2, agg, MmgcnConfig.Combination.CONCAT, MmgcnConfig.Fusion.MEAN, true, 0.01f);
+            MmgcnConfig cfg = new MmgcnConfig(3, 4, 2, agg, Combination.CONCAT, MmgcnConfig.Fusion.MEAN, true, 0.01f);
             try (Mmgcn model = new Mmgcn(cfg, k, users, items, List.of(new Modality("wide", wide), new Modality("narrow", narrow)), train, 3);
                  Tape tape = new Tape(k)) {
                 IntTensor u = host.ints(3, 1), p = host.ints(3, 1), n = host.ints(3, 1);

@@ -1,13 +1,14 @@
 package dev.mmgcn.tape;
 
+import dev.mmgcn.layers.Aggregation;
+import dev.mmgcn.layers.Combination;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.kernels.ScalarKernels;
 import dev.mmgcn.layers.GraphConvLayer;
-import dev.mmgcn.model.MmgcnConfig;
-import dev.mmgcn.model.ParameterStore;
+import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
@@ -181,13 +182,12 @@ class TapeGradientTest {
     void twoLayerGraphConvBlock(String backend) {
         Kernels k = kernels(backend);
         var rng = new SplittableRandom(10);
-        for (MmgcnConfig.Combination comb : MmgcnConfig.Combination.values()) {
-            MmgcnConfig cfg = MmgcnConfig.defaults().withEmbeddingDim(4).withCombination(comb);
+        for (Combination comb : Combination.values()) {
             ParameterStore store = new ParameterStore(k);
             closeables.add(store);
             CsrMatrix g = k.upload(GraphBuilder.bipartite(scope, 5, 6, pairs(rng, 5, 6, 12), GraphBuilder.Weights.MEAN), scope);
-            GraphConvLayer l1 = new GraphConvLayer(store, "l1", 6, cfg, rng);
-            GraphConvLayer l2 = new GraphConvLayer(store, "l2", 4, cfg, rng);
+            GraphConvLayer l1 = new GraphConvLayer(store, "l1", 6, 4, Aggregation.MEAN, comb, 0.01f, rng);
+            GraphConvLayer l2 = new GraphConvLayer(store, "l2", 4, 4, Aggregation.MEAN, comb, 0.01f, rng);
             Var x0 = param("x0", 11, 6, rng, 0);
             Var id = param("id", 11, 4, rng, 0);
             List<Var> all = new ArrayList<>(store.all());

@@ -1,5 +1,7 @@
 package dev.mmgcn.train;
 
+import dev.mmgcn.layers.Combination;
+import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.SyntheticGenerator;
 import dev.mmgcn.kernels.Backends;
@@ -49,7 +51,7 @@ class TrainingTest {
     void sameSeedSameResults() {
         Kernels k = Backends.cpu();
         for (MmgcnConfig mc : List.of(MmgcnConfig.defaults(),
-                MmgcnConfig.defaults().withAggregation(MmgcnConfig.Aggregation.MAX).withCombination(MmgcnConfig.Combination.ELEMENT))) {
+                MmgcnConfig.defaults().withAggregation(Aggregation.MAX).withCombination(Combination.ELEMENT))) {
             try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
                 TrainConfig tc = SHORT.withEpochs(2);
                 Trainer.Result a = train(k, data, mc, tc, null);

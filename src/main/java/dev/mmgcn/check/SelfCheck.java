@@ -1,4 +1,9 @@
-package dev.mmgcn.cuda;
+package dev.mmgcn.check;
+
+import dev.mmgcn.layers.Combination;
+import dev.mmgcn.layers.Aggregation;
+import dev.mmgcn.cuda.CudaInfo;
+import dev.mmgcn.cuda.CudaKernels;
 
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.SyntheticGenerator;
@@ -28,7 +33,7 @@ import java.util.SplittableRandom;
  * available:
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *      -cp target/mmgcn-engine.jar dev.mmgcn.cuda.SelfCheck [--bench] [--require-gpu] [--no-training]</pre>
+ *      -cp target/mmgcn-engine.jar dev.mmgcn.check.SelfCheck [--bench] [--require-gpu] [--no-training]</pre>
  *
  * {@code --no-training} leaves out the training epoch, for runs under compute-sanitizer, where its
  * thousands of launches would take minutes.
@@ -455,8 +460,8 @@ public final class SelfCheck {
     private void training() {
         TrainConfig tc = new TrainConfig(1, 512, 5e-3f, 1e-4f, 0f, 31L, 0, "recall@20", new int[]{10, 20});
         List<MmgcnConfig> configs = List.of(MmgcnConfig.defaults().withEmbeddingDim(32),
-                MmgcnConfig.defaults().withEmbeddingDim(32).withAggregation(MmgcnConfig.Aggregation.MAX)
-                        .withCombination(MmgcnConfig.Combination.ELEMENT));
+                MmgcnConfig.defaults().withEmbeddingDim(32).withAggregation(Aggregation.MAX)
+                        .withCombination(Combination.ELEMENT));
         try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 17)) {
             for (MmgcnConfig mc : configs) {
                 String label = "training 1 epoch, " + mc.aggregation() + "/" + mc.combination();

@@ -1,4 +1,4 @@
-package dev.mmgcn.model;
+package dev.mmgcn.layers;
 
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.HostScope;
