@@ -1,5 +1,6 @@
 package dev.mmgcn.train;
 
+import dev.mmgcn.io.AtomicFile;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.HostScope;
@@ -7,22 +8,18 @@ import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Var;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -34,8 +31,8 @@ import java.util.TreeMap;
  * final user and item representations so that {@code recommend} and {@code export} need no
  * recomputation.
  *
- * <p>Writes go to a temporary file in the same folder that is then renamed over the target, so a
- * crash or a full disk leaves the previous checkpoint intact, never a half-written one.
+ * <p>Writes go through {@link AtomicFile}: a crash or a full disk leaves the previous checkpoint
+ * intact, never a half-written one.
  *
  * <pre>
  *   "MMGCNCK1"  int32 headerBytes  UTF-8 properties
@@ -111,50 +108,40 @@ public final class Checkpoint {
     }
 
     public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 20))) {
-                out.write(MAGIC);
-                StringWriter sw = new StringWriter();
-                // sorted keys make checkpoints of identical runs byte-identical
-                Properties sorted = new Properties() {
-                    @Override
-                    public synchronized java.util.Set<Map.Entry<Object, Object>> entrySet() {
-                        return new java.util.LinkedHashSet<>(new TreeMap<>(header).entrySet());
-                    }
-                };
-                sorted.putAll(header);
-                sorted.store(sw, null);
-                String text = sw.toString().lines().filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
-                byte[] h = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.writeInt(h.length);
-                out.write(h);
-                out.writeInt(tensors.size());
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-                    int[] shape = shapes.get(e.getKey());
-                    out.writeUTF(e.getKey());
-                    out.writeInt(shape[0]);
-                    out.writeInt(shape[1]);
-                    float[] v = e.getValue();
-                    for (int i = 0; i < v.length; ) {
-                        buf.clear();
-                        while (i < v.length && buf.remaining() >= 4) buf.putFloat(v[i++]);
-                        out.write(buf.array(), 0, buf.position());
-                    }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFile.write(file, os -> {
+            DataOutputStream out = new DataOutputStream(os);
+            out.write(MAGIC);
+            StringWriter sw = new StringWriter();
+            // sorted keys make checkpoints of identical runs byte-identical
+            Properties sorted = new Properties() {
+                @Override
+                public synchronized java.util.Set<Map.Entry<Object, Object>> entrySet() {
+                    return new java.util.LinkedHashSet<>(new TreeMap<>(header).entrySet());
+                }
+            };
+            sorted.putAll(header);
+            sorted.store(sw, null);
+            String text = sw.toString().lines().filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+            byte[] h = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(h.length);
+            out.write(h);
+            out.writeInt(tensors.size());
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+                int[] shape = shapes.get(e.getKey());
+                out.writeUTF(e.getKey());
+                out.writeInt(shape[0]);
+                out.writeInt(shape[1]);
+                float[] v = e.getValue();
+                for (int i = 0; i < v.length; ) {
+                    buf.clear();
+                    while (i < v.length && buf.remaining() >= 4) buf.putFloat(v[i++]);
+                    out.write(buf.array(), 0, buf.position());
                 }
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            out.flush();
+        });
     }
 
     public static Checkpoint read(Path file) throws IOException {

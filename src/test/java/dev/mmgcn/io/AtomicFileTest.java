@@ -1,0 +1,72 @@
+package dev.mmgcn.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AtomicFileTest {
+    @TempDir
+    Path dir;
+
+    private List<String> listing() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesNewFilesWith0644AndReplacesKeepingTheMode() throws IOException {
+        Path f = dir.resolve("out.tsv");
+        AtomicFile.writeString(f, "one\n");
+        assertEquals("one\n", Files.readString(f));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        AtomicFile.writeString(f, "two\n");
+        assertEquals("two\n", Files.readString(f));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(List.of("out.tsv"), listing());
+    }
+
+    @Test
+    void aFailingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
+        Path f = dir.resolve("best.ckpt");
+        AtomicFile.writeString(f, "old");
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, out -> {
+            out.write(new byte[100_000]);
+            throw new IOException("No space left on device");
+        }));
+        assertEquals("cannot write " + f + ": No space left on device", e.getMessage());
+        assertEquals("old", Files.readString(f));
+        assertEquals(List.of("best.ckpt"), listing());
+    }
+
+    @Test
+    void errorsNameThePathAndTheReason() {
+        Path missing = dir.resolve("no/such/folder/x.json");
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.writeString(missing, "x"));
+        assertEquals("cannot write " + missing + ": folder " + missing.getParent() + " does not exist", e.getMessage());
+        IOException d = assertThrows(IOException.class, () -> AtomicFile.writeString(dir, "x"));
+        assertTrue(d.getMessage().endsWith(": it is a folder"), d.getMessage());
+    }
+
+    @Test
+    void removeStaleDeletesOnlyOurTemporaries() throws IOException {
+        Files.writeString(dir.resolve(".best.ckpt.1a2b" + AtomicFile.TEMP_SUFFIX), "partial");
+        Files.writeString(dir.resolve(".summary.json.ff" + AtomicFile.TEMP_SUFFIX), "partial");
+        Files.writeString(dir.resolve("notes.tmp"), "user file");
+        Files.writeString(dir.resolve("metrics.jsonl"), "{}");
+        assertEquals(2, AtomicFile.removeStale(dir));
+        assertEquals(List.of("metrics.jsonl", "notes.tmp"), listing());
+        assertFalse(Files.exists(dir.resolve(".best.ckpt.1a2b" + AtomicFile.TEMP_SUFFIX)));
+    }
+}
