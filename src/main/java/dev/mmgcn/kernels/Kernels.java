@@ -147,6 +147,108 @@ public interface Kernels extends AutoCloseable {
      */
     void topK(Tensor scores, int k, IntTensor indices, Tensor values);
 
+    // ---- fused (optional) -------------------------------------------------------------------
+    //
+    // Each one does the work of a few primitives in fewer passes over memory (and, on a device, fewer
+    // launches). The defaults below are built from the primitives, so a backend is correct without
+    // overriding them; they may take scratch memory from newScope() per call, which a backend that
+    // cares about speed (or about capturing a step into a replayable graph) avoids by overriding.
+
+    /**
+     * y = LeakyReLU(x + bias), bias a 1×cols row vector or null; x and y may be the same tensor (the
+     * activation in place on a GEMM's output).
+     */
+    default void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        Checks.sameShape(x, y);
+        if (bias != null) Checks.rowVector(bias, y.cols());
+        if (x != y) copyBlock(x, 0, 0, y, 0, 0, x.rows(), x.cols(), false);
+        if (bias != null) addRowVector(bias, y);
+        leakyRelu(y, slope, y);
+    }
+
+    /**
+     * The backward pass of {@link #biasLeakyRelu} computed from its <em>output</em>: with slope ≥ 0,
+     * y > 0 exactly where x + bias > 0, so the pre-activation need not be kept.
+     * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (it is the pre-activation's gradient,
+     * owned by the caller); when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
+     * dz may be dy itself.
+     */
+    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+        Checks.sameShape(y, dy);
+        Checks.sameShape(y, dz);
+        Checks.nonNegativeSlope(slope);
+        if (dBias != null) Checks.rowVector(dBias, y.cols());
+        if (dz == dy) {
+            // in place: dz = dy·mask is the forward rule applied to dy with y's signs; a scratch copy keeps it simple
+            try (Scope s = newScope()) {
+                Tensor g = s.floats(dy.rows(), dy.cols());
+                copyBlock(dy, 0, 0, g, 0, 0, dy.rows(), dy.cols(), false);
+                fill(dz, 0f);
+                leakyReluBackward(y, g, slope, dz);
+            }
+        } else {
+            fill(dz, 0f);
+            leakyReluBackward(y, dy, slope, dz);
+        }
+        if (dBias != null) sumRows(dz, biasBeta, dBias);
+    }
+
+    /**
+     * The L2 penalty of a batch's rows without gathering them:
+     * {@code out = weight·Σ_k ‖table[index[k],:]‖² + beta·out} (out 1×1; beta == 0 ignores its old contents).
+     * Several tables' penalties chain into one scalar with beta = 1.
+     */
+    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+        Checks.scalar(out);
+        try (Scope s = newScope()) {
+            Tensor rows = s.floats(Math.toIntExact(index.size()), table.cols());
+            gatherRows(table, index, rows);
+            Tensor sum = s.floats(1, 1);
+            sumSquares(rows, sum);
+            axpby(weight, sum, beta, out);
+        }
+    }
+
+    /** The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:]. */
+    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+        Checks.scalar(dOut);
+        Checks.sameShape(table, dTable);
+        try (Scope s = newScope()) {
+            int n = Math.toIntExact(index.size());
+            Tensor rows = s.floats(n, table.cols());
+            gatherRows(table, index, rows);
+            Tensor g = s.floats(1, 1);
+            axpby(weight, dOut, 0f, g);
+            Tensor dRows = s.floats(n, table.cols());
+            fill(dRows, 0f);
+            sumSquaresBackward(rows, g, dRows);
+            scatterAddRows(dRows, index, dTable);
+        }
+    }
+
+    /**
+     * {@link #adamStep(Tensor, Tensor, Tensor, Tensor, float, float, float, float, float, int) adamStep} with the
+     * step number (counted from 1, held as an exact float) read from {@code step}, a 1×1 tensor in this
+     * backend's memory: the optimiser advances it there, so a step needs no host value that changes from
+     * one step to the next. The default reads it back, which on a device is a host round trip; a device
+     * backend overrides this to read it in the kernel. param, grad, m and v are typically views of the
+     * flat buffers that hold every parameter, so one call updates the whole model.
+     */
+    default void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                          float eps, float weightDecay, Tensor step) {
+        Checks.scalar(step);
+        adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, Math.round(readScalar(step)));
+    }
+
+    /**
+     * Marks on this backend's timeline, for profiling. Host backends compute synchronously, so the
+     * default reads the host clock. A device backend should override it to record events in its stream
+     * and read their elapsed times only when asked (see {@link BackendClock}).
+     */
+    default BackendClock clock() {
+        return BackendClock.HOST;
+    }
+
     @Override
     default void close() {
     }

@@ -13,8 +13,8 @@ public final class Var {
     boolean requiresGrad;
     final boolean parameter;
     final String name;
-    /** The tape step in which {@link #grad} was last zeroed; a stale stamp means "no gradient this step". */
-    int gradStamp = -1;
+    /** The tape step in which {@link #grad} was last written first; a stale stamp means "no gradient this step". */
+    long gradStamp = -1;
 
     Var(Tensor value, Tensor grad, boolean requiresGrad, boolean parameter, String name) {
         this.value = value;

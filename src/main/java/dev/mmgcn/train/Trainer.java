@@ -207,23 +207,36 @@ public final class Trainer implements AutoCloseable {
         Var r = model.forward(tape);
         Var ru = tape.gather(r, users);
         Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, pos)), tape.rowDot(ru, tape.gather(r, neg)));
-        if (config.regWeight() > 0) loss = tape.add(loss, tape.scale(regulariser(), config.regWeight() / n));
+        if (config.regWeight() > 0) loss = tape.add(loss, regulariser(config.regWeight() / n));
         tape.backward(loss);
         adam.step(tape, model.parameters().all());
         return kernels.readScalar(loss.value());
     }
 
-    /** Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference rows. */
-    private Var regulariser() {
-        List<Var> terms = new ArrayList<>();
+    /**
+     * weight·Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference
+     * rows, as one tape node that never gathers the rows.
+     */
+    private Var regulariser(float weight) {
         Var id = model.idEmbedding();
+        List<Var> prefs = model.preferences();
+        int count = (id == null ? 0 : 3) + prefs.size();
+        Var[] tables = new Var[count];
+        IntTensor[] rows = new IntTensor[count];
+        int i = 0;
         if (id != null) {
-            terms.add(tape.sumSquares(tape.gather(id, users)));
-            terms.add(tape.sumSquares(tape.gather(id, pos)));
-            terms.add(tape.sumSquares(tape.gather(id, neg)));
+            tables[i] = id;
+            rows[i++] = users;
+            tables[i] = id;
+            rows[i++] = pos;
+            tables[i] = id;
+            rows[i++] = neg;
         }
-        for (Var p : model.preferences()) terms.add(tape.sumSquares(tape.gather(p, users)));
-        return tape.sum(terms);
+        for (Var p : prefs) {
+            tables[i] = p;
+            rows[i++] = users;
+        }
+        return tape.rowPenalty(tables, rows, weight);
     }
 
     /** Recomputes R from the current parameters into the trainer's own buffer. */
