@@ -5,6 +5,7 @@ import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.profile.Profiler;
 import dev.mmgcn.train.Checkpoint;
 import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
@@ -46,6 +47,7 @@ final class TrainCommand {
                 .option("device", "DEV", "cpu | cuda | auto | scalar | vector (default cpu)")
                 .option("threads", "N", "CPU worker threads (default: all cores)")
                 .option("out", "DIR", "output folder for metrics.jsonl and best.ckpt (default runs/<data>-<time>)")
+                .flag("profile", "per epoch: time in sampling, forward, backward, optimiser and evaluation; backend calls per step")
                 .flag("help", "show this help");
     }
 
@@ -100,7 +102,8 @@ final class TrainCommand {
                 header.setProperty("data.used_modalities", String.join(",", data.modalityNames()));
                 Path ckpt = outDir.resolve("best.ckpt");
 
-                try (Trainer trainer = new Trainer(model, data, tc, kernels);
+                Profiler profiler = a.flag("profile") ? Profiler.on(p -> p.lines().forEach(out::println)) : Profiler.off();
+                try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler);
                      Writer jsonl = Files.newBufferedWriter(outDir.resolve("metrics.jsonl"))) {
                     String metric = tc.validMetric();
                     String ndcg = "ndcg@" + metric.substring(metric.indexOf('@') + 1);

@@ -37,6 +37,20 @@ public final class Var {
         return new Var(value, null, false, false, name);
     }
 
+    /**
+     * Moves a parameter into new buffers of the same shape, e.g. views of one flat buffer that holds
+     * every parameter of a model. The caller copies the values over; gradients start anew.
+     */
+    public void moveTo(Tensor newValue, Tensor newGrad) {
+        if (!parameter) throw new IllegalStateException(this + " is not a parameter");
+        if (!newValue.sameShape(value) || !newGrad.sameShape(value)) {
+            throw new IllegalArgumentException("moving " + this + " into " + newValue.shape() + " / " + newGrad.shape());
+        }
+        value = newValue;
+        grad = newGrad;
+        gradStamp = -1;
+    }
+
     public Tensor value() { return value; }
 
     /** The gradient buffer; meaningful only if {@link Tape#hasGrad} says this step wrote it. */
