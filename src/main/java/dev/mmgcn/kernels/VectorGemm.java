@@ -22,7 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  *
  * <p>Each element of C is summed over k in the same order whatever the thread count or the tile a thread
  * got: blocks of {@link #KC} in order, then p in order inside a block, one FMA per step. Partitioning over
- * rows or columns of C therefore cannot change a single bit of the result.
+ * rows or columns of C therefore cannot change a single bit of the result. Weight gradients (Aᵀ·B with a
+ * small C and a long k) are split along k instead ({@link #splitsDepth}): each KC block is summed on its
+ * own and the blocks are added in order — a different order from the row split's, but one fixed by the
+ * shape, so again the same bits for any thread count.
  */
 final class VectorGemm {
     private static final long VB = (long) L * Float.BYTES;
@@ -74,13 +77,18 @@ final class VectorGemm {
             if (beta != 1f) VectorElementwise.scale(parallel, c, beta);
             return;
         }
+        Operands op = new Operands(transA, transB, alpha, a, b, beta, c, m, n, k);
+        if (splitsDepth(transA, m, n, k)) {
+            gemmByDepth(parallel, op);
+            return;
+        }
         int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + NR - 1) / NR;
         int tasks = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : parallel.threads();
         // rows first: every task then packs B once for its whole row range; columns only when rows run out
         int rowParts = Math.min(tasks, rowTiles);
         int colParts = Math.min((tasks + rowParts - 1) / rowParts, colTiles);
-        Operands op = new Operands(transA, transB, alpha, a, b, beta, c, m, n, k);
+        MemorySegment cs = c.segment();
         parallel.forParts(rowParts * colParts, t -> {
             int rp = t / colParts;
             int cp = t % colParts;
@@ -88,7 +96,72 @@ final class VectorGemm {
             int r1 = Math.min(m, Parallel.bound(rowTiles, rowParts, rp + 1) * MR);
             int c0 = Parallel.bound(colTiles, colParts, cp) * NR;
             int c1 = Math.min(n, Parallel.bound(colTiles, colParts, cp + 1) * NR);
-            block(op, r0, r1, c0, c1, WORKSPACE.get());
+            block(op, r0, r1, c0, c1, 0, k, cs, alpha, beta, WORKSPACE.get());
+        });
+    }
+
+    /** A weight gradient's output is at most this many elements for the depth split: its partials stay small. */
+    static final int DEPTH_SPLIT_MAX_OUTPUT = 256 * 256;
+
+    /**
+     * Whether C = op(A)ᵀ-style products with a small output and a long depth — the weight gradients
+     * Xᵀ·dY, k = graph nodes — are split along k. A function of the shape alone, never of the thread
+     * count, so the summation order (and every bit of C) is the same on any number of threads.
+     */
+    static boolean splitsDepth(boolean transA, int m, int n, int k) {
+        return transA && k >= 2 * KC && (long) m * n <= DEPTH_SPLIT_MAX_OUTPUT;
+    }
+
+    /** Per-thread partial sums of a depth-split GEMM, grown when needed and kept. */
+    private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * C = alpha·Σ_chunks P_chunk + beta·C, where chunk j is the KC-deep slice [j·KC, (j+1)·KC) of the
+     * product, computed by whichever thread claims it into its own slot P_j (each slice of A and B is
+     * packed exactly once, by the thread that multiplies it), and the slots are added in chunk order.
+     * The row split it replaces gave at most ceil(m/MR) parts, each packing the whole of B.
+     */
+    private static void gemmByDepth(Parallel parallel, Operands op) {
+        int m = op.m, n = op.n, k = op.k;
+        int chunks = (k + KC - 1) / KC;
+        int mn = m * n;
+        float[][] holder = PARTIALS.get();
+        if (holder[0].length < chunks * mn) holder[0] = new float[chunks * mn];
+        float[] partial = holder[0];
+        MemorySegment ps = MemorySegment.ofArray(partial);
+        parallel.forParts(chunks, ch -> {
+            int p0 = ch * KC;
+            MemorySegment slot = ps.asSlice((long) ch * mn * Float.BYTES, (long) mn * Float.BYTES);
+            block(op, 0, m, 0, n, p0, Math.min(k, p0 + KC), slot, 1f, 0f, WORKSPACE.get());
+        });
+        MemorySegment cs = op.c.segment();
+        float alpha = op.alpha, beta = op.beta;
+        int vecCols = S.loopBound(n);
+        parallel.forRange(m, Math.max(1, (1 << 14) / Math.max(1, n * chunks)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int row = r * n;
+                int q = 0;
+                for (; q < vecCols; q += L) {
+                    FloatVector acc = FloatVector.fromArray(S, partial, row + q);
+                    for (int ch = 1; ch < chunks; ch++) acc = acc.add(FloatVector.fromArray(S, partial, ch * mn + row + q));
+                    long at = ((long) row + q) * Float.BYTES;
+                    FloatVector out;
+                    if (beta == 0f) out = acc.mul(alpha);
+                    else if (beta == 1f) out = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, cs, at, NATIVE));
+                    else out = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, cs, at, NATIVE).mul(beta));
+                    out.intoMemorySegment(cs, at, NATIVE);
+                }
+                for (; q < n; q++) {
+                    float acc = partial[row + q];
+                    for (int ch = 1; ch < chunks; ch++) acc += partial[ch * mn + row + q];
+                    long at = ((long) row + q) * Float.BYTES;
+                    float v;
+                    if (beta == 0f) v = acc * alpha;
+                    else if (beta == 1f) v = Math.fma(acc, alpha, cs.get(JAVA_FLOAT_UNALIGNED, at));
+                    else v = Math.fma(acc, alpha, cs.get(JAVA_FLOAT_UNALIGNED, at) * beta);
+                    cs.set(JAVA_FLOAT_UNALIGNED, at, v);
+                }
+            }
         });
     }
 
@@ -96,15 +169,19 @@ final class VectorGemm {
                             int m, int n, int k) {
     }
 
-    /** C[r0:r1, c0:c1] over the whole depth: the five loops around the micro-kernel. */
-    private static void block(Operands op, int r0, int r1, int c0, int c1, Workspace ws) {
-        MemorySegment cs = op.c.segment();
+    /**
+     * C[r0:r1, c0:c1] = alpha·op(A)[r0:r1, p0:p1]·op(B)[p0:p1, c0:c1] + beta·C over depth [p0, p1), into
+     * {@code cs} (an m×n row-major block: C itself, or a depth split's partial): the five loops around the
+     * micro-kernel.
+     */
+    private static void block(Operands op, int r0, int r1, int c0, int c1, int p0, int p1, MemorySegment cs, float alpha,
+                              float beta, Workspace ws) {
         long ldc = (long) op.n * Float.BYTES;
         for (int jc = c0; jc < c1; jc += NC) {
             int nc = Math.min(NC, c1 - jc);
-            for (int pc = 0; pc < op.k; pc += KC) {
-                int kc = Math.min(KC, op.k - pc);
-                int mode = pc > 0 || op.beta == 1f ? ADD : op.beta == 0f ? OVERWRITE : SCALE;
+            for (int pc = p0; pc < p1; pc += KC) {
+                int kc = Math.min(KC, p1 - pc);
+                int mode = pc > p0 || beta == 1f ? ADD : beta == 0f ? OVERWRITE : SCALE;
                 packB(op, pc, kc, jc, nc, ws);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
@@ -122,8 +199,8 @@ final class VectorGemm {
                             boolean full = mr == MR && nr == NR;
                             int aOff = op.transA ? ir : ir * kc;
                             kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
-                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, op.alpha, op.beta);
-                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, op.alpha, op.beta);
+                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
+                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
                         }
                     }
                 }
