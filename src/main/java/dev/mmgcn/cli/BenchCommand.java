@@ -1,14 +1,18 @@
 package dev.mmgcn.cli;
 
+import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.train.ProfiledRun;
+import dev.mmgcn.train.TrainConfig;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -32,8 +36,11 @@ final class BenchCommand {
                 .option("nodes", "N", "graph nodes for SpMM / segment max (default 61440)")
                 .option("nnz", "N", "stored entries of that graph (default 2400000)")
                 .option("seconds", "S", "time per case (default 2)")
-                .flag("help", "show this help")
-                .parse(argv);
+                .flag("profile", "then profile training epochs per backend (not scalar) on --data or --synthetic (default: built-in synthetic)")
+                .option("epochs", "N", "epochs to profile (default 2: the first includes JIT warm-up)")
+                .flag("help", "show this help");
+        DataOptions.declare(a);
+        a.parse(argv);
         if (a.flag("help")) {
             out.println("usage: mmgcn-engine bench [options]\n\nMedian times of SGEMM, SpMM and segment max per backend.\n\n" + a.help());
             return 0;
@@ -85,7 +92,25 @@ final class BenchCommand {
                 k.close();
             }
         }
+        if (a.flag("profile")) profile(a, names, out);
         return 0;
+    }
+
+    /** {@code --profile}: a few training epochs per (non-scalar) backend with the profiler's lines. */
+    private static void profile(Args a, List<String> names, PrintStream out) {
+        TrainConfig tc = TrainConfig.defaults().withEpochs(a.getInt("epochs", 2));
+        try (Dataset data = DataOptions.load(a)) {
+            for (String name : names) {
+                if (name.equals("scalar")) continue;
+                out.println("profile  " + name + " on " + data.summary());
+                Kernels k = Backends.byName(name);
+                try {
+                    ProfiledRun.run(k, data, MmgcnConfig.defaults(), tc, p -> p.lines().forEach(out::println));
+                } finally {
+                    k.close();
+                }
+            }
+        }
     }
 
     /** A user–item style graph: half the nodes users, half items, nnz/2 random interactions stored both ways. */

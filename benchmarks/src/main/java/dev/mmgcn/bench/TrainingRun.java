@@ -64,8 +64,8 @@ public abstract class TrainingRun {
         if (fullBatches < 1) throw new IllegalArgumentException("fewer training pairs than one batch of " + batch);
         long t1 = System.nanoTime();
         step();
-        double loss = step();
-        System.out.printf("# %s: %d steps per epoch, batch %d; epoch plan made and uploaded in %.3f s; warm-up steps took %.2f s, loss %.4f%n",
+        double loss = step() / 2; // the sum of the two warm-up steps' losses
+        System.out.printf("# %s: %d steps per epoch, batch %d; epoch plan made and uploaded in %.3f s; warm-up steps took %.2f s, mean loss %.4f%n",
                 kernels.name(), batches, batch, planSeconds, (System.nanoTime() - t1) / 1e9, loss);
     }
 
