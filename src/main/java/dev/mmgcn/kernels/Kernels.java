@@ -151,8 +151,10 @@ public interface Kernels extends AutoCloseable {
     //
     // Each one does the work of a few primitives in fewer passes over memory (and, on a device, fewer
     // launches). The defaults below are built from the primitives, so a backend is correct without
-    // overriding them; they may take scratch memory from newScope() per call, which a backend that
-    // cares about speed (or about capturing a step into a replayable graph) avoids by overriding.
+    // overriding them. Where a default needs scratch memory it takes it from the caller's
+    // {@code workspace} (backend memory of the stated size, shared by calls since calls are ordered;
+    // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
+    // the method ignores the workspace.
 
     /**
      * y = LeakyReLU(x + bias), bias a 1×cols row vector or null; x and y may be the same tensor (the
@@ -169,19 +171,21 @@ public interface Kernels extends AutoCloseable {
     /**
      * The backward pass of {@link #biasLeakyRelu} computed from its <em>output</em>: with slope ≥ 0,
      * y > 0 exactly where x + bias > 0, so the pre-activation need not be kept.
-     * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (it is the pre-activation's gradient,
-     * owned by the caller); when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
-     * dz may be dy itself.
+     * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (the pre-activation's gradient, owned
+     * by the caller) and may be dy itself; when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
+     *
+     * @param workspace used by the default only when dz is dy: at least y.size() floats
      */
-    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                       Tensor workspace) {
         Checks.sameShape(y, dy);
         Checks.sameShape(y, dz);
         Checks.nonNegativeSlope(slope);
         if (dBias != null) Checks.rowVector(dBias, y.cols());
         if (dz == dy) {
-            // in place: dz = dy·mask is the forward rule applied to dy with y's signs; a scratch copy keeps it simple
-            try (Scope s = newScope()) {
-                Tensor g = s.floats(dy.rows(), dy.cols());
+            // in place: keep dy aside, then dz = 0 + mask·dy
+            try (Scratch s = new Scratch(this, workspace, y.size())) {
+                Tensor g = s.take(dy.rows(), dy.cols());
                 copyBlock(dy, 0, 0, g, 0, 0, dy.rows(), dy.cols(), false);
                 fill(dz, 0f);
                 leakyReluBackward(y, g, slope, dz);
@@ -197,29 +201,37 @@ public interface Kernels extends AutoCloseable {
      * The L2 penalty of a batch's rows without gathering them:
      * {@code out = weight·Σ_k ‖table[index[k],:]‖² + beta·out} (out 1×1; beta == 0 ignores its old contents).
      * Several tables' penalties chain into one scalar with beta = 1.
+     *
+     * @param workspace for the default: at least index.size()·table.cols() + 1 floats
      */
-    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
         Checks.scalar(out);
-        try (Scope s = newScope()) {
-            Tensor rows = s.floats(Math.toIntExact(index.size()), table.cols());
+        int n = Math.toIntExact(index.size());
+        try (Scratch s = new Scratch(this, workspace, (long) n * table.cols() + 1)) {
+            Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
-            Tensor sum = s.floats(1, 1);
+            Tensor sum = s.take(1, 1);
             sumSquares(rows, sum);
             axpby(weight, sum, beta, out);
         }
     }
 
-    /** The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:]. */
-    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+    /**
+     * The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:].
+     *
+     * @param workspace for the default: at least 2·index.size()·table.cols() + 1 floats
+     */
+    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                          Tensor workspace) {
         Checks.scalar(dOut);
         Checks.sameShape(table, dTable);
-        try (Scope s = newScope()) {
-            int n = Math.toIntExact(index.size());
-            Tensor rows = s.floats(n, table.cols());
+        int n = Math.toIntExact(index.size());
+        try (Scratch s = new Scratch(this, workspace, 2L * n * table.cols() + 1)) {
+            Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
-            Tensor g = s.floats(1, 1);
+            Tensor g = s.take(1, 1);
             axpby(weight, dOut, 0f, g);
-            Tensor dRows = s.floats(n, table.cols());
+            Tensor dRows = s.take(n, table.cols());
             fill(dRows, 0f);
             sumSquaresBackward(rows, g, dRows);
             scatterAddRows(dRows, index, dTable);

@@ -381,7 +381,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
         sameShape(y, dy);
         sameShape(y, dz);
         nonNegativeSlope(slope);
@@ -402,7 +403,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
         scalar(out);
         double s = 0;
         for (long k = 0; k < index.size(); k++) {
@@ -414,7 +415,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
         scalar(dOut);
         sameShape(table, dTable);
         for (long k = 0; k < index.size(); k++) checkIndex(index.getFlat(k), table.rows(), "scatter index");

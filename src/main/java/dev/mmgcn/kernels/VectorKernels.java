@@ -170,17 +170,19 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
         VectorFused.biasLeakyReluBackward(parallel, y, dy, slope, dz, dBias, biasBeta);
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
         VectorFused.gatherSumSquares(parallel, table, index, weight, beta, out);
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
         VectorFused.gatherSumSquaresBackward(parallel, table, index, weight, dOut, dTable);
     }
 

@@ -212,23 +212,25 @@ public final class CountingKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
         long t = start();
-        k.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta);
+        k.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
         done(Call.BIAS_LEAKY_RELU_BACKWARD, t);
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
         long t = start();
-        k.gatherSumSquares(table, index, weight, beta, out);
+        k.gatherSumSquares(table, index, weight, beta, out, workspace);
         done(Call.GATHER_SUM_SQUARES, t);
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
         long t = start();
-        k.gatherSumSquaresBackward(table, index, weight, dOut, dTable);
+        k.gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
         done(Call.GATHER_SUM_SQUARES_BACKWARD, t);
     }
 }

@@ -24,6 +24,7 @@ public final class Tape implements AutoCloseable {
     private final Kernels kernels;
     private final Scope scope;
     private final ArrayList<Node> nodes = new ArrayList<>();
+    private Tensor workspace;
     private int cursor;
     /**
      * Step stamps are unique across all tapes, not just this one: a parameter shared by two tapes (a
@@ -130,6 +131,9 @@ public final class Tape implements AutoCloseable {
         n.vars = tables;
         n.indices = indices;
         n.f = weight;
+        long need = 1;
+        for (int i = 0; i < tables.length; i++) need = Math.max(need, 2 * indices[i].size() * tables[i].cols() + 1);
+        n.aux = workspace(need);
         for (Var t : tables) n.out.requiresGrad |= t.requiresGrad;
         return run(n);
     }
@@ -278,6 +282,19 @@ public final class Tape implements AutoCloseable {
             v.gradStamp = stamp;
         }
         return v.grad;
+    }
+
+    /**
+     * One scratch buffer shared by every node of this tape, grown when a call needs more: the workspace
+     * that the fused kernels' default implementations use (calls run one after another, so sharing is
+     * safe). Backends that override the fused kernels never touch it.
+     */
+    Tensor workspace(long floats) {
+        if (workspace == null || workspace.capacity() < floats) {
+            workspace = scope.floats(Math.toIntExact(floats), 1);
+            allocations++;
+        }
+        return workspace;
     }
 
     /** A throwaway gradient buffer owned by a node, for fused kernels that always write two outputs. */

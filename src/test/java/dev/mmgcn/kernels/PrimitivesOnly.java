@@ -21,7 +21,13 @@ public final class PrimitivesOnly implements Kernels {
     @Override public String name() { return "defaults(" + k.name() + ")"; }
     @Override public String toString() { return "fused defaults over " + k; }
     @Override public Device device() { return k.device(); }
-    @Override public Scope newScope() { return k.newScope(); }
+    /** Scopes asked for so far: a default that had to allocate its own scratch shows up here. */
+    public int scopes;
+
+    @Override public Scope newScope() {
+        scopes++;
+        return k.newScope();
+    }
     @Override public void upload(Tensor host, Tensor dst) { k.upload(host, dst); }
     @Override public void download(Tensor src, Tensor hostDst) { k.download(src, hostDst); }
     @Override public void upload(IntTensor host, IntTensor dst) { k.upload(host, dst); }

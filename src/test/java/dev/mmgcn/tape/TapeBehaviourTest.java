@@ -125,6 +125,30 @@ class TapeBehaviourTest {
     }
 
     @Test
+    void fusedDefaultsTakeTheirScratchFromTheTapesWorkspace() {
+        dev.mmgcn.kernels.PrimitivesOnly defaults = new dev.mmgcn.kernels.PrimitivesOnly(k);
+        try (HostScope s = new HostScope(); Tape t = new Tape(defaults)) {
+            Tensor xv = s.floats(5, 3), wv = s.floats(3, 2), bv = s.floats(1, 2);
+            for (int i = 0; i < 15; i++) xv.setFlat(i, (i % 7) - 3f);
+            wv.copyFrom(new float[] {0.5f, -1f, 2f, 0.25f, 1f, 1f});
+            Var x = Var.parameter("x", xv, s.floats(5, 3));
+            Var w = Var.parameter("w", wv, s.floats(3, 2));
+            Var b = Var.parameter("b", bv, s.floats(1, 2));
+            IntTensor idx = s.ints(4, 1);
+            idx.copyFrom(new int[] {0, 4, 4, 2});
+            int scopesAfterFirst = -1;
+            for (int step = 0; step < 3; step++) {
+                t.begin();
+                Var loss = t.add(t.sumSquares(t.linearLeakyRelu(x, w, b, 0.1f)), t.rowPenalty(new Var[] {x}, new IntTensor[] {idx}, 0.5f));
+                t.backward(loss);
+                if (step == 0) scopesAfterFirst = defaults.scopes;
+            }
+            assertEquals(scopesAfterFirst, defaults.scopes, "no scratch allocated per call once the tape's workspace exists");
+            assertEquals(1, defaults.scopes, "only the tape's own scope");
+        }
+    }
+
+    @Test
     void largerShapeGrowsThenStays() {
         try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
             Var table = param(s, "table", 1f, 2f, 3f, 4f);
