@@ -185,6 +185,10 @@ final class VectorGemm {
                 packB(op, pc, kc, jc, nc, ws);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
+                    if (DIRECT_A) {
+                        directRows(op, ic, mc, pc, kc, jc, nc, cs, ldc, mode, alpha, beta, ws);
+                        continue;
+                    }
                     packA(op, ic, mc, pc, kc, ws);
                     // element (r, p) of the strip at row ir sits at ap[a + r·rs + p·ps]
                     int padded = (mc + MR - 1) / MR * MR;
@@ -206,6 +210,95 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * A is read in place by the 6×4-vector micro-kernel ({@link #directRows}); {@code -Dmmgcn.gemm.packA=true}
+     * packs it first, as before, for before/after measurements in one build (the results are the same bits).
+     */
+    static final boolean DIRECT_A = !Boolean.getBoolean("mmgcn.gemm.packA");
+
+    /**
+     * The rows [ic, ic+mc) of C with A read straight from memory instead of from a packed copy: with
+     * MMGCN's narrow outputs each row strip of op(A) meets one or two strips of B, so copying A cost a
+     * full extra pass over it. Element (r, p) of op(A) is at r·rs + p·ps bytes from the strip's start
+     * (rs = a row of A and ps = 4 bytes, or the other way round when A is transposed). A last strip
+     * shorter than MR is packed, zero-padded, as before. The FMAs are the packed kernel's, in the same
+     * order, so the result is the same to the bit.
+     */
+    private static void directRows(Operands op, int ic, int mc, int pc, int kc, int jc, int nc, MemorySegment cs, long ldc,
+                                   int mode, float alpha, float beta, Workspace ws) {
+        MemorySegment as = op.a.segment();
+        long lda = (long) op.a.cols() * Float.BYTES;
+        long rs = op.transA ? Float.BYTES : lda;
+        long ps = op.transA ? lda : Float.BYTES;
+        int full = mc / MR * MR;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < full; ir += MR) {
+                long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
+                long aOff = (ic + ir) * rs + pc * ps;
+                if (NV == 4) {
+                    kernel6x4Direct(as, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
+                } else {
+                    packA(op, ic + ir, MR, pc, kc, ws);
+                    packedKernel(op, MR, kc, bOff, ws);
+                }
+                if (nr == NR) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
+                else mergeTile(ws.tile, MR, nr, cs, cOff, ldc, mode, alpha, beta);
+            }
+            if (full < mc) {
+                int mr = mc - full;
+                packA(op, ic + full, mr, pc, kc, ws);
+                long cOff = (ic + full) * ldc + (long) (jc + jr) * Float.BYTES;
+                packedKernel(op, mr, kc, bOff, ws);
+                mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
+            }
+        }
+    }
+
+    /** The micro-kernel on one strip packed by {@link #packA} (mc = its row count, at most MR). */
+    private static void packedKernel(Operands op, int mc, int kc, int bOff, Workspace ws) {
+        int padded = (mc + MR - 1) / MR * MR;
+        kernel(ws.a, 0, op.transA ? 1 : kc, op.transA ? padded : 1, ws.b, bOff, kc, ws.tile);
+    }
+
+    /** {@link #kernel6x4} reading op(A)'s six rows from memory: element (r, p) at a + r·rs + p·ps bytes. */
+    private static void kernel6x4Direct(MemorySegment as, long a, long rs, long ps, float[] bp, int b, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        long a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            long q = p * ps;
+            int bi = b + p * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a + q));
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01); c02 = b2.fma(x0, c02); c03 = b3.fma(x0, c03);
+            FloatVector x1 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a1 + q));
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11); c12 = b2.fma(x1, c12); c13 = b3.fma(x1, c13);
+            FloatVector x2 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a2 + q));
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21); c22 = b2.fma(x2, c22); c23 = b3.fma(x2, c23);
+            FloatVector x3 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a3 + q));
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31); c32 = b2.fma(x3, c32); c33 = b3.fma(x3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a4 + q));
+            c40 = b0.fma(x4, c40); c41 = b1.fma(x4, c41); c42 = b2.fma(x4, c42); c43 = b3.fma(x4, c43);
+            FloatVector x5 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a5 + q));
+            c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51); c52 = b2.fma(x5, c52); c53 = b3.fma(x5, c53);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
+        c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
+        c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
+        c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
+        c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as strips of NR columns, each kc rows of NR floats; short strips are zero-padded. */
