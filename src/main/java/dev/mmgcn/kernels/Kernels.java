@@ -156,6 +156,18 @@ public interface Kernels extends AutoCloseable {
     // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
     // the method ignores the workspace.
 
+    /** out = a + b element-wise over equal shapes, in one pass; out may be a or b. */
+    default void add(Tensor a, Tensor b, Tensor out) {
+        Checks.sameShape(a, b);
+        Checks.sameShape(a, out);
+        if (out == b) {
+            axpby(1f, a, 1f, out);
+            return;
+        }
+        if (out != a) copyBlock(a, 0, 0, out, 0, 0, a.rows(), a.cols(), false);
+        axpby(1f, b, 1f, out);
+    }
+
     /**
      * y = LeakyReLU(x + bias), bias a 1×cols row vector or null; x and y may be the same tensor (the
      * activation in place on a GEMM's output).

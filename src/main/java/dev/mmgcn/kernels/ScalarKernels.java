@@ -369,6 +369,13 @@ public final class ScalarKernels implements Kernels {
     // ---- fused -------------------------------------------------------------------------------
 
     @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        sameShape(a, b);
+        sameShape(a, out);
+        for (long i = 0; i < a.size(); i++) out.setFlat(i, a.getFlat(i) + b.getFlat(i));
+    }
+
+    @Override
     public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
         sameShape(x, y);
         if (bias != null) rowVector(bias, y.cols());

@@ -25,6 +25,23 @@ final class VectorFused {
     private VectorFused() {
     }
 
+    /** out = a + b in one pass (the order of the reference's float addition, so exact to it). */
+    static void add(Parallel parallel, Tensor a, Tensor b, Tensor out) {
+        sameShape(a, b);
+        sameShape(a, out);
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        MemorySegment os = out.segment();
+        VectorElementwise.flat(parallel, a.size(), (from, to) -> {
+            long i = from;
+            for (long bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector.fromMemorySegment(S, as, i * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, bs, i * Float.BYTES, NATIVE))
+                        .intoMemorySegment(os, i * Float.BYTES, NATIVE);
+            }
+            for (; i < to; i++) set(os, i, get(as, i) + get(bs, i));
+        });
+    }
+
     /** y = LeakyReLU(x + bias); x may be y. */
     static void biasLeakyRelu(Parallel parallel, Tensor x, Tensor bias, float slope, Tensor y) {
         sameShape(x, y);

@@ -165,6 +165,9 @@ public final class VectorKernels implements Kernels {
     // ---- fused -------------------------------------------------------------------------------
 
     @Override
+    public void add(Tensor a, Tensor b, Tensor out) { VectorFused.add(parallel, a, b, out); }
+
+    @Override
     public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
         VectorFused.biasLeakyRelu(parallel, x, bias, slope, y);
     }

@@ -204,6 +204,8 @@ public final class CountingKernels implements Kernels {
         done(Call.TOP_K, t);
     }
 
+    @Override public void add(Tensor a, Tensor b, Tensor out) { long t = start(); k.add(a, b, out); done(Call.ADD, t); }
+
     @Override
     public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
         long t = start();

@@ -194,13 +194,22 @@ enum Op {
     /** out = a + b. */
     ADD {
         void forward(Node n, Kernels k) {
-            k.copyBlock(n.a.value, 0, 0, n.out.value, 0, 0, n.a.rows(), n.a.cols(), false);
-            k.axpby(1f, n.b.value, 1f, n.out.value);
+            k.add(n.a.value, n.b.value, n.out.value);
         }
 
         void backward(Node n, Tape t, Kernels k) {
             if (n.a.requiresGrad) k.axpby(1f, n.out.grad, t.betaFor(n.a), t.gradForWrite(n.a));
             if (n.b.requiresGrad) k.axpby(1f, n.out.grad, t.betaFor(n.b), t.gradForWrite(n.b));
+        }
+    },
+    /** out = f·Σ vars[i] (two or more, equal shapes): the fusion of modality branches by sum or mean. */
+    WEIGHTED_SUM {
+        void forward(Node n, Kernels k) {
+            for (int i = 0; i < n.vars.length; i++) k.axpby(n.f, n.vars[i].value, i == 0 ? 0f : 1f, n.out.value);
+        }
+
+        void backward(Node n, Tape t, Kernels k) {
+            for (Var v : n.vars) if (v.requiresGrad) k.axpby(n.f, n.out.grad, t.betaFor(v), t.gradForWrite(v));
         }
     },
     /** out = f·a. */

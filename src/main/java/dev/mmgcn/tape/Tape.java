@@ -197,20 +197,26 @@ public final class Tape implements AutoCloseable {
         return run(n);
     }
 
-    /** The element-wise mean of one or more Vars of equal shape. */
+    /** The element-wise mean of one or more Vars of equal shape: one node, f·Σ x with f = 1/n. */
     public Var mean(java.util.List<Var> xs) {
         if (xs.isEmpty()) throw new IllegalArgumentException("mean of nothing");
-        Var sum = xs.get(0);
-        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
-        return xs.size() == 1 ? sum : scale(sum, 1f / xs.size());
+        return xs.size() == 1 ? xs.get(0) : weightedSum(xs, 1f / xs.size());
     }
 
-    /** The element-wise sum of one or more Vars of equal shape. */
+    /** The element-wise sum of one or more Vars of equal shape: one node. */
     public Var sum(java.util.List<Var> xs) {
         if (xs.isEmpty()) throw new IllegalArgumentException("sum of nothing");
-        Var sum = xs.get(0);
-        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
-        return sum;
+        return xs.size() == 1 ? xs.get(0) : weightedSum(xs, 1f);
+    }
+
+    private Var weightedSum(java.util.List<Var> xs, float factor) {
+        Var first = xs.get(0);
+        for (Var x : xs) if (!x.value.sameShape(first.value)) throw shape("sum", first, x);
+        Node n = record(Op.WEIGHTED_SUM, first, null, null, first.rows(), first.cols());
+        n.vars = xs.toArray(new Var[0]);
+        n.f = factor;
+        for (Var x : xs) n.out.requiresGrad |= x.requiresGrad;
+        return run(n);
     }
 
     /** rows×1 dot products of matching rows. */

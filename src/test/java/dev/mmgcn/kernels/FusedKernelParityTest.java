@@ -95,6 +95,26 @@ class FusedKernelParityTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backends")
+    void addIntoAThirdTensorOrEitherInput(Kernels k) {
+        try (Run t = new Run(k, 30)) {
+            for (int[] s : new int[][] {{0, 3}, {1, 1}, {9, 17}, {1100, 67}}) {
+                Tensor a = uniform(t.host, t.rnd, s[0], s[1]);
+                Tensor b = uniform(t.host, t.rnd, s[0], s[1]);
+                Tensor want = filled(t.host, s[0], s[1], Float.NaN);
+                REF.add(a, b, want);
+                for (int into = 0; into < 3; into++) { // a third tensor, a, b
+                    Tensor da = t.up(a), db = t.up(b);
+                    Tensor out = into == 0 ? t.up(filled(t.host, s[0], s[1], Float.NaN)) : into == 1 ? da : db;
+                    k.add(da, db, out);
+                    Compare.exact("add " + a.shape() + " into " + (into == 0 ? "a third tensor" : into == 1 ? "a" : "b"),
+                            want.toArray(), t.down(out));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backends")
     void biasLeakyReluMatchesReferenceInAndOutOfPlace(Kernels k) {
         try (Run t = new Run(k, 31)) {
             for (int rows : new int[] {0, 1, 9, 1100}) {
@@ -215,6 +235,15 @@ class FusedKernelParityTest {
     }
 
     // ---- the reference itself, on cases worked by hand -----------------------------------------
+
+    @Test
+    void referenceAddByHand() {
+        try (HostScope s = new HostScope()) {
+            Tensor out = s.floats(1, 3);
+            REF.add(of(s, 1, 3, new float[] {1f, -2f, 0.5f}), of(s, 1, 3, new float[] {3f, 2f, -0.25f}), out);
+            assertArrayEquals(new float[] {4f, 0f, 0.25f}, out.toArray(), 0f);
+        }
+    }
 
     @Test
     void referenceBiasLeakyReluByHand() {

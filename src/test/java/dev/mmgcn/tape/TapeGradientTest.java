@@ -166,6 +166,8 @@ class TapeGradientTest {
         var rng = new SplittableRandom(8);
         Var a = param("a", 3, 4, rng, 0), b = param("b", 3, 4, rng, 0), c = param("c", 3, 4, rng, 0);
         checkOp(k, List.of(a, b, c), t -> t.scale(t.add(t.mean(List.of(a, b, c)), a), 1.5f), 3, 4, rng);
+        // one Var twice in a sum, and a sum feeding a mean
+        checkOp(k, List.of(a, b), t -> t.mean(List.of(t.sum(List.of(a, b, a)), b)), 3, 4, rng);
     }
 
     @ParameterizedTest
