@@ -156,6 +156,35 @@ public interface Kernels extends AutoCloseable {
     // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
     // the method ignores the workspace.
 
+    /**
+     * dst = src for int tensors of equal size, backend to backend. The default moves the bits through
+     * {@link #copyBlock} on float views of the same memory: a plain copy on every backend (no arithmetic
+     * touches the values, and indices below 2³¹ are never NaN patterns). A device overrides it with an
+     * asynchronous device-to-device copy.
+     */
+    default void copy(IntTensor src, IntTensor dst) {
+        if (src.size() != dst.size()) throw new IllegalArgumentException("sizes differ: " + src.shape() + " vs " + dst.shape());
+        if (src.size() == 0) return;
+        int n = Math.toIntExact(src.size());
+        Tensor from = new Tensor(src.segment().asSlice(0, (long) n * Integer.BYTES), src.device(), n, 1);
+        Tensor to = new Tensor(dst.segment().asSlice(0, (long) n * Integer.BYTES), dst.device(), n, 1);
+        copyBlock(from, 0, 0, to, 0, 0, n, 1, false);
+    }
+
+    /**
+     * Runs {@code calls}: a sequence of this backend's calls that is the same — same kernels, same
+     * arguments, same buffers — every time it runs with an equal {@code key}; only the contents of backend
+     * memory differ, and nothing in it reads back to the host. A device backend may record the calls (a
+     * CUDA graph: stream capture) and from then on replay the recording instead of running {@code calls},
+     * so Java code inside {@code calls} runs only when recorded. It should record a key's second run, not
+     * its first: a first run may allocate (the tape sizes its buffers on its first step) and such calls do
+     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by the batch size
+     * (full batches share one recording, the shorter last batch gets its own).
+     */
+    default void replayable(Object key, Runnable calls) {
+        calls.run();
+    }
+
     /** out = a + b element-wise over equal shapes, in one pass; out may be a or b. */
     default void add(Tensor a, Tensor b, Tensor out) {
         Checks.sameShape(a, b);

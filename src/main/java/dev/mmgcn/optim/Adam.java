@@ -51,24 +51,32 @@ public final class Adam implements AutoCloseable {
         this.weightDecay = weightDecay;
     }
 
+    /**
+     * Packs {@code params} if need be and sets up the flat moments and the step count, so that no step
+     * allocates or initialises anything (a step recorded for replay must be all update). {@link #step(Tape,
+     * ParameterStore)} does it on its first call otherwise.
+     */
+    public void prepare(ParameterStore params) {
+        ParameterStore.Flat f = params.flat();
+        if (flat == f) return;
+        if (flat != null) throw new IllegalStateException("this Adam updates another parameter store");
+        if (!moments.isEmpty() || step > 0) throw new IllegalStateException("this Adam already updates loose parameters");
+        flat = f;
+        flatM = scope.floats(f.values().rows(), 1);
+        flatV = scope.floats(f.values().rows(), 1);
+        stepCount = scope.floats(1, 1);
+        one = scope.floats(1, 1);
+        kernels.fill(one, 1f);
+    }
+
     /** One update of every parameter of {@code params} that has a gradient this step, over the flat layout. */
     public void step(Tape tape, ParameterStore params) {
         if (!params.packed()) {
             // packing moves the gradient buffers: this step's gradients, already computed, would be lost
             throw new IllegalStateException("pack the parameters (ParameterStore.flat()) before the first backward pass");
         }
-        ParameterStore.Flat f = params.flat();
-        if (flat == null) {
-            if (!moments.isEmpty() || step > 0) throw new IllegalStateException("this Adam already updates loose parameters");
-            flat = f;
-            flatM = scope.floats(f.values().rows(), 1);
-            flatV = scope.floats(f.values().rows(), 1);
-            stepCount = scope.floats(1, 1);
-            one = scope.floats(1, 1);
-            kernels.fill(one, 1f);
-        } else if (flat != f) {
-            throw new IllegalStateException("this Adam updates another parameter store");
-        }
+        prepare(params);
+        ParameterStore.Flat f = flat;
         step++;
         kernels.axpby(1f, one, 1f, stepCount);
         List<Var> all = params.all();

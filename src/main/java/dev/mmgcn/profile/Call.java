@@ -10,14 +10,14 @@ public enum Call {
     LEAKY_RELU, LEAKY_RELU_BACKWARD, ROW_L2_NORMALIZE, ROW_L2_NORMALIZE_BACKWARD, ROW_DOT, SCALE_ROWS_ADD,
     SUM_SQUARES, SUM_SQUARES_BACKWARD, BPR_LOSS, BPR_LOSS_BACKWARD, ADAM_STEP,
     MASK_SCORES, TOP_K,
-    ADD, BIAS_LEAKY_RELU, BIAS_LEAKY_RELU_BACKWARD, GATHER_SUM_SQUARES, GATHER_SUM_SQUARES_BACKWARD;
+    COPY_INTS, ADD, BIAS_LEAKY_RELU, BIAS_LEAKY_RELU_BACKWARD, GATHER_SUM_SQUARES, GATHER_SUM_SQUARES_BACKWARD;
 
     /** The Java method's name, e.g. {@code biasLeakyRelu}. */
     public String method() {
         String[] parts = name().toLowerCase(Locale.ROOT).split("_");
         StringBuilder s = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++) s.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
-        return this == UPLOAD_CSR ? "upload(csr)" : s.toString();
+        return this == UPLOAD_CSR ? "upload(csr)" : this == COPY_INTS ? "copy(ints)" : s.toString();
     }
 
     /** Calls that make a device backend wait for its queue before the host can go on. */

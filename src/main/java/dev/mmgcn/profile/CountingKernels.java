@@ -22,6 +22,8 @@ public final class CountingKernels implements Kernels {
     private final boolean timed;
     private final long[][] counts = new long[Profiler.Phase.values().length + 1][CALLS];
     private final long[][] nanos = new long[Profiler.Phase.values().length + 1][CALLS];
+    /** Calls each replayable key made when it last ran, per phase: added again when the backend replays it. */
+    private final java.util.Map<Object, long[][]> recorded = new java.util.HashMap<>();
     /** Index into counts of the current phase; the last row is "outside any phase". */
     private int phase = Profiler.Phase.values().length;
 
@@ -202,6 +204,38 @@ public final class CountingKernels implements Kernels {
         long t = start();
         k.topK(scores, kk, indices, values);
         done(Call.TOP_K, t);
+    }
+
+    @Override public void copy(IntTensor src, IntTensor dst) { long t = start(); k.copy(src, dst); done(Call.COPY_INTS, t); }
+
+    /**
+     * Forwards to the backend's own {@code replayable}; calls are counted where they run. When the
+     * backend replays a recording instead of running them, the counts of that key's latest run (the one a
+     * backend records) are added again, so calls per step stay right under replay.
+     */
+    @Override
+    public void replayable(Object key, Runnable calls) {
+        long[][] before = snapshot();
+        boolean[] ran = new boolean[1];
+        k.replayable(key, () -> {
+            ran[0] = true;
+            calls.run();
+        });
+        if (ran[0]) {
+            long[][] delta = snapshot();
+            for (int p = 0; p < delta.length; p++) for (int c = 0; c < CALLS; c++) delta[p][c] -= before[p][c];
+            recorded.put(key, delta);
+        } else {
+            long[][] delta = recorded.get(key);
+            if (delta == null) throw new IllegalStateException("the backend replayed " + key + " without ever running it");
+            for (int p = 0; p < counts.length; p++) for (int c = 0; c < CALLS; c++) counts[p][c] += delta[p][c];
+        }
+    }
+
+    private long[][] snapshot() {
+        long[][] copy = new long[counts.length][];
+        for (int p = 0; p < counts.length; p++) copy[p] = counts[p].clone();
+        return copy;
     }
 
     @Override public void add(Tensor a, Tensor b, Tensor out) { long t = start(); k.add(a, b, out); done(Call.ADD, t); }

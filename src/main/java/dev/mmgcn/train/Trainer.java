@@ -83,10 +83,16 @@ public final class Trainer implements AutoCloseable {
     private final Evaluator validEvaluator;
     private final Evaluator testEvaluator;
     private final ItemOnly itemOnly;
-    /** The epoch's triples on the host (filled by the plan) and on the backend (uploaded once per epoch). */
+    /** The epoch's triples on the host, as the plan fills them. */
     private final IntTensor epochUsersHost, epochPosHost, epochNegHost;
-    private final IntTensor epochUsers, epochPos, epochNeg;
-    /** The current step's rows of the epoch tensors. */
+    /**
+     * The same, laid out batch by batch — batch b's users, positives and negatives side by side — on the
+     * host and on the backend (uploaded once per epoch).
+     */
+    private final IntTensor epochBatchesHost, epochBatches;
+    /** The current step's triples, copied from epochBatches into the same memory every step. */
+    private final IntTensor batch;
+    /** The current step's users, positives and negatives: views of {@link #batch}. */
     private IntTensor users, pos, neg;
     /** Σ of this epoch's step losses, in backend memory. */
     private final Tensor lossSum;
@@ -108,6 +114,7 @@ public final class Trainer implements AutoCloseable {
         this.tape = new Tape(kernels);
         model.parameters().flat(); // one buffer for all parameters: Adam updates them in one call
         this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
+        adam.prepare(model.parameters());
         this.scope = kernels.newScope();
         NegativeSampler sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
                 config.negatives());
@@ -119,9 +126,9 @@ public final class Trainer implements AutoCloseable {
         epochUsersHost = host.ints(n, 1);
         epochPosHost = host.ints(n, 1);
         epochNegHost = host.ints(n, 1);
-        epochUsers = scope.ints(n, 1);
-        epochPos = scope.ints(n, 1);
-        epochNeg = scope.ints(n, 1);
+        epochBatchesHost = host.ints(3 * n, 1);
+        epochBatches = scope.ints(3 * n, 1);
+        batch = scope.ints(3 * Math.min(config.batchSize(), n), 1);
         lossSum = scope.floats(1, 1);
         representation = scope.floats(data.numUsers() + data.numItems(), model.config().embeddingDim());
     }
@@ -194,15 +201,22 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Makes epoch {@code epoch}'s plan, uploads it (the epoch's only host-to-backend copies) and clears
+     * Makes epoch {@code epoch}'s plan, uploads it (the epoch's only host-to-backend copy) and clears
      * the loss sum. Epochs count from 1.
      */
     void beginEpoch(int epoch) {
         profiler.begin(Phase.SAMPLING);
         plan.fill(epoch, epochUsersHost, epochPosHost, epochNegHost);
-        kernels.upload(epochUsersHost, epochUsers);
-        kernels.upload(epochPosHost, epochPos);
-        kernels.upload(epochNegHost, epochNeg);
+        int pairs = plan.pairs();
+        for (int from = 0; from < pairs; from += config.batchSize()) {
+            int n = Math.min(config.batchSize(), pairs - from);
+            for (int r = 0; r < n; r++) {
+                epochBatchesHost.setFlat(3L * from + r, epochUsersHost.getFlat(from + r));
+                epochBatchesHost.setFlat(3L * from + n + r, epochPosHost.getFlat(from + r));
+                epochBatchesHost.setFlat(3L * from + 2L * n + r, epochNegHost.getFlat(from + r));
+            }
+        }
+        kernels.upload(epochBatchesHost, epochBatches);
         kernels.fill(lossSum, 0f);
         profiler.end(Phase.SAMPLING);
     }
@@ -213,16 +227,27 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Step {@code b} of the current epoch: its rows of the uploaded plan, forward, backward, Adam, and
-     * the loss added to the epoch's sum. No host round trip.
+     * Step {@code b} of the current epoch: its triples copied (backend to backend) into the step's fixed
+     * buffer, then forward, backward, Adam and the loss added to the epoch's sum — all on the backend, no
+     * host round trip. The compute is one {@link Kernels#replayable} region keyed by the batch size: it
+     * reads the same buffers every step, so a device may record it once and replay it.
      */
     void step(int b) {
         int from = b * config.batchSize();
         int n = Math.min(config.batchSize(), plan.pairs() - from);
-        if (n <= 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + batches());
-        users = epochUsers.rowSlice(from, from + n);
-        pos = epochPos.rowSlice(from, from + n);
-        neg = epochNeg.rowSlice(from, from + n);
+        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + batches());
+        profiler.begin(Phase.SAMPLING);
+        kernels.copy(epochBatches.rowSlice(3 * from, 3 * (from + n)), batch.rowSlice(0, 3 * n));
+        profiler.end(Phase.SAMPLING);
+        kernels.replayable(n, () -> compute(n));
+        profiler.stepDone();
+    }
+
+    /** A step's compute on the n triples in {@link #batch}. */
+    private void compute(int n) {
+        users = batch.rowSlice(0, n);
+        pos = batch.rowSlice(n, 2 * n);
+        neg = batch.rowSlice(2 * n, 3 * n);
 
         profiler.begin(Phase.FORWARD);
         tape.begin();
@@ -238,7 +263,6 @@ public final class Trainer implements AutoCloseable {
         profiler.begin(Phase.OPTIMISER);
         adam.step(tape, model.parameters());
         profiler.end(Phase.OPTIMISER);
-        profiler.stepDone();
     }
 
     /** Σ of the step losses since the epoch began, read from the backend. */
