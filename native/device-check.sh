@@ -5,7 +5,7 @@
 #
 #   env.txt        nvidia-smi, the Java runtime, the CUDA libraries the loader sees
 #   selfcheck.log  every kernel and one training epoch against the scalar reference (SelfCheck), then timings (--bench)
-#   junit.log      CudaBackendTest and KernelParityTest through the JUnit console launcher
+#   junit.log      CudaBackendTest, KernelParityTest and FusedKernelParityTest through the JUnit console launcher
 #   memcheck.log   SelfCheck (kernels only) under compute-sanitizer memcheck (out-of-bounds, misaligned accesses)
 #   racecheck.log  SelfCheck under compute-sanitizer racecheck (shared-memory races, e.g. in topK)
 #   summary.txt    one line per step with its exit status
@@ -39,10 +39,10 @@ timeout 180 "${JAVA[@]}" -cp "$JAR" dev.mmgcn.check.SelfCheck --require-gpu --be
 step selfcheck "${PIPESTATUS[0]}"
 
 if [ -f .device/junit-console.jar ] && [ -d target/test-classes ]; then
-    echo "== JUnit: CudaBackendTest, KernelParityTest"
+    echo "== JUnit: CudaBackendTest, KernelParityTest, FusedKernelParityTest"
     timeout 180 "${JAVA[@]}" -jar .device/junit-console.jar execute --disable-banner --disable-ansi-colors \
         --details=tree --class-path "target/test-classes:$JAR" --scan-class-path target/test-classes \
-        --include-classname '.*(CudaBackendTest|KernelParityTest)' 2>&1 | tee "$OUT/junit.log"
+        --include-classname '.*(CudaBackendTest|KernelParityTest|FusedKernelParityTest)' 2>&1 | tee "$OUT/junit.log"
     step junit "${PIPESTATUS[0]}"
 else
     step junit "skipped (carry .device/junit-console.jar and target/test-classes)"

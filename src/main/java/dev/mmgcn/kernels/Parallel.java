@@ -60,7 +60,15 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} cut into at most {@code threads} contiguous ranges of at least
+     * How many parts a split aims for: several per thread, so that when a thread is held up (the machine
+     * is shared, or one core is slower) its unclaimed parts go to the others instead of everyone waiting.
+     */
+    int parts() {
+        return threads == 1 ? 1 : 4 * threads;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into at most {@link #parts()} contiguous ranges of at least
      * {@code grain} items; with one range it runs on the caller without any hand-off.
      */
     void forRange(int n, int grain, Range body) {
@@ -76,7 +84,7 @@ final class Parallel implements AutoCloseable {
     int partsFor(int n, int grain) {
         if (n <= 0) return 0;
         long byGrain = (n + (long) Math.max(grain, 1) - 1) / Math.max(grain, 1);
-        return (int) Math.min(threads, byGrain);
+        return (int) Math.min(parts(), byGrain);
     }
 
     /** Start of range {@code i} of {@code parts} equal ranges over {@code [0, n)}. */

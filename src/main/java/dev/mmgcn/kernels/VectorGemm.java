@@ -84,7 +84,7 @@ final class VectorGemm {
         }
         int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + NR - 1) / NR;
-        int tasks = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : parallel.threads();
+        int tasks = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : parallel.parts();
         // rows first: every task then packs B once for its whole row range; columns only when rows run out
         int rowParts = Math.min(tasks, rowTiles);
         int colParts = Math.min((tasks + rowParts - 1) / rowParts, colTiles);
