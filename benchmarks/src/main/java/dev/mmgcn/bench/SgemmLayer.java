@@ -59,7 +59,7 @@ public class SgemmLayer {
             kernels.upload(Fixtures.random(host, s[0], s[1], 1), x);
             kernels.upload(Fixtures.random(host, s[1], s[2], 2), w);
             kernels.upload(Fixtures.random(host, s[0], s[2], 3), y);
-            product(this);
+            run(this);
         }
 
         @TearDown
@@ -72,6 +72,10 @@ public class SgemmLayer {
 
     @Benchmark
     public float product(Operands o) {
+        return run(o);
+    }
+
+    static float run(Operands o) {
         switch (o.product) {
             case "forward" -> o.kernels.gemm(false, false, 1f, o.x, o.w, 0f, o.y);
             case "data" -> o.kernels.gemm(false, true, 1f, o.y, o.w, 0f, o.x);
