@@ -38,11 +38,11 @@ public final class ServeLoad {
     private ServeLoad() {
     }
 
-    record Options(Path checkpoint, int clients, int k, int threads, double seconds, double warmup, int max, String endpoint) {
+    record Options(Path checkpoint, int clients, int k, int threads, double seconds, double warmup, int max, String endpoint, String client) {
     }
 
     /** Latencies in nanoseconds and the measured wall time. */
-    record Run(long[] nanos, double wallSeconds, long errors) {
+    record Run(long[] nanos, double wallSeconds, long errors, long processCpuNanos, long clientCpuNanos) {
     }
 
     interface Call {
@@ -58,15 +58,30 @@ public final class ServeLoad {
                     model.info().users(), model.info().items(), model.info().dimension(), model.info().backend());
             List<String> ids = o.endpoint().equals("similar") ? model.itemIds() : model.userIds();
             try (ModelServer server = ModelServer.start(model, "127.0.0.1", 0, o.threads())) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+                // one client (and so one connection and selector thread) per simulated client thread, as separate callers would have
+                ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(() -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
                 String base = "http://127.0.0.1:" + server.port() + "/" + o.endpoint() + "?" + (o.endpoint().equals("similar") ? "item=" : "user=");
                 Call httpCall = id -> {
                     HttpRequest r = HttpRequest.newBuilder(URI.create(base + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&k=" + o.k()))
                             .timeout(Duration.ofSeconds(10)).build();
-                    HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<byte[]> resp = clients.get().send(r, HttpResponse.BodyHandlers.ofByteArray());
                     return resp.statusCode() == 200 && resp.body().length > 0;
                 };
-                report("http", o, run(o, ids, httpCall));
+                // the same requests through HttpURLConnection: blocking I/O on the calling thread, keep-alive, no hand-offs
+                Call urlCall = id -> {
+                    java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(base + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                            + "&k=" + o.k()).toURL().openConnection();
+                    c.setConnectTimeout(5000);
+                    c.setReadTimeout(10000);
+                    int status = c.getResponseCode();
+                    byte[] body;
+                    try (var in = status == 200 ? c.getInputStream() : c.getErrorStream()) {
+                        body = in == null ? new byte[0] : in.readAllBytes();
+                    }
+                    return status == 200 && body.length > 0;
+                };
+                report(o.client().equals("urlconnection") ? "http-u" : "http", o, run(o, ids, o.client().equals("urlconnection") ? urlCall : httpCall));
             }
             Call apiCall = id -> !(o.endpoint().equals("similar") ? model.similarItems(id, o.k()) : model.recommend(id, o.k())).isEmpty();
             report("api", o, run(o, ids, apiCall));
@@ -85,6 +100,10 @@ public final class ServeLoad {
         long[][] lat = new long[clients][];
         int[] count = new int[clients];
         List<Thread> threads = new ArrayList<>();
+        AtomicLong clientCpu = new AtomicLong();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long start = System.nanoTime();
         long end = start + nanos;
         for (int c = 0; c < clients; c++) {
@@ -92,6 +111,7 @@ public final class ServeLoad {
             lat[c] = new long[Math.min(max, 1 << 22)];
             Thread t = new Thread(() -> {
                 SplittableRandom rnd = new SplittableRandom(seed * 1000 + me);
+                long myCpu0 = tmx.getCurrentThreadCpuTime();
                 while (!stop.get() && issued.incrementAndGet() <= max) {
                     String id = ids.get(rnd.nextInt(ids.size()));
                     long t0 = System.nanoTime();
@@ -104,12 +124,14 @@ public final class ServeLoad {
                     if (count[me] < lat[me].length) lat[me][count[me]++] = t1 - t0;
                     if (t1 >= end) stop.set(true);
                 }
+                clientCpu.addAndGet(tmx.getCurrentThreadCpuTime() - myCpu0);
             }, "load-" + c);
             threads.add(t);
             t.start();
         }
         for (Thread t : threads) t.join();
         double wall = (System.nanoTime() - start) / 1e9;
+        long cpu = os.getProcessCpuTime() - cpu0;
         int total = Arrays.stream(count).sum();
         long[] all = new long[total];
         int at = 0;
@@ -118,15 +140,22 @@ public final class ServeLoad {
             at += count[c];
         }
         Arrays.sort(all);
-        return new Run(all, wall, errors.get());
+        return new Run(all, wall, errors.get(), cpu, clientCpu.get());
     }
 
     static void report(String what, Options o, Run r) {
         long[] a = r.nanos();
         System.out.printf(Locale.ROOT, "%-5s %-9s k=%d clients=%d server-threads=%d: %,d requests in %.1f s = %,.0f/s; "
-                        + "latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f; errors %d%n",
+                        + "latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f; errors %d; "
+                        + "CPU per request %.0f us (client threads %.0f us, the rest: server, HTTP client I/O, GC, JIT %.0f us)%n",
                 what, o.endpoint(), o.k(), o.clients(), o.threads(), a.length, r.wallSeconds(), a.length / r.wallSeconds(),
-                pct(a, 0.50), pct(a, 0.90), pct(a, 0.99), pct(a, 0.999), a.length == 0 ? 0 : a[a.length - 1] / 1e6, r.errors());
+                pct(a, 0.50), pct(a, 0.90), pct(a, 0.99), pct(a, 0.999), a.length == 0 ? 0 : a[a.length - 1] / 1e6, r.errors(),
+                perRequest(r.processCpuNanos(), a.length), perRequest(r.clientCpuNanos(), a.length),
+                perRequest(r.processCpuNanos() - r.clientCpuNanos(), a.length));
+    }
+
+    static double perRequest(long nanos, int requests) {
+        return requests == 0 ? 0 : nanos / 1e3 / requests;
     }
 
     static double pct(long[] sorted, double p) {
@@ -144,11 +173,11 @@ public final class ServeLoad {
 
     static Options parse(String[] args) {
         if (args.length == 0) throw new IllegalArgumentException("usage: ServeLoad CHECKPOINT [--clients N] [--k K] [--threads N] "
-                + "[--seconds S] [--warmup S] [--max N] [--endpoint recommend|similar]");
+                + "[--seconds S] [--warmup S] [--max N] [--endpoint recommend|similar] [--client jdk|urlconnection]");
         Path ckpt = Path.of(args[0]);
         int clients = 8, k = 20, threads = 8, max = 200_000;
         double seconds = 20, warmup = 5;
-        String endpoint = "recommend";
+        String endpoint = "recommend", client = "jdk";
         for (int i = 1; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -159,10 +188,12 @@ public final class ServeLoad {
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--max" -> max = Integer.parseInt(v);
                 case "--endpoint" -> endpoint = v;
+                case "--client" -> client = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (!endpoint.equals("recommend") && !endpoint.equals("similar")) throw new IllegalArgumentException("--endpoint recommend|similar");
-        return new Options(ckpt, clients, k, threads, seconds, warmup, max, endpoint);
+        if (!client.equals("jdk") && !client.equals("urlconnection")) throw new IllegalArgumentException("--client jdk|urlconnection");
+        return new Options(ckpt, clients, k, threads, seconds, warmup, max, endpoint, client);
     }
 }
