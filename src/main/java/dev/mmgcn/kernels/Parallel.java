@@ -36,8 +36,11 @@ final class Parallel implements AutoCloseable {
         void run(int index);
     }
 
-    /** How long an idle worker, or a caller waiting for parts, spins before parking. */
-    static final long SPIN_NANOS = 50_000;
+    /**
+     * How long an idle worker, or a caller waiting for parts, spins before parking
+     * ({@code -Dmmgcn.parallel.spinNanos} to measure others).
+     */
+    static final long SPIN_NANOS = Long.getLong("mmgcn.parallel.spinNanos", 50_000L);
 
     private final int threads;
     private final Worker[] workers;
