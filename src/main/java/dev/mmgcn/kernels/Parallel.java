@@ -40,7 +40,7 @@ final class Parallel implements AutoCloseable {
      * How long an idle worker, or a caller waiting for parts, spins before parking
      * ({@code -Dmmgcn.parallel.spinNanos} to measure others).
      */
-    static final long SPIN_NANOS = Long.getLong("mmgcn.parallel.spinNanos", 50_000L);
+    static final long SPIN_NANOS = Long.getLong("mmgcn.parallel.spinNanos", 20_000L);
 
     private final int threads;
     private final Worker[] workers;
