@@ -80,8 +80,8 @@ class CliTest {
         assertError(run("train", "--epochs", "zero"), 2, "--epochs expects an integer");
         assertError(run("train", "--epochs", "0"), 2, "--epochs must be at least 1");
         assertError(run("train", "--aggregation", "median"), 2, "--aggregation expects one of [mean, max, sum]");
-        assertError(run("train", "--synthetic", "huge"), 1, "unknown synthetic preset 'huge'");
-        assertError(run("train", "--device", "tpu"), 2, "unknown device 'tpu'");
+        assertError(run("train", "--synthetic", "huge"), 2, "--synthetic expects one of [default, tiny, movielens, tiktok, kwai], got 'huge'");
+        assertError(run("train", "--device", "tpu"), 2, "--device expects one of [cpu, cuda, auto, scalar, vector], got 'tpu'");
         assertError(run("train", "--synthetic", "tiny", "--modalities", "smell"), 2, "no modality 'smell'");
         assertError(run("evaluate"), 2, "--checkpoint FILE is required");
         assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 1, "checkpoint not found");

@@ -1,0 +1,36 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.io.AtomicFile;
+
+import java.nio.file.FileSystemException;
+
+/** File-system failures as "path: reason" lines, with a hint where the reason alone does not say what to do. */
+final class FileErrors {
+    private FileErrors() {
+    }
+
+    static String describe(Throwable t) {
+        if (t instanceof FileSystemException f) {
+            String where = f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " → " + f.getOtherFile()) + ": ";
+            return where + hint(AtomicFile.reason(f));
+        }
+        String m = t.getMessage();
+        if (m == null) return t.getClass().getSimpleName();
+        // AtomicFile's "cannot write X: <reason>": add the hint to the reason
+        int at = m.lastIndexOf(": ");
+        return at < 0 ? hint(m) : m.substring(0, at + 2) + hint(m.substring(at + 2));
+    }
+
+    /** The OS's reason, lower-cased, with what it means for the user. */
+    static String hint(String reason) {
+        if (reason == null || reason.isEmpty()) return "unknown reason";
+        String r = Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+        if (r.startsWith("no space left on device")) return "no space left on device (the disk is full; free space or write elsewhere)";
+        if (r.startsWith("disk quota exceeded")) return "disk quota exceeded (free space or write elsewhere)";
+        if (r.startsWith("read-only file system")) return "read-only file system (write elsewhere)";
+        if (r.startsWith("is a directory")) return "it is a folder, not a file";
+        if (r.startsWith("not a directory")) return "a part of the path is a file, not a folder";
+        if (r.startsWith("operation not permitted")) return "operation not permitted (a system folder such as /proc, or missing rights)";
+        return r;
+    }
+}
