@@ -1,17 +1,16 @@
 package dev.mmgcn.data;
 
-import java.io.BufferedOutputStream;
+import dev.mmgcn.io.AtomicFile;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes a {@link Dataset} in MMRec layout: {@code <dir>/<name>.inter} (tab-separated
+ * Writes a {@link Dataset} in MMRec layout, each file through {@link AtomicFile}: {@code <dir>/<name>.inter} (tab-separated
  * {@code userID itemID x_label}, train rows then valid then test) and one little-endian float32
  * {@code <modality>_feat.npy} per modality, which {@link MmrecLoader#load(Path)} finds again.
  *
@@ -29,8 +28,7 @@ public final class DatasetWriter {
         try {
             Files.createDirectories(dir);
             Path inter = dir.resolve(d.name() + ".inter");
-            Path tmp = dir.resolve(d.name() + ".inter.tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFile.write(inter, out -> {
                 out.write((MmrecLoader.USER + "\t" + MmrecLoader.ITEM + "\t" + MmrecLoader.LABEL + "\n").getBytes(StandardCharsets.US_ASCII));
                 Interactions[] splits = {d.train(), d.valid(), d.test()};
                 byte[] line = new byte[40];
@@ -46,8 +44,7 @@ public final class DatasetWriter {
                         out.write(line, 0, n);
                     }
                 }
-            }
-            Files.move(tmp, inter, StandardCopyOption.REPLACE_EXISTING);
+            });
             Map<String, Path> files = new LinkedHashMap<>();
             for (Modality m : d.modalities()) {
                 Path f = dir.resolve(m.name() + "_feat.npy");
@@ -56,7 +53,7 @@ public final class DatasetWriter {
             }
             return files;
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot write dataset '" + d.name() + "': " + e.getMessage(), e);
+            throw new DataException("cannot write dataset '" + d.name() + "' to " + dir + ": " + e.getMessage(), e);
         }
     }
 
