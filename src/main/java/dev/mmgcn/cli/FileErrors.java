@@ -16,7 +16,11 @@ final class FileErrors {
         }
         String m = t.getMessage();
         if (m == null) return t.getClass().getSimpleName();
-        // AtomicFile's "cannot write X: <reason>": add the hint to the reason
+        return hintLast(m);
+    }
+
+    /** "cannot write X: No space left on device" → the same with the reason's hint. */
+    static String hintLast(String m) {
         int at = m.lastIndexOf(": ");
         return at < 0 ? hint(m) : m.substring(0, at + 2) + hint(m.substring(at + 2));
     }
@@ -31,6 +35,10 @@ final class FileErrors {
         if (r.startsWith("is a directory")) return "it is a folder, not a file";
         if (r.startsWith("not a directory")) return "a part of the path is a file, not a folder";
         if (r.startsWith("operation not permitted")) return "operation not permitted (a system folder such as /proc, or missing rights)";
-        return r;
+        if (r.startsWith("permission denied") || r.startsWith("no such file or directory") || r.startsWith("file exists")
+                || r.startsWith("input/output error") || r.startsWith("too many open files") || r.startsWith("file name too long")) {
+            return r;
+        }
+        return reason; // not an OS reason we know: as it was
     }
 }

@@ -38,6 +38,7 @@ public final class Main {
             int code = Relaunch.run(child.get());
             if (code >= 0) System.exit(code);
         }
+        Relaunch.watchParent();
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
@@ -82,12 +83,15 @@ public final class Main {
         } else if (t instanceof SettingsException || t instanceof CommandLine.ParameterException) {
             code = Failure.USAGE;
             message = t instanceof CommandLine.ParameterException p ? UsageMessages.of(p) : t.getMessage();
+        } else if (t instanceof DataException && (t.getCause() instanceof IOException || t.getCause() instanceof UncheckedIOException)) {
+            code = Failure.IO; // a loader or writer that could not read or write, not bad content
+            message = t.getMessage() == null ? FileErrors.describe(t.getCause()) : FileErrors.hintLast(t.getMessage());
         } else if (t instanceof DataException) {
             code = Failure.DATA;
             message = t.getMessage();
         } else if (t instanceof IOException || t instanceof UncheckedIOException) {
             code = Failure.IO;
-            message = FileErrors.describe(t instanceof UncheckedIOException u ? u.getCause() : t);
+            message = FileErrors.describe(t instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : t);
         } else if (t instanceof OutOfMemoryError) {
             code = Failure.MEMORY;
             message = "out of memory (" + t.getMessage() + "); the JVM may use " + MemoryBudget.gb(Runtime.getRuntime().maxMemory())
