@@ -161,7 +161,7 @@ final class DataLoading {
         try (DirectoryStream<Path> inter = Files.newDirectoryStream(dir, "*.inter")) {
             if (inter.iterator().hasNext()) return "mmrec";
         } catch (IOException e) {
-            throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.describe(e), e);
+            throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.reason(e), e);
         }
         if (Files.exists(dir.resolve("train.npy")) || Files.exists(dir.resolve("train_sample.npy"))) return "mmgcn";
         throw Failure.usage(flag + ": " + dir + " has no .inter file (MMRec) and no train.npy / train_sample.npy (MMGCN); "

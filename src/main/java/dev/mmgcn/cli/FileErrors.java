@@ -19,6 +19,21 @@ final class FileErrors {
         return hintLast(m);
     }
 
+    /**
+     * The reason alone, for messages that name the path themselves. Creating a folder where the system
+     * does not allow one (in /proc, /sys) reports "no such file"; that is said as what it means.
+     */
+    static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException f && f.getFile() != null) {
+            java.nio.file.Path p = java.nio.file.Path.of(f.getFile()).toAbsolutePath().getParent();
+            if (p != null && java.nio.file.Files.isDirectory(p)) {
+                return "the system does not allow creating files or folders in " + p + " (not an ordinary folder)";
+            }
+        }
+        if (e instanceof FileSystemException f) return hint(AtomicFile.reason(f));
+        return e.getMessage() == null ? e.getClass().getSimpleName() : hintLast(e.getMessage());
+    }
+
     /** "cannot write X: No space left on device" → the same with the reason's hint. */
     static String hintLast(String m) {
         int at = m.lastIndexOf(": ");

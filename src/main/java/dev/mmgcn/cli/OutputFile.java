@@ -20,7 +20,7 @@ final class OutputFile {
         try {
             AtomicFile.removeStaleFor(file);
         } catch (IOException e) {
-            throw Failure.io(flag + ": cannot clean up " + dir + ": " + FileErrors.describe(e), e);
+            throw Failure.io(flag + ": cannot clean up " + dir + ": " + FileErrors.reason(e), e);
         }
         return file;
     }
@@ -35,7 +35,7 @@ final class OutputFile {
             try {
                 Files.createDirectories(dir);
             } catch (FileSystemException e) {
-                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + FileErrors.describe(e), e);
+                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + FileErrors.reason(e), e);
             } catch (IOException e) {
                 throw Failure.io(flag + ": cannot create the folder " + dir + ": " + e.getMessage(), e);
             }
@@ -50,7 +50,7 @@ final class OutputFile {
             try {
                 AtomicFile.removeStaleFor(t);
             } catch (IOException e) {
-                throw Failure.io(flag + ": cannot clean up beside " + t + ": " + FileErrors.describe(e), e);
+                throw Failure.io(flag + ": cannot clean up beside " + t + ": " + FileErrors.reason(e), e);
             }
         }
     }

@@ -71,6 +71,17 @@ final class Relaunch {
         return Optional.of(cmd);
     }
 
+    /** Commands that run kernels (and info, which reports them); help, --version, generate and export need no second JVM. */
+    static boolean usesKernels(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) return false;
+        }
+        if (args.length == 0) return false;
+        String command = args[0];
+        if (command.startsWith("@")) return true; // an argument file: the command is inside
+        return List.of("train", "evaluate", "recommend", "bench", "info").contains(command);
+    }
+
     /**
      * Runs the child to completion and returns its exit code; a parent stopped meanwhile takes the child
      * with it, and a child whose parent is killed outright stops itself ({@link #watchParent}). The

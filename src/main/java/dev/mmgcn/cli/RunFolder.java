@@ -51,7 +51,7 @@ final class RunFolder {
         try {
             Files.createDirectories(runs);
         } catch (IOException e) {
-            throw Failure.io("cannot create " + runs.toAbsolutePath() + " for the run folder: " + FileErrors.describe(e)
+            throw Failure.io("cannot create " + runs.toAbsolutePath() + " for the run folder: " + FileErrors.reason(e)
                     + "; give another place with --out DIR", e);
         }
         for (int k = 1; k < 10_000; k++) {
@@ -62,7 +62,7 @@ final class RunFolder {
             } catch (FileAlreadyExistsException taken) {
                 // another run has this name: try the next
             } catch (IOException e) {
-                throw Failure.io("cannot create the run folder " + p.toAbsolutePath() + ": " + FileErrors.describe(e), e);
+                throw Failure.io("cannot create the run folder " + p.toAbsolutePath() + ": " + FileErrors.reason(e), e);
             }
         }
         throw Failure.io("cannot find a free run folder name under " + runs.toAbsolutePath() + " for " + base, null);
@@ -77,7 +77,7 @@ final class RunFolder {
             try {
                 Files.createDirectories(out);
             } catch (FileSystemException e) {
-                throw Failure.io(flag + ": cannot create the folder " + out + ": " + FileErrors.describe(e), e);
+                throw Failure.io(flag + ": cannot create the folder " + out + ": " + FileErrors.reason(e), e);
             } catch (IOException e) {
                 throw Failure.io(flag + ": cannot create the folder " + out + ": " + e.getMessage(), e);
             }
@@ -96,7 +96,7 @@ final class RunFolder {
             AtomicFile.removeStale(out);
             for (String f : FILES) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
         } catch (IOException e) {
-            throw Failure.io(flag + ": cannot remove the earlier run's files from " + out + ": " + FileErrors.describe(e), e);
+            throw Failure.io(flag + ": cannot remove the earlier run's files from " + out + ": " + FileErrors.reason(e), e);
         }
         return checkWritable(new RunFolder(out, List.copyOf(removed)), flag);
     }
@@ -111,7 +111,7 @@ final class RunFolder {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) names.add(p.getFileName().toString());
         } catch (IOException e) {
-            throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.describe(e), e);
+            throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.reason(e), e);
         }
         names.sort(null);
         return names;

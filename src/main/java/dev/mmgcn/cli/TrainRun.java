@@ -194,7 +194,7 @@ final class TrainRun {
                     RunFolder.open(out, false, flag); // throws the message listing what is there
                 }
             } catch (IOException e) {
-                throw Failure.io(flag + ": cannot list " + out + ": " + FileErrors.describe(e), e);
+                throw Failure.io(flag + ": cannot list " + out + ": " + FileErrors.reason(e), e);
             }
             return;
         }

@@ -46,6 +46,7 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
         } catch (IOException e) {
             throw new SettingsException("--config: cannot read " + file + ": " + reason(e), e);
         }
+        if (text.isBlank()) throw new SettingsException(file + ": the file is empty; write settings such as 'epochs: 30'");
         Object tree;
         try {
             tree = mapperFor(file, text).readValue(text, Object.class);

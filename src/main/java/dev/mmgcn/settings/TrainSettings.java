@@ -150,14 +150,15 @@ public final class TrainSettings {
         return training.ks();
     }
 
+    /** Equal when every recorded setting (as effective: the generator's preset and seed included) and the run folder are. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrainSettings t && settings.equals(t.settings);
+        return o instanceof TrainSettings t && toMap().equals(t.toMap()) && java.util.Objects.equals(out(), t.out());
     }
 
     @Override
     public int hashCode() {
-        return settings.hashCode();
+        return toMap().hashCode();
     }
 
     @Override
