@@ -24,7 +24,7 @@ public final class Main {
               1  internal error (a bug: please report it with MMGCN_DEBUG=1 set)
               2  usage: an option, a combination of options, or a config file is wrong; nothing was done
               3  input data: a dataset, checkpoint or list file cannot be used as it is
-              4  file system: a path cannot be read, created or written (permissions, full disk, a file where a folder belongs)
+              4  file system: a path cannot be read, created or written (permissions, a full disk, a file for a folder)
               5  memory: the run would not fit (checked before allocating) or ran out
               6  training diverged (the loss became infinite or NaN)
             """;

@@ -3,11 +3,13 @@ package dev.mmgcn.cli;
 import dev.mmgcn.settings.Key;
 import dev.mmgcn.settings.Settings;
 import dev.mmgcn.settings.Source;
-import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParseResult;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +24,26 @@ final class SettingsOptions {
     private SettingsOptions() {
     }
 
-    /** Adds an option per key, listed under a heading per {@link Key.Group} in {@code --help}. */
+    /** Adds an option per key; {@code --help} lists them under a heading per {@link Key.Group}, after the command's own options. */
     static void add(CommandSpec spec, List<Key<?>> keys) {
-        int order = 10;
-        for (Key.Group g : Key.Group.values()) {
-            List<Key<?>> inGroup = keys.stream().filter(k -> k.group() == g).toList();
-            if (inGroup.isEmpty()) continue;
-            ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading("%n" + g.title() + ":%n").exclusive(false).validate(false)
-                    .multiplicity("0..1").order(order++);
-            for (Key<?> k : inGroup) group.addArg(option(k));
-            spec.addArgGroup(group.build());
+        List<OptionSpec> added = new ArrayList<>();
+        for (Key<?> k : keys) {
+            OptionSpec o = option(k);
+            spec.addOption(o);
+            added.add(o);
         }
+        spec.usageMessage().sectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, help -> {
+            List<OptionSpec> own = spec.options().stream().filter(o -> !added.contains(o)).toList();
+            StringBuilder sb = new StringBuilder(help.optionListExcludingGroups(own));
+            for (Key.Group g : Key.Group.values()) {
+                List<Key<?>> inGroup = keys.stream().filter(k -> k.group() == g).toList();
+                if (inGroup.isEmpty()) continue;
+                Help.Layout layout = help.createDefaultLayout();
+                for (Key<?> k : inGroup) layout.addOption(spec.findOption(k.option()), help.parameterLabelRenderer());
+                sb.append(String.format("%n%s:%n", g.title())).append(layout);
+            }
+            return sb.toString();
+        });
     }
 
     private static OptionSpec option(Key<?> k) {

@@ -34,7 +34,7 @@ final class UsageMessages {
             return command + " takes no positional arguments, got " + unmatched + " (" + help + ")";
         }
         if (ex instanceof CommandLine.MissingParameterException m) {
-            ArgSpec spec = m.getArgSpec();
+            ArgSpec spec = m.getArgSpec() != null ? m.getArgSpec() : m.getMissing().isEmpty() ? null : m.getMissing().getFirst();
             if (spec instanceof OptionSpec o) {
                 return o.longestName() + " needs a value (" + o.paramLabel() + ")";
             }

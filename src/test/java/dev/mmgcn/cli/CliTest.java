@@ -103,7 +103,7 @@ class CliTest {
         assertTrue(o.out().contains("gpu"), o.out());
     }
 
-    private static void assertError(Outcome o, int code, String fragment) {
+    static void assertError(Outcome o, int code, String fragment) {
         assertEquals(code, o.code(), () -> "exit code; stderr: " + o.err());
         assertTrue(o.err().startsWith("error: "), o.err());
         assertTrue(o.err().contains(fragment), () -> "expected '" + fragment + "' in: " + o.err());
