@@ -46,7 +46,7 @@ final class EpochTable {
                 ? String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f", r.test().get(metric), r.test().get(ndcg))
                 : String.format(Locale.ROOT, "%" + m + "s %" + n + "s", "", "");
         String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8.4f %8.1f %7.2f |       %s |      %s%s", e, r.loss(), r.trainSeconds(),
-                r.evalSeconds(), valid, test, r.best() ? " *" : "");
+                r.evalSeconds(), valid, test, r.best() && Double.isFinite(r.loss()) ? " *" : "");
         return s.stripTrailing();
     }
 
