@@ -30,8 +30,8 @@ final class DataLoading {
     private DataLoading() {
     }
 
-    /** What {@link #check} found out: the format and the files that will be read. */
-    record Plan(String format, List<Path> files) {
+    /** What {@link #check} found out: the format, the files that will be read, and which of them are dense features. */
+    record Plan(String format, List<Path> files, List<Path> features) {
         long bytes() {
             long n = 0;
             for (Path p : files) {
@@ -53,7 +53,7 @@ final class DataLoading {
             } catch (IllegalArgumentException e) {
                 throw Failure.usage(where.where(DataSpec.SYNTHETIC) + ": " + e.getMessage());
             }
-            return new Plan("synthetic", List.of());
+            return new Plan("synthetic", List.of(), List.of());
         }
         Path dir = spec.folder();
         String flag = where.where(DataSpec.DATA);
@@ -68,6 +68,7 @@ final class DataLoading {
                     + " is in MMRec format (ids there start at 0 for users and items)");
         }
         List<Path> files = new ArrayList<>();
+        List<Path> features = new ArrayList<>();
         if (format.equals("mmrec")) {
             String name;
             try {
@@ -81,10 +82,11 @@ final class DataLoading {
             }
             files.add(inter);
             Map<String, Path> mods = spec.modalityFiles() != null ? asPaths(spec.modalityFiles()) : MmrecLoader.guessModalities(dir);
-            for (Map.Entry<String, Path> e : mods.entrySet()) files.add(dir.resolve(e.getValue()));
+            for (Map.Entry<String, Path> e : mods.entrySet()) features.add(dir.resolve(e.getValue()));
         } else {
-            if (spec.modalityFiles() != null) for (String f : spec.modalityFiles().values()) files.add(dir.resolve(f));
+            if (spec.modalityFiles() != null) for (String f : spec.modalityFiles().values()) features.add(dir.resolve(f));
         }
+        files.addAll(features);
         for (Path f : files) {
             if (!Files.exists(f)) {
                 throw Failure.usage(where.where(DataSpec.MODALITY) + ": " + f + " does not exist");
@@ -92,7 +94,7 @@ final class DataLoading {
             if (!Files.isRegularFile(f)) throw Failure.usage(where.where(DataSpec.MODALITY) + ": " + f + " is a folder, not a feature file");
             if (!Files.isReadable(f)) throw Failure.io(f + ": permission denied", null);
         }
-        return new Plan(format, files);
+        return new Plan(format, files, features);
     }
 
     /** Loads the data; what the loader noticed (duplicates, cold items, …) goes to {@code log}. */

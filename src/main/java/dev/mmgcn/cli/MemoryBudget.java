@@ -36,7 +36,7 @@ final class MemoryBudget {
 
     /** Bytes per part, in order; {@code offHeap} and {@code heap} sum them by where they live. */
     record Estimate(Map<String, Long> parts, long offHeap, long heap) {
-        long total() { return offHeap + heap; }
+        long total() { return offHeap > Long.MAX_VALUE / 2 || heap > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : offHeap + heap; }
 
         String breakdown() {
             StringBuilder sb = new StringBuilder();
@@ -51,26 +51,27 @@ final class MemoryBudget {
     private MemoryBudget() {
     }
 
+    /** Computed in doubles: absurd settings (a width of two billion) must give a huge number, not an overflowed one. */
     static Estimate training(Shape s, MmgcnConfig m, int batch, int maxK) {
-        long n = s.nodes();
-        long d = m.embeddingDim();
-        Map<String, Long> parts = new LinkedHashMap<>();
-        long features = 0;
-        long params = m.idEmbedding() ? n * d : 0;
-        long activations = 0;
+        double n = s.nodes();
+        double d = m.embeddingDim();
+        double b = Math.min(batch, Math.max(1, s.trainPairs())); // a batch never holds more than the training pairs
+        double features = 0;
+        double params = m.idEmbedding() ? n * d : 0;
+        double activations = 0;
         for (int f : s.featureDims()) {
-            features += s.items() * f;
+            features += (double) s.items() * f;
             boolean projected = f > m.latentDim();
-            long w = projected ? m.latentDim() : f;
+            double w = projected ? m.latentDim() : f;
             if (projected) {
-                params += (long) f * w + w;
+                params += f * w + w;
                 activations += s.items() * w;
             }
             params += s.users() * w;
             activations += 2 * n * w + n; // rows concatenated, then L2-normalised (+ norms)
-            long in = w;
+            double in = w;
             for (int l = 0; l < m.layers(); l++) {
-                long combineIn = m.combination() == Combination.CONCAT ? in + d : in;
+                double combineIn = m.combination() == Combination.CONCAT ? in + d : in;
                 params += in * in + (in * d + d) + (combineIn * d + d);
                 // conv product, aggregation, LeakyReLU; self linear, LeakyReLU, id add; [concat]; combine, LeakyReLU
                 activations += 3 * n * in + 3 * n * d + (m.combination() == Combination.CONCAT ? n * (in + d) : 0) + 2 * n * d;
@@ -79,21 +80,53 @@ final class MemoryBudget {
             }
         }
         if (s.featureDims().size() > 1) activations += n * d; // fusion
-        activations += 6L * batch * d + 4L * batch; // gathers and scores of a batch
-        long graph = 2 * ((n + 1) * 4 + 2 * s.trainPairs() * 8); // CSR with values, and its cached transpose
-        long block = Math.max(1, Math.min(4096, BLOCK_FLOATS / Math.max(1, s.items())));
-        long ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4 + s.users() * 4);
-        parts.put("features", features * FLOAT * 2); // the dataset's and the model's copy
-        parts.put("graph", graph);
-        parts.put("parameters, gradients and Adam moments", params * FLOAT * 4);
-        parts.put("activations and their gradients", activations * FLOAT * 2);
-        parts.put("representation", 2 * n * d * FLOAT);
-        parts.put("ranking blocks", ranking);
-        long offHeap = parts.values().stream().mapToLong(Long::longValue).sum();
+        double widths = 0;
+        for (int f : s.featureDims()) widths += f > m.latentDim() ? m.latentDim() : f;
+        // a batch's gathers: user, positive and negative rows of R, of the id embedding, and the users' preference rows
+        activations += b * (6 * d + widths) + 4 * b;
+        double graph = 2 * ((n + 1) * 4 + 2.0 * s.trainPairs() * 8); // CSR with values, and its cached transpose
+        double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
+        double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("features", bytes(features * FLOAT * 2)); // the dataset's and the model's copy
+        parts.put("graph", bytes(graph));
+        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
+        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
+        parts.put("representation", bytes(2 * n * d * FLOAT));
+        parts.put("ranking blocks", bytes(ranking));
+        double offHeap = 0;
+        for (long v : parts.values()) offHeap += v;
         // the Java heap: interaction arrays (3 splits), de-duplicated training pairs and their codes, sampler rows
-        long heap = s.allPairs() * 8 + s.trainPairs() * (8 + 8 + 8) + n * 8;
-        parts.put("Java heap arrays", heap);
-        return new Estimate(parts, offHeap, heap);
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8;
+        parts.put("Java heap arrays", bytes(heap));
+        return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    private static long bytes(double v) {
+        return v >= Long.MAX_VALUE / 2.0 ? Long.MAX_VALUE / 2 : (long) Math.ceil(v);
+    }
+
+    /**
+     * Before any feature file is read: the features alone, as float32 twice over (the dataset's and the
+     * model's copy), must fit the machine. Only the .npy headers are read.
+     */
+    static void checkFeatures(List<Path> files, Limits l) {
+        double bytes = 0;
+        StringBuilder which = new StringBuilder();
+        for (Path f : files) {
+            long elements;
+            try {
+                elements = dev.mmgcn.data.Npy.header(f).elementCount();
+            } catch (RuntimeException e) {
+                continue; // the loader reports a bad header with its own message
+            }
+            bytes += 2.0 * elements * FLOAT;
+            which.append(which.isEmpty() ? "" : ", ").append(f.getFileName()).append(' ').append(human(elements * FLOAT));
+        }
+        if (bytes > l.physical()) {
+            throw Failure.memory("the feature files need about " + human(bytes(bytes)) + " as float32 (the data's copy and the model's: "
+                    + which + "), but this machine has " + human(l.physical()) + "; use fewer modalities (--modalities) or a machine with more memory");
+        }
     }
 
     /** The memory this process may use: physical (or container) memory for tensors, and the JVM heap limit. */

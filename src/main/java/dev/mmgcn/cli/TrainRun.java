@@ -52,6 +52,7 @@ final class TrainRun {
         }
         if (settings.out() != null) checkOutBeforehand(settings.out(), settings.settings().where(TrainSettings.OUT));
         DataLoading.Plan plan = DataLoading.check(settings.data(), settings.settings());
+        MemoryBudget.checkFeatures(plan.features(), MemoryBudget.Limits.current());
         RunLog log = new RunLog(console, consoleErr);
         RunRecord record = new RunRecord(settings, commandLine, configFile);
         try (Progress progress = Progress.forStderr(consoleErr)) {
