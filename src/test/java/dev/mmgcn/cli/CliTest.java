@@ -84,7 +84,7 @@ class CliTest {
         assertError(run("train", "--device", "tpu"), 2, "--device expects one of [cpu, cuda, auto, scalar, vector], got 'tpu'");
         assertError(run("train", "--synthetic", "tiny", "--modalities", "smell"), 2, "no modality 'smell'");
         assertError(run("evaluate"), 2, "--checkpoint FILE is required");
-        assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 1, "checkpoint not found");
+        assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 2, "--checkpoint: " + dir.resolve("missing.ckpt") + " does not exist");
         assertError(run("frobnicate"), 2, "unknown command 'frobnicate'");
     }
 
