@@ -48,9 +48,22 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         Checkpoint ck = CheckpointFile.read(checkpoint);
         MmgcnConfig mc = CheckpointHeader.model(ck.header());
         Settings s = settings(ck);
-        DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
+        DataLoading.Plan plan = DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
         Kernels kernels = Backend.open(s.get(TrainSettings.DEVICE), s.get(TrainSettings.THREADS));
-        try (Dataset data = dataset(ck, s, top.err);
+        Progress progress = Progress.forStderr(top.err);
+        Dataset loaded;
+        try {
+            progress.startOpen("loading " + DataLoading.name(dev.mmgcn.settings.DataSpec.of(s)), Progress.readDetail(plan.bytes()));
+            loaded = dataset(ck, s, top.err);
+        } catch (RuntimeException e) {
+            progress.close();
+            kernels.close();
+            throw e;
+        } finally {
+            progress.finish();
+        }
+        try (progress;
+             Dataset data = loaded;
              Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), 0L);
              Tape tape = new Tape(kernels);
              Scope scope = kernels.newScope()) {
@@ -62,11 +75,13 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
             int[] effective = clamp(cutoffs, data.numItems(), top.err);
             Tensor r = scope.floats(data.numUsers() + data.numItems(), mc.embeddingDim());
             long t0 = System.nanoTime();
+            progress.startOpen("evaluating the " + splitName + " split", null);
             model.computeRepresentation(tape, r);
             Interactions target = splitName.equals("test") ? data.test() : data.valid();
             try (Evaluator ev = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), target, effective)) {
                 RankingMetrics m = ev.evaluate(r.rowSlice(0, data.numUsers()), r.rowSlice(data.numUsers(), r.rows()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.finish();
                 out.println("backend  " + Backend.describe(kernels));
                 out.println("data     " + data.summary());
                 out.printf(Locale.ROOT, "%s split: %,d users evaluated, %,d without %s items skipped; %.2f s%n", splitName, m.users(),

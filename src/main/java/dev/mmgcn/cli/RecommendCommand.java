@@ -73,12 +73,14 @@ final class RecommendCommand extends DataCommand implements Callable<Integer> {
         Settings s = settings(ck);
         if (!includeSeen) DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
         Kernels kernels = Backend.open(s.get(TrainSettings.DEVICE), s.get(TrainSettings.THREADS));
-        try (HostScope host = new HostScope(); Scope scope = kernels.newScope()) {
+        try (HostScope host = new HostScope(); Scope scope = kernels.newScope(); Progress progress = Progress.forStderr(top.err)) {
             CsrMatrix seen = null;
             if (!includeSeen) {
+                progress.startOpen("loading the training items to exclude", null);
                 try (Dataset data = dataset(ck, s, top.err)) {
                     seen = GraphBuilder.userItems(host, numUsers, numItems, data.train());
                 }
+                progress.finish();
             }
             if (!ck.has(Checkpoint.REPRESENTATION)) throw Failure.data("--checkpoint " + checkpoint + " has no representation tensor", null);
             float[] rep = ck.tensor(Checkpoint.REPRESENTATION);
@@ -94,11 +96,13 @@ final class RecommendCommand extends DataCommand implements Callable<Integer> {
             try (Ranker ranker = new Ranker(kernels, userIds, numItems, seen, topK, 4096)) {
                 Tensor userRows = r.rowSlice(0, numUsers);
                 Tensor itemRows = r.rowSlice(numUsers, numUsers + numItems);
+                progress.start("recommending", userIds.length, "users");
                 if (out != null) {
-                    AtomicFile.write(out, os -> writeTsv(os, ranker, userRows, itemRows));
+                    AtomicFile.write(out, os -> writeTsv(os, ranker, userRows, itemRows, progress));
                 } else {
-                    writeTsv(top.out, ranker, userRows, itemRows);
+                    writeTsv(top.out, ranker, userRows, itemRows, progress);
                 }
+                progress.finish();
             }
         } finally {
             kernels.close();
@@ -106,7 +110,7 @@ final class RecommendCommand extends DataCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void writeTsv(OutputStream os, Ranker ranker, Tensor userRows, Tensor itemRows) throws IOException {
+    private static void writeTsv(OutputStream os, Ranker ranker, Tensor userRows, Tensor itemRows, Progress progress) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
         w.write("user\trank\titem\tscore\n");
         try {
@@ -116,6 +120,7 @@ final class RecommendCommand extends DataCommand implements Callable<Integer> {
                         if (scores[j] == Float.NEGATIVE_INFINITY) break; // the user has seen everything else
                         w.write(String.format(Locale.ROOT, "%d\t%d\t%d\t%.6f%n", user, j + 1, items[j], scores[j]));
                     }
+                    progress.update(pos + 1, null);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -55,6 +55,16 @@ class CliTest {
         assertEquals("user\trank\titem\tscore", rec.get(0));
         assertEquals(11, rec.size());
         assertTrue(rec.get(1).startsWith("0\t1\t"));
+
+        Path emb = dir.resolve("emb");
+        assertEquals(0, run("export", "--checkpoint", ckpt.toString(), "--out", emb.toString()).code());
+        Path gen = dir.resolve("gen");
+        assertEquals(0, run("generate", "--preset", "tiny", "--out", gen.toString()).code());
+        for (Path f : List.of(recs, emb.resolve("user_embeddings.npy"), emb.resolve("item_embeddings.npy"), gen.resolve("tiny.inter"),
+                gen.resolve("visual_feat.npy"), ckpt, runDir.resolve("summary.json"))) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                    "every output gets the same mode: " + f);
+        }
     }
 
     @Test

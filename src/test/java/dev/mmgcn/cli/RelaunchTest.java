@@ -98,6 +98,10 @@ class RelaunchTest {
         Result bad = plainJava(Map.of(), "train", "--epochs", "0");
         assertEquals(2, bad.code(), bad.err());
         assertEquals("error: --epochs must be at least 1, got 0\n", bad.err(), "one line, and no incubator warning from the child");
+        Result debug = plainJava(Map.of("MMGCN_DEBUG", "1"), "train", "--epochs", "0");
+        assertEquals(2, debug.code());
+        assertTrue(debug.err().startsWith("error: --epochs must be at least 1, got 0\n"), debug.err());
+        assertTrue(debug.err().contains("\tat dev.mmgcn."), "MMGCN_DEBUG adds the stack trace: " + debug.err());
     }
 
     @Test
