@@ -1,6 +1,5 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.data.DataFingerprint;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.layers.Combination;
@@ -19,11 +18,11 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What a checkpoint's properties header records about its run, and how commands read it back:
+ * What a checkpoint's properties header records about its run, and how commands read it back (the
+ * data's fingerprint, id maps and seen items are the checkpoint's {@code TrainingRecord}):
  * <ul>
  *   <li>{@code settings.<key>}: every recorded setting of the run (as in config.json), each value as JSON;</li>
  *   <li>{@code run.id}, {@code run.version}: which run and which build wrote it;</li>
- *   <li>{@code data.fingerprint} and {@code data.fingerprint.<part>}: the {@link DataFingerprint} of the data trained on;</li>
  *   <li>{@code model.*}, {@code data.users}, {@code data.items}, {@code data.dataset}, {@code data.used_modalities},
  *       {@code train.seed} and the given {@code data.*} options: as checkpoints have always had them.</li>
  * </ul>
@@ -35,7 +34,7 @@ final class CheckpointHeader {
     private CheckpointHeader() {
     }
 
-    static Properties of(TrainSettings s, Dataset data, DataFingerprint fingerprint, String runId) {
+    static Properties of(TrainSettings s, Dataset data, String runId) {
         Properties p = new Properties();
         s.toMap().forEach((k, v) -> p.setProperty(SETTINGS + k, Json.value(v)));
         p.setProperty("run.id", runId);
@@ -64,8 +63,6 @@ final class CheckpointHeader {
         p.setProperty("data.items", Integer.toString(data.numItems()));
         p.setProperty("data.dataset", data.name());
         p.setProperty("data.used_modalities", String.join(",", data.modalityNames()));
-        p.setProperty("data.fingerprint", fingerprint.digest());
-        fingerprint.parts().forEach((k, v) -> p.setProperty("data.fingerprint." + k, v));
         return p;
     }
 
@@ -99,20 +96,6 @@ final class CheckpointHeader {
         } catch (RuntimeException e) {
             throw Failure.data("the checkpoint's model settings (model.*) are missing or damaged: " + e.getMessage(), e);
         }
-    }
-
-    static Optional<DataFingerprint> fingerprint(Properties p) {
-        Map<String, String> parts = new LinkedHashMap<>();
-        String prefix = "data.fingerprint.";
-        for (String k : new java.util.TreeSet<>(p.stringPropertyNames())) {
-            if (k.startsWith(prefix)) parts.put(k.substring(prefix.length()), p.getProperty(k));
-        }
-        if (parts.isEmpty()) return Optional.empty();
-        // the canonical order: counts, splits, modalities
-        Map<String, String> ordered = new LinkedHashMap<>();
-        for (String k : new String[] {"users", "items", "train", "valid", "test"}) if (parts.containsKey(k)) ordered.put(k, parts.remove(k));
-        ordered.putAll(parts);
-        return Optional.of(new DataFingerprint(ordered));
     }
 
     static Optional<TrainSettings> settings(Properties p, Path file) {

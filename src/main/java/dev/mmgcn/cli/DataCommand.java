@@ -2,6 +2,7 @@ package dev.mmgcn.cli;
 
 import dev.mmgcn.data.DataFingerprint;
 import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.settings.DataSpec;
 import dev.mmgcn.settings.Key;
 import dev.mmgcn.settings.Settings;
@@ -68,7 +69,7 @@ abstract class DataCommand {
             throw Failure.data("the dataset has " + du + " users and " + di + " items but the checkpoint was trained on " + users
                     + " and " + items + ": pass the --data it was trained on (" + s.where(DataSpec.DATA) + " is " + spec.describe() + ")", null);
         }
-        Optional<DataFingerprint> recorded = CheckpointHeader.fingerprint(ck.header());
+        Optional<DataFingerprint> recorded = Optional.ofNullable(ck.trainingRecord()).map(TrainingRecord::fingerprint);
         if (recorded.isPresent()) {
             List<String> changes = DataFingerprint.of(d).changes(recorded.get());
             if (!changes.isEmpty()) log.println("warning: the data differ from those the checkpoint was trained on: " + String.join("; ", changes));

@@ -68,7 +68,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
              Tape tape = new Tape(kernels);
              Scope scope = kernels.newScope()) {
             try {
-                ck.restore(model);
+                ck.restore(model.parameters());
             } catch (IllegalStateException e) {
                 throw Failure.data("--checkpoint " + checkpoint + ": " + e.getMessage(), e);
             }

@@ -3,6 +3,7 @@ package dev.mmgcn.cli;
 import dev.mmgcn.data.DataFingerprint;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.Modality;
+import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
@@ -80,7 +81,8 @@ final class TrainRun {
         TrainConfig tc = clampCutoffs(settings.training(), data.numItems(), log.err());
         MmgcnConfig mc = settings.model();
         checkMemory(data, mc, tc, log.err());
-        DataFingerprint fingerprint = DataFingerprint.of(data);
+        TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
+        DataFingerprint fingerprint = trainingRecord.fingerprint();
         record.data(data, plan, fingerprint);
 
         RunFolder folder = settings.out() != null
@@ -97,7 +99,7 @@ final class TrainRun {
             configFile(data, fingerprint, log.err());
             try (Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed())) {
                 printHeader(out, mc, tc, model, folder);
-                Properties header = CheckpointHeader.of(settings, data, fingerprint, record.runId());
+                Properties header = CheckpointHeader.of(settings, data, record.runId());
                 try (Trainer trainer = new Trainer(model, data, tc, kernels)) {
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
@@ -113,7 +115,7 @@ final class TrainRun {
                         if (r.valid().users() > 0) r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
                         if (r.test() != null && r.test().users() > 0) r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
                         try {
-                            Checkpoint.capture(m, rep, h).write(folder.file(RunFolder.CHECKPOINT));
+                            Checkpoint.capture(m.parameters(), rep, h, trainingRecord).write(folder.file(RunFolder.CHECKPOINT));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -114,8 +114,9 @@ class ProgressTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = System.getProperty("java.class.path");
         String train = " dev.mmgcn.cli.Main train --synthetic tiny --epochs 2 --dim 8 --batch 512 --threads 1 --out ";
-        String direct = "'" + java + "' --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp '" + cp + "'" + train;
-        String relaunched = "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + cp + "'" + train;
+        String fast = " -XX:TieredStopAtLevel=1"; // short runs: quick compiles beat fast code
+        String direct = "'" + java + "' --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED" + fast + " -cp '" + cp + "'" + train;
+        String relaunched = "'" + java + "' --enable-native-access=ALL-UNNAMED" + fast + " -cp '" + cp + "'" + train;
 
         String onTerminal = pty(direct + "'" + dir.resolve("a") + "' > '" + dir.resolve("a.out") + "'");
         assertTrue(onTerminal.contains("\repoch 1/2 ["), "a bar on the terminal: " + onTerminal.replace("\r", "\\r"));
