@@ -98,6 +98,45 @@ class CliTest {
         assertError(run("frobnicate"), 2, "unknown command 'frobnicate'");
     }
 
+    /** README's table, the help footer and the codes the commands use are one list. */
+    @Test
+    void exitCodesAreDocumentedOnceAndTheSameEverywhere() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.matches("\\| [0-9] \\| .*")).toList();
+        List<String> help = Main.EXIT_CODES.lines().filter(l -> l.matches(" +[0-9] .*")).toList();
+        assertEquals(7, readme.size(), "README's exit code table: " + readme);
+        assertEquals(help.size(), readme.size());
+        for (int k = 0; k < help.size(); k++) {
+            String h = help.get(k).trim();
+            String r = readme.get(k).replace("`", "");
+            assertEquals(h.substring(0, 1), r.substring(2, 3));
+            assertEquals(h.substring(1).trim(), r.substring(r.indexOf('|', 2) + 1, r.lastIndexOf('|')).trim());
+        }
+        int[] used = {Failure.INTERNAL, Failure.USAGE, Failure.DATA, Failure.IO, Failure.MEMORY, Failure.DIVERGED};
+        for (int c : used) assertTrue(help.stream().anyMatch(l -> l.trim().startsWith(c + " ")), "code " + c + " documented");
+        assertTrue(run("info", "--help").out().contains("Exit codes:") || run("train", "--help").out().contains("Exit codes:"));
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        CliTest.Outcome v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("mmgcn-engine " + Version.get()), v.out());
+        for (String c : List.of("train", "evaluate", "recommend", "export", "generate", "info", "bench")) {
+            CliTest.Outcome h = run(c, "--help");
+            assertEquals(0, h.code(), c);
+            assertTrue(h.out().startsWith("Usage: mmgcn-engine " + c), c + ": " + h.out());
+            assertEquals(0, run(c, "-h").code());
+            assertEquals(0, run(c, "--version").code());
+        }
+    }
+
+    @Test
+    void argumentFilesAreRead(@TempDir Path dir) throws Exception {
+        Path args = dir.resolve("args.txt");
+        Files.writeString(args, "--synthetic tiny\n--epochs 0\n");
+        assertError(run("train", "@" + args), 2, "--epochs must be at least 1, got 0");
+    }
+
     @Test
     void cudaWithoutGpuIsAClearError() {
         Outcome o = run("train", "--synthetic", "tiny", "--device", "cuda");
