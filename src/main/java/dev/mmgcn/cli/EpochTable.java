@@ -1,6 +1,5 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.train.Trainer;
 
 import java.io.PrintStream;
@@ -52,9 +51,5 @@ final class EpochTable {
 
     void print(PrintStream out, Trainer.EpochReport r) {
         out.println(row(r));
-    }
-
-    static double metricOrNaN(RankingMetrics m, String name) {
-        return m == null || m.users() == 0 ? Double.NaN : m.get(name);
     }
 }

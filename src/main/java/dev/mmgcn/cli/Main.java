@@ -39,6 +39,11 @@ public final class Main {
             if (code >= 0) System.exit(code);
         }
         Relaunch.watchParent();
+        // a failure in a worker thread is one line too (the command's own handler reports the failure it causes)
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("error: in thread " + thread.getName() + ": " + e);
+            debug(System.err, e);
+        });
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
