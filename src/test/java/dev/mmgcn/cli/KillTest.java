@@ -211,7 +211,7 @@ class KillTest {
     @Test
     void aKilledTrainingRunLeavesFilesThatAreWholeAndAgree(@TempDir Path work) throws Exception {
         Path run = work.resolve("run");
-        String[] args = {"train", "--synthetic", "tiny", "--epochs", "4", "--patience", "0", "--dim", "8", "--batch", "512",
+        String[] args = {"train", "--synthetic", "tiny", "--epochs", "3", "--patience", "0", "--dim", "8", "--batch", "512",
                 "--out", run.toString(), "--overwrite"};
         Files.createDirectories(run);
         double seconds = complete(work, args);
