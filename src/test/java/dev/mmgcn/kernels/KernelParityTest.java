@@ -342,6 +342,40 @@ class KernelParityTest {
         Compare.close("spmm " + what + " width=" + w + " beta=" + beta, y.toArray(), t.down(dy), SUM, SUM);
     }
 
+    /**
+     * A CSR built with repeated coordinates means their sum (CsrMatrix#fromCoo): on every backend, against
+     * values worked by hand — the 1×1 case is the one cuSPARSE refused before repeats were coalesced
+     * ("nnz (2) > matrix size (1)", H200 run of 2026-11-30).
+     */
+    @EachBackend
+    void repeatedCoordinatesMeanTheirSum(Kernels k) {
+        try (Run t = new Run(k, 27)) {
+            CsrMatrix one = CsrMatrix.fromCoo(t.host, 1, 1, new int[] {0, 0}, new int[] {0, 0}, null);
+            Tensor x = of(t.host, 1, 3, new float[] {1.5f, -2f, 0.25f});
+            Tensor y = t.dev.floats(1, 3);
+            CsrMatrix d = t.up(one);
+            k.spmm(d, t.up(x), 0f, y);
+            Compare.exact("2·x through a 1x1 CSR holding (0,0) twice", new float[] {3f, -4f, 0.5f}, t.down(y));
+            k.spmm(d.transpose(), t.up(x), 0f, y);
+            Compare.exact("its transpose", new float[] {3f, -4f, 0.5f}, t.down(y));
+            IntTensor arg = t.dev.ints(1, 3);
+            k.csrMax(d, t.up(x), y, arg);
+            Compare.exact("max over one (repeated) neighbour", new float[] {1.5f, -2f, 0.25f}, t.down(y));
+            Compare.exact("its argmax", new int[] {0, 0, 0}, t.down(arg));
+
+            // rows: 0 → (1, 0.5) + (1, 0.25) + (0, 1); 1 → (2, 2) twice; 2 → empty
+            CsrMatrix m = CsrMatrix.fromCoo(t.host, 3, 3, new int[] {0, 1, 0, 1, 0}, new int[] {1, 2, 1, 2, 0},
+                    new float[] {0.5f, 2f, 0.25f, 2f, 1f});
+            Tensor x3 = of(t.host, 3, 2, new float[] {1f, 2f, 4f, 8f, 16f, 32f});
+            Tensor y3 = t.dev.floats(3, 2);
+            CsrMatrix d3 = t.up(m);
+            k.spmm(d3, t.up(x3), 0f, y3);
+            Compare.exact("weighted repeats summed", new float[] {1 + 0.75f * 4, 2 + 0.75f * 8, 4 * 16, 4 * 32, 0, 0}, t.down(y3));
+            k.spmm(d3.transpose(), t.up(x3), 0f, y3);
+            Compare.exact("weighted repeats summed, transposed", new float[] {1, 2, 0.75f, 1.5f, 4 * 4, 4 * 8}, t.down(y3));
+        }
+    }
+
     @EachBackend
     void csrMaxValuesAndFirstArgmax(Kernels k) {
         try (Run t = new Run(k, 11)) {
