@@ -244,6 +244,9 @@ class CudaBackendTest {
 
     /** The backend shared by the GPU tests (the PTX is JIT-compiled once); skips the test without a GPU. */
     private static CudaKernels gpu() {
+        if (dev.mmgcn.kernels.TestBackends.expected().contains("cuda")) {
+            assertEquals("", CudaKernels.probe(), "the CUDA backend is expected here (" + dev.mmgcn.kernels.TestBackends.EXPECT + ")");
+        }
         assumeTrue(CudaKernels.probe().isEmpty(), () -> "no usable GPU: " + CudaKernels.probe());
         if (shared == null) shared = new CudaKernels();
         return shared;

@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The kernel regression suite: every {@link Kernels} method of every non-scalar backend this JVM can run
  * (the Vector API backend with its default threads and with three, and the CUDA backend when one is
- * present) against {@link ScalarKernels} on seeded random inputs of awkward sizes.
+ * present) against {@link ScalarKernels} on seeded random inputs of awkward sizes. A backend the run
+ * expects ({@link TestBackends#EXPECT}: the Vector API backend by default, CUDA too on the GPU check) that
+ * is missing fails the suite instead of leaving it with nothing to compare.
  *
  * <p>Inputs are made on the host, uploaded into the backend's own scope and the results downloaded, so
  * the same test drives a device backend. Tolerances, stated per test, are of the form
@@ -60,7 +62,7 @@ class KernelParityTest {
     /** Runs a test once per backend; the backends are shared by all tests, so JUnit must not close them. */
     @Target(ElementType.METHOD)
     @Retention(RetentionPolicy.RUNTIME)
-    @ParameterizedTest(name = "{0}", allowZeroInvocations = true, autoCloseArguments = false)
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backends")
     @interface EachBackend {
     }
@@ -71,10 +73,14 @@ class KernelParityTest {
     Stream<Named<Kernels>> backends() {
         if (backends == null) {
             backends = new ArrayList<>();
-            Backends.vector().ifPresent(backends::add);
-            // a fixed three threads exercises the multithreaded paths even on a one-core machine
-            if (Backends.vectorModulePresent()) backends.add(new VectorKernels(3));
-            Backends.cuda(null).ifPresent(backends::add);
+            // an expected backend that is missing fails here (TestBackends), and no backend at all fails
+            // every test with "no invocations": the suite never passes by having nothing to compare
+            if (TestBackends.vectorAvailable()) {
+                Backends.vector().ifPresent(backends::add);
+                // a fixed three threads exercises the multithreaded paths even on a one-core machine
+                backends.add(new VectorKernels(3));
+            }
+            TestBackends.cuda().ifPresent(backends::add);
         }
         return backends.stream().map(k -> Named.of(k.toString(), k));
     }
@@ -727,7 +733,7 @@ class KernelParityTest {
 
     @Test
     void vectorBackendRejectsBadIndicesBeforeWriting() {
-        assumeTrue(Backends.vectorModulePresent());
+        assumeTrue(TestBackends.vectorAvailable(), "no Vector API in this JVM (and none expected)");
         try (VectorKernels k = new VectorKernels(2); Scope s = new HostScope()) {
             Random rnd = new Random(25);
             Tensor table = uniform(s, rnd, 4, 7);
@@ -747,7 +753,7 @@ class KernelParityTest {
 
     @Test
     void vectorKernelsGiveTheSameBitsWithOneTwoAndThreeThreads() {
-        assumeTrue(Backends.vectorModulePresent());
+        assumeTrue(TestBackends.vectorAvailable(), "no Vector API in this JVM (and none expected)");
         Map<String, int[]> one;
         try (VectorKernels k = new VectorKernels(1)) {
             one = everyOp(k);

@@ -35,12 +35,17 @@ public final class TestBackends {
 
     /** The Vector API backend with its default threads; throws when it is expected and missing, empty when merely missing. */
     public static Optional<Kernels> vector() {
-        Optional<Kernels> v = Backends.vector();
-        if (v.isEmpty() && expected().contains("vector")) {
+        return vectorAvailable() ? Backends.vector() : Optional.empty();
+    }
+
+    /** Whether this JVM runs the Vector API backend; throws when it is expected and does not. */
+    public static boolean vectorAvailable() {
+        boolean present = Backends.vectorModulePresent();
+        if (!present && expected().contains("vector")) {
             throw new AssertionError("the Vector API backend is expected (" + EXPECT + "=" + expected()
                     + ") but this JVM cannot run it: start it with --add-modules jdk.incubator.vector, or set -D" + EXPECT + "= to run without");
         }
-        return v;
+        return present;
     }
 
     /** The CUDA backend; throws when it is expected and missing (with the probe's reason), empty when merely missing. */
@@ -69,8 +74,10 @@ public final class TestBackends {
     /** Every CPU backend this JVM runs: the scalar reference and, where present, the Vector API backend (default threads and three). */
     public static List<Kernels> cpu() {
         List<Kernels> all = new ArrayList<>(Arrays.asList(new ScalarKernels()));
-        vector().ifPresent(all::add);
-        if (Backends.vectorModulePresent()) all.add(new VectorKernels(3));
+        if (vectorAvailable()) {
+            Backends.vector().ifPresent(all::add);
+            all.add(new VectorKernels(3));
+        }
         return all;
     }
 }
