@@ -1,6 +1,5 @@
 package dev.mmgcn.cuda;
 
-import dev.mmgcn.check.SelfCheck;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.ScalarKernels;
 import dev.mmgcn.storage.CsrMatrix;
@@ -12,8 +11,6 @@ import dev.mmgcn.storage.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -220,16 +217,6 @@ class CudaBackendTest {
         }
     }
 
-    /** The harness that the GPU machine runs, run here against the reference itself: all must pass exactly. */
-    @Test
-    void selfCheckHarnessAgreesWithTheReferenceOnItself() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        SelfCheck.Report r = SelfCheck.run(new ScalarKernels(), 11, new PrintStream(log, true, StandardCharsets.UTF_8));
-        assertTrue(r.ok(), () -> String.join("\n", r.failures()));
-        assertTrue(r.passed() > 100, "only " + r.passed() + " checks ran");
-        assertFalse(log.toString(StandardCharsets.UTF_8).contains("max |diff|"), "the reference must match itself exactly");
-    }
-
     private static Tensor random(Scope s, int rows, int cols, SplittableRandom rnd) {
         Tensor t = s.floats(rows, cols);
         for (long i = 0; i < t.size(); i++) t.setFlat(i, (float) (rnd.nextDouble() * 2 - 1));
@@ -434,14 +421,6 @@ class CudaBackendTest {
             assertTrue(e.getMessage().startsWith("gather index 9 outside [0,4)"), e.getMessage());
             assertEquals(0f, gpu.readScalar(out), "reported once, then the backend carries on");
         }
-    }
-
-    @Test
-    void everyKernelPassesTheSelfCheck() {
-        CudaKernels gpu = gpu();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        SelfCheck.Report r = SelfCheck.run(gpu, 5, new PrintStream(log, true, StandardCharsets.UTF_8));
-        assertTrue(r.ok(), () -> String.join("\n", r.failures()));
     }
 
     private static Tensor up(Scope dev, Tensor host) {
