@@ -33,9 +33,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The CUDA backend. The first group runs everywhere: the probe and its message on machines without
  * a GPU, and the host-side plumbing a GPU run depends on (pointer bridging, the row-major to
- * column-major GEMM mapping, kernel signatures against the committed PTX, the self-check harness).
- * The rest run only where {@link CudaKernels#probe()} says a GPU is usable, and
- * compares the backend with {@link ScalarKernels}; tolerances are given at each comparison.
+ * column-major GEMM mapping, kernel signatures against the committed PTX).
+ * The rest run only where {@link CudaKernels#probe()} says a GPU is usable (and fail instead of skipping
+ * when the run expects one, {@code -Dmmgcn.expect.backends=…,cuda}), and compare the backend with
+ * {@link ScalarKernels}; tolerances are given at each comparison.
  */
 class CudaBackendTest {
 

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Loads the real datasets beside the checkout ({@code ../shared/data}, relative to the project root where
- * the build runs); skipped, with the path in the reason, where they are absent, as on CI. Counts come from the data README, and the toy sets are
- * compared pair by pair with the plain-text copies in their {@code expected/} folders.
+ * the build runs); skipped, with the path in the reason, where they are absent, as on CI. Counts come from
+ * the data README, and the toy sets are compared pair by pair with the plain-text copies in their
+ * {@code expected/} folders.
  */
 class SharedDataTest {
     /** The shared data beside the checkout; no other place is looked in, so a run never reads data it was not given. */

@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The engine's forward pass against {@link DenseMmgcn}, the model written out in double precision from
  * README's equations, on {@link OracleFixture}'s hand-made graph, for the whole configuration grid:
  * aggregation (mean, max, sum) × combination (concat, element) × fusion (mean, sum) × id embedding
- * (on, off) × layers (1, 3) × modalities (1, 3) × projection (on, off) — 192 models — on every CPU backend,
- * and on CUDA where there is one. Both sides start from the same parameter values: the oracle reads the
+ * (on, off) × layers (1, 3) × modalities (1, 3) × latent width (4, 5, 16: projection of the 5- and 9-wide
+ * modalities, of the 9-wide one only, of none) — 288 models — on every CPU backend, and on CUDA where
+ * there is one. Both sides start from the same parameter values: the oracle reads the
  * engine's initial parameters.
  *
  * <p>Tolerance: R within {@value #R_TOL}·(1 + |R|) element-wise, the batch loss within {@value #LOSS_TOL}
@@ -63,16 +64,16 @@ class ForwardOracleTest {
                 for (MmgcnConfig.Fusion fusion : MmgcnConfig.Fusion.values())
                     for (boolean id : new boolean[] {true, false})
                         for (int layers : new int[] {1, 3})
-                            for (boolean project : new boolean[] {true, false})
-                                // latent 4 projects the 5- and 9-wide modalities (not the 3-wide one); 16 projects none
-                                out.add(new MmgcnConfig(4, project ? 4 : 16, layers, agg, comb, fusion, id, 0.01f));
+                            // latent 4 projects the 5- and 9-wide modalities; 5 only the 9-wide one (a modality exactly
+                            // as wide as latent is not projected); 16 none
+                            for (int latent : new int[] {4, 5, 16})
+                                out.add(new MmgcnConfig(4, latent, layers, agg, comb, fusion, id, 0.01f));
         return out;
     }
 
     static String label(MmgcnConfig c, int modalities) {
-        return String.format(Locale.ROOT, "%s/%s fusion=%s id=%s layers=%d modalities=%d projection=%s", c.aggregation(),
-                c.combination(), c.fusion(), c.idEmbedding() ? "on" : "off", c.layers(), modalities,
-                c.latentDim() < 9 ? "on" : "off");
+        return String.format(Locale.ROOT, "%s/%s fusion=%s id=%s layers=%d modalities=%d latent=%d", c.aggregation(),
+                c.combination(), c.fusion(), c.idEmbedding() ? "on" : "off", c.layers(), modalities, c.latentDim());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,7 +93,7 @@ class ForwardOracleTest {
         }
     }
 
-    /** Checks all 192 models on {@code k}; returns the largest scaled difference seen, fails listing every mismatch. */
+    /** Checks all 288 models on {@code k}; returns the largest scaled difference seen, fails listing every mismatch. */
     private static double checkGrid(Kernels k) {
         List<String> failures = new ArrayList<>();
         double worst = 0;
@@ -108,7 +109,8 @@ class ForwardOracleTest {
 
                 int[] u = OracleFixture.BATCH_USERS, p = OracleFixture.rows(OracleFixture.BATCH_POS), n = OracleFixture.rows(OracleFixture.BATCH_NEG);
                 double bpr = DenseBpr.bpr(want, u, p, n);
-                List<double[][]> prefs = run.preferenceNames().stream().map(run.params()::get).toList();
+                // the preference tables by their names, one per modality — not through the model's own list
+                List<double[][]> prefs = features.keySet().stream().map(m -> run.params().get(m + ".preference")).toList();
                 double full = bpr + REG * DenseBpr.penalty(u, p, n, cfg.idEmbedding() ? run.params().get("id_embedding") : null, prefs);
                 worst = Math.max(worst, lossCheck(what + ": BPR loss", bpr, run.bprLoss(), failures));
                 worst = Math.max(worst, lossCheck(what + ": BPR loss + regulariser", full, run.fullLoss(), failures));

@@ -72,8 +72,7 @@ final class OracleFixture {
      * What the engine computed: R, its parameters as initialised (by name), the batch's BPR loss alone and
      * with the regulariser at {@code reg}.
      */
-    record EngineRun(double[][] representation, Map<String, double[][]> params, List<String> preferenceNames,
-                     double bprLoss, double fullLoss) {
+    record EngineRun(double[][] representation, Map<String, double[][]> params, double bprLoss, double fullLoss) {
     }
 
     static EngineRun run(Kernels k, MmgcnConfig cfg, Map<String, double[][]> features, float reg, long seed) {
@@ -98,8 +97,7 @@ final class OracleFixture {
                 k.download(r.value(), rHost);
                 double bpr = k.readScalar(BprObjective.loss(tape, r, u, p, n, 0f, model.idEmbedding(), model.preferences()).value());
                 double full = k.readScalar(BprObjective.loss(tape, r, u, p, n, reg, model.idEmbedding(), model.preferences()).value());
-                List<String> prefs = model.preferences().stream().map(Var::name).toList();
-                return new EngineRun(Dense.of(rHost.toArray(), r.rows(), r.cols()), params, prefs, bpr, full);
+                return new EngineRun(Dense.of(rHost.toArray(), r.rows(), r.cols()), params, bpr, full);
             }
         }
     }
