@@ -52,7 +52,7 @@ final class EvaluateCommand {
              Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), 0L);
              Tape tape = new Tape(kernels);
              Scope scope = kernels.newScope()) {
-            ck.restore(model);
+            ck.restore(model.parameters());
             Tensor r = scope.floats(data.numUsers() + data.numItems(), mc.embeddingDim());
             long t0 = System.nanoTime();
             model.computeRepresentation(tape, r);

@@ -1,6 +1,7 @@
 package dev.mmgcn.cli;
 
 import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Mmgcn;
@@ -99,6 +100,7 @@ final class TrainCommand {
                 header.setProperty("data.dataset", data.name());
                 header.setProperty("data.used_modalities", String.join(",", data.modalityNames()));
                 Path ckpt = outDir.resolve("best.ckpt");
+                TrainingRecord record = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
 
                 try (Trainer trainer = new Trainer(model, data, tc, kernels);
                      Writer jsonl = Files.newBufferedWriter(outDir.resolve("metrics.jsonl"))) {
@@ -145,7 +147,7 @@ final class TrainCommand {
                         r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
                         r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
                         try {
-                            Checkpoint.capture(m, rep, h).write(ckpt);
+                            Checkpoint.capture(m.parameters(), rep, h, record).write(ckpt);
                         } catch (IOException e) {
                             throw new UncheckedIOException("cannot write checkpoint " + ckpt + ": " + e.getMessage(), e);
                         }

@@ -5,8 +5,9 @@ import dev.mmgcn.storage.Scope;
 import java.util.List;
 
 /**
- * A recommendation dataset: users and items with 0-based contiguous ids, the train/valid/test
- * interactions, and per-modality item features. Owns the scope its feature buffers live in.
+ * A recommendation dataset: users and items with 0-based contiguous indices, the train/valid/test
+ * interactions, per-modality item features, and the ids users and items have in the user's files
+ * ({@link #userIds()}, {@link #itemIds()}). Owns the scope its feature buffers live in.
  */
 public final class Dataset implements AutoCloseable {
     private final String name;
@@ -17,9 +18,23 @@ public final class Dataset implements AutoCloseable {
     private final Interactions test;
     private final List<Modality> modalities;
     private final Scope scope;
+    private final IdMap userIds;
+    private final IdMap itemIds;
 
+    /** A dataset whose ids are the indices themselves. */
     public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
                    Interactions test, List<Modality> modalities, Scope scope) {
+        this(name, numUsers, numItems, train, valid, test, modalities, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, 0));
+    }
+
+    public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
+                   Interactions test, List<Modality> modalities, Scope scope, IdMap userIds, IdMap itemIds) {
+        if (userIds.size() != numUsers || itemIds.size() != numItems) {
+            throw new DataException("dataset '" + name + "': " + userIds.size() + " user ids for " + numUsers + " users, "
+                    + itemIds.size() + " item ids for " + numItems + " items");
+        }
+        this.userIds = userIds;
+        this.itemIds = itemIds;
         this.name = name;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -64,6 +79,12 @@ public final class Dataset implements AutoCloseable {
 
     public List<Modality> modalities() { return modalities; }
 
+    /** Each user's id as written in the data files; index = the user's 0-based index. */
+    public IdMap userIds() { return userIds; }
+
+    /** Each item's id as written in the data files; index = the item's 0-based index (its feature row). */
+    public IdMap itemIds() { return itemIds; }
+
     public Modality modality(String modalityName) {
         for (Modality m : modalities) if (m.name().equals(modalityName)) return m;
         throw new DataException("dataset '" + name + "' has no modality '" + modalityName + "' (it has " + modalityNames() + ")");
@@ -80,7 +101,7 @@ public final class Dataset implements AutoCloseable {
     public Dataset withModalities(List<String> names) {
         if (names.stream().distinct().count() != names.size()) throw new DataException("modality listed twice in " + names);
         List<Modality> chosen = names.stream().map(this::modality).toList();
-        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, scope);
+        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, scope, userIds, itemIds);
     }
 
     public String summary() {

@@ -15,6 +15,11 @@ import java.util.Map;
  * {@code userID itemID x_label}, train rows then valid then test) and one little-endian float32
  * {@code <modality>_feat.npy} per modality, which {@link MmrecLoader#load(Path)} finds again.
  *
+ * <p>Ids other than the indices themselves ({@link Dataset#userIds()}, {@link Dataset#itemIds()}) go to
+ * MMRec-style mapping files {@code u_id_mapping.tsv} / {@code i_id_mapping.tsv} ({@link IdMapFiles}),
+ * which the loader reads back. A folder that already holds a mapping file is refused: it would be read
+ * with the new data (one this writer replaces is fine).
+ *
  * <p>MMRec files do not store the user and item counts: a reader takes the largest id + 1 (items:
  * or the feature row count, if larger). A dataset whose highest-numbered users have no
  * interactions at all, or whose highest items have neither interactions nor features, therefore
@@ -28,6 +33,8 @@ public final class DatasetWriter {
     public static Map<String, Path> writeMmrec(Dataset d, Path dir) {
         try {
             Files.createDirectories(dir);
+            refuseStaleMapping(dir, IdMapFiles.USERS, d.userIds());
+            refuseStaleMapping(dir, IdMapFiles.ITEMS, d.itemIds());
             Path inter = dir.resolve(d.name() + ".inter");
             Path tmp = dir.resolve(d.name() + ".inter.tmp");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -48,6 +55,8 @@ public final class DatasetWriter {
                 }
             }
             Files.move(tmp, inter, StandardCopyOption.REPLACE_EXISTING);
+            if (!d.userIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.USERS, "user_id", MmrecLoader.USER, d.userIds());
+            if (!d.itemIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.ITEMS, "item_id", MmrecLoader.ITEM, d.itemIds());
             Map<String, Path> files = new LinkedHashMap<>();
             for (Modality m : d.modalities()) {
                 Path f = dir.resolve(m.name() + "_feat.npy");
@@ -57,6 +66,14 @@ public final class DatasetWriter {
             return files;
         } catch (IOException e) {
             throw new DataException(dir + ": cannot write dataset '" + d.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A mapping file this write would not replace would be read with the new data: refuse before writing anything. */
+    private static void refuseStaleMapping(Path dir, String base, IdMap ids) {
+        Path existing = IdMapFiles.find(dir, base);
+        if (existing != null && (ids.isIdentity() || !existing.getFileName().toString().endsWith(".tsv"))) {
+            throw new DataException(existing + " exists and would be read with the new data; write to an empty folder");
         }
     }
 

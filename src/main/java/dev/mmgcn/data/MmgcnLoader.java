@@ -222,8 +222,9 @@ public final class MmgcnLoader {
                         + b.itemsWithoutWords() + " of " + numItems + " items without words");
                 bags.add(b);
             }
+            // the ids as the files write them: users as they are, items with the offset added back
             Dataset d = new Dataset(name, numUsers, numItems, splits[0].build(), splits[1].build(), splits[2].build(),
-                    mods, scope);
+                    mods, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, offset));
             SplitChecks.report(report, dir.toString(), d, splits);
             return new LoadResult(d, bags, report);
         } catch (RuntimeException e) {

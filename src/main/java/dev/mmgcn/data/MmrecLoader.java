@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * for item i.
  *
  * <p>Ids are used as they are (0-based): numUsers is the largest user id + 1, numItems the larger
- * of the largest item id + 1 and the feature row count. A repeated (user, item) pair within a
+ * of the largest item id + 1 and the feature row count. MMRec's {@code u_id_mapping.csv} /
+ * {@code i_id_mapping.csv} (or {@code .tsv}), when present, give each index the id the user knows it by
+ * ({@link IdMapFiles}); otherwise the {@code .inter} ids are the ids. A repeated (user, item) pair within a
  * split keeps its first occurrence and is counted in the {@link LoadReport}.
  */
 public final class MmrecLoader {
@@ -80,8 +82,10 @@ public final class MmrecLoader {
                 Tensor t = Npy.readFloats(e.getValue(), scope);
                 mods.add(new Modality(e.getKey(), t));
             }
+            IdMap userIds = IdMapFiles.read(dir, IdMapFiles.USERS, USER, numUsers);
+            IdMap itemIds = IdMapFiles.read(dir, IdMapFiles.ITEMS, ITEM, numItems);
             Dataset d = new Dataset(name, numUsers, numItems, p.splits[0].build(), p.splits[1].build(),
-                    p.splits[2].build(), mods, scope);
+                    p.splits[2].build(), mods, scope, userIds, itemIds);
             SplitChecks.report(report, interFile.toString(), d, p.splits);
             return new LoadResult(d, List.of(), report);
         } catch (RuntimeException e) {

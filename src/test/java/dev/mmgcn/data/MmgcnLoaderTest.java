@@ -104,6 +104,10 @@ class MmgcnLoaderTest {
         MmgcnLoader.Options o = write(5);
         try (LoadResult r = MmgcnLoader.load(dir, "toy", o.withOffsetByUsers())) {
             checkContents(r);
+            // the ids stay as the files write them: items numbered after the users
+            assertEquals("5", r.dataset().itemIds().external(0));
+            assertEquals(3, r.dataset().itemIds().index("8"));
+            assertEquals("4", r.dataset().userIds().external(4));
         }
         try (LoadResult r = MmgcnLoader.load(dir, "toy", o)) {
             checkContents(r);
