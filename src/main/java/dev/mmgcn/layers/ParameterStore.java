@@ -1,6 +1,7 @@
 package dev.mmgcn.layers;
 
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.optim.FlatParameters;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * (each parameter a view at an aligned offset), so that the optimiser updates the whole model with one
  * kernel call, or a few when some parameters got no gradient; no parameter can be created after that.
  */
-public final class ParameterStore implements AutoCloseable {
+public final class ParameterStore implements AutoCloseable, FlatParameters {
     /** Offsets of packed parameters are multiples of this many floats: 256 bytes, what cuBLAS and SIMD loads like. */
     static final int ALIGN = 64;
 
@@ -32,17 +33,6 @@ public final class ParameterStore implements AutoCloseable {
     private final Map<String, Var> byName = new LinkedHashMap<>();
     private final List<Var> ordered = new ArrayList<>();
     private Flat flat;
-
-    /**
-     * Every parameter in two flat buffers: parameter i is {@code sizes[i]} floats at element
-     * {@code offsets[i]} of both; the gaps between them stay zero, values and gradients alike.
-     */
-    public record Flat(Tensor values, Tensor grads, long[] offsets, long[] sizes) {
-        /** Elements from the start of parameter {@code from} to the end of parameter {@code to - 1}. */
-        public long span(int from, int to) {
-            return offsets[to - 1] + sizes[to - 1] - offsets[from];
-        }
-    }
 
     public ParameterStore(Kernels kernels) {
         this.kernels = kernels;
@@ -68,6 +58,7 @@ public final class ParameterStore implements AutoCloseable {
     }
 
     /** The flat layout, packing the parameters on the first call (a copy on the backend, no host round trip). */
+    @Override
     public Flat flat() {
         if (flat != null) return flat;
         int n = ordered.size();
@@ -95,8 +86,10 @@ public final class ParameterStore implements AutoCloseable {
     }
 
     /** Whether {@link #flat()} has packed the parameters. */
+    @Override
     public boolean packed() { return flat != null; }
 
+    @Override
     public List<Var> all() { return Collections.unmodifiableList(ordered); }
 
     public Var get(String name) {

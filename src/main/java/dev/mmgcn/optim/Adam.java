@@ -1,7 +1,6 @@
 package dev.mmgcn.optim;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -16,8 +15,8 @@ import java.util.Map;
  * A parameter that got no gradient this step is left alone, as PyTorch does for a parameter whose
  * {@code grad} is None.
  *
- * <p>{@link #step(Tape, ParameterStore)} is the multi-tensor form: the store's parameters sit in one
- * flat buffer ({@link ParameterStore#flat()}), the moments in two more of the same layout, and each run
+ * <p>{@link #step(Tape, FlatParameters)} is the multi-tensor form: the store's parameters sit in one
+ * flat buffer ({@link FlatParameters#flat()}), the moments in two more of the same layout, and each run
  * of consecutive parameters that have a gradient is one kernel call — one for the whole model when all
  * do, which is every step of MMGCN. The step number lives in a 1×1 tensor in the backend's memory and is
  * advanced there, so the calls of one step are the same as the calls of the next (what a replayed
@@ -34,7 +33,7 @@ public final class Adam implements AutoCloseable {
     private final float weightDecay;
     private int step;
     /** The flat form's state: moments of the packed layout, the step count on the backend and a constant 1. */
-    private ParameterStore.Flat flat;
+    private FlatParameters.Flat flat;
     private Tensor flatM, flatV, stepCount, one;
 
     public Adam(Kernels kernels, float learningRate, float weightDecay) {
@@ -54,10 +53,10 @@ public final class Adam implements AutoCloseable {
     /**
      * Packs {@code params} if need be and sets up the flat moments and the step count, so that no step
      * allocates or initialises anything (a step recorded for replay must be all update). {@link #step(Tape,
-     * ParameterStore)} does it on its first call otherwise.
+     * FlatParameters)} does it on its first call otherwise.
      */
-    public void prepare(ParameterStore params) {
-        ParameterStore.Flat f = params.flat();
+    public void prepare(FlatParameters params) {
+        FlatParameters.Flat f = params.flat();
         if (flat == f) return;
         if (flat != null) throw new IllegalStateException("this Adam updates another parameter store");
         if (!moments.isEmpty() || step > 0) throw new IllegalStateException("this Adam already updates loose parameters");
@@ -70,13 +69,13 @@ public final class Adam implements AutoCloseable {
     }
 
     /** One update of every parameter of {@code params} that has a gradient this step, over the flat layout. */
-    public void step(Tape tape, ParameterStore params) {
+    public void step(Tape tape, FlatParameters params) {
         if (!params.packed()) {
             // packing moves the gradient buffers: this step's gradients, already computed, would be lost
-            throw new IllegalStateException("pack the parameters (ParameterStore.flat()) before the first backward pass");
+            throw new IllegalStateException("pack the parameters (FlatParameters.flat()) before the first backward pass");
         }
         prepare(params);
-        ParameterStore.Flat f = flat;
+        FlatParameters.Flat f = flat;
         step++;
         kernels.axpby(1f, one, 1f, stepCount);
         List<Var> all = params.all();
@@ -106,10 +105,6 @@ public final class Adam implements AutoCloseable {
             kernels.adamStep(p.value(), p.grad(), mv[0], mv[1], learningRate, beta1, beta2, eps, weightDecay, step);
         }
     }
-
-    public int steps() { return step; }
-
-    public float learningRate() { return learningRate; }
 
     @Override
     public void close() {

@@ -28,7 +28,7 @@ import java.util.List;
  * function of (seed, epoch), uploaded to the backend once. A step then runs on the backend alone:
  * propagate over the whole graph (MMGCN's representations depend on every neighbour), gather the
  * batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on the batch's
- * free embeddings (id embeddings and user preferences), one backward walk, one multi-tensor Adam step,
+ * free embeddings (id embeddings and user preferences; {@link BprObjective}), one backward walk, one multi-tensor Adam step,
  * and the loss added to a running sum in backend memory. Nothing crosses to the host inside a step;
  * the sum is read every few steps for the progress callback and once at the end of the epoch. A
  * backend that captures one step as a graph can replay it for every full batch (the last, shorter
@@ -141,7 +141,8 @@ public final class Trainer implements AutoCloseable {
         int sinceBest = 0;
         boolean stoppedEarly = false;
         int batches = plan.batches(config.batchSize());
-        // the loss sum is read for the progress callback every few steps: a host round trip on a device
+        // the loss sum is read for the progress callback after the first step (so progress never shows a
+        // loss it has not read) and every few steps after: a host round trip on a device
         int readEvery = Math.max(1, (batches + 9) / 10);
 
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -152,7 +153,7 @@ public final class Trainer implements AutoCloseable {
             double meanLoss = Double.NaN;
             for (int b = 0; b < batches; b++) {
                 step(b);
-                if ((b + 1) % readEvery == 0 || b + 1 == batches) meanLoss = kernels.readScalar(lossSum) / (b + 1);
+                if (b == 0 || (b + 1) % readEvery == 0 || b + 1 == batches) meanLoss = kernels.readScalar(lossSum) / (b + 1);
                 listener.batchDone(epoch, b + 1, batches, meanLoss);
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -251,10 +252,8 @@ public final class Trainer implements AutoCloseable {
 
         profiler.begin(Phase.FORWARD);
         tape.begin();
-        Var r = model.forward(tape);
-        Var ru = tape.gather(r, users);
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, pos)), tape.rowDot(ru, tape.gather(r, neg)));
-        if (config.regWeight() > 0) loss = tape.add(loss, regulariser(config.regWeight() / n));
+        Var loss = BprObjective.loss(tape, model.forward(tape), users, pos, neg, config.regWeight(),
+                model.idEmbedding(), model.preferences());
         kernels.axpby(1f, loss.value(), 1f, lossSum);
         profiler.end(Phase.FORWARD);
         profiler.begin(Phase.BACKWARD);
@@ -268,32 +267,6 @@ public final class Trainer implements AutoCloseable {
     /** Σ of the step losses since the epoch began, read from the backend. */
     double lossSum() {
         return kernels.readScalar(lossSum);
-    }
-
-    /**
-     * weight·Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference
-     * rows, as one tape node that never gathers the rows.
-     */
-    private Var regulariser(float weight) {
-        Var id = model.idEmbedding();
-        List<Var> prefs = model.preferences();
-        int count = (id == null ? 0 : 3) + prefs.size();
-        Var[] tables = new Var[count];
-        IntTensor[] rows = new IntTensor[count];
-        int i = 0;
-        if (id != null) {
-            tables[i] = id;
-            rows[i++] = users;
-            tables[i] = id;
-            rows[i++] = pos;
-            tables[i] = id;
-            rows[i++] = neg;
-        }
-        for (Var p : prefs) {
-            tables[i] = p;
-            rows[i++] = users;
-        }
-        return tape.rowPenalty(tables, rows, weight);
     }
 
     /** Recomputes R from the current parameters into the trainer's own buffer. */
