@@ -79,12 +79,13 @@ final class Relaunch {
         if (args.length == 0) return false;
         String command = args[0];
         if (command.startsWith("@")) return true; // an argument file: the command is inside
-        return List.of("train", "evaluate", "recommend", "bench", "info").contains(command);
+        return List.of("train", "evaluate", "recommend", "serve", "bench", "info").contains(command);
     }
 
     /**
-     * Runs the child to completion and returns its exit code; a parent stopped meanwhile takes the child
-     * with it, and a child whose parent is killed outright stops itself ({@link #watchParent}). The
+     * Runs the child to completion and returns its exit code; SIGTERM and SIGINT are passed on to the child
+     * (a second one kills it), a parent stopped otherwise takes the child with it, and a child whose parent is
+     * killed outright stops itself ({@link #watchParent}). The
      * child's stdin and stdout are this JVM's; its stderr is relayed byte by byte as it comes (progress
      * frames included), without the JVM's own first line "WARNING: Using incubator modules:
      * jdk.incubator.vector", which it prints on every start because the module is incubating.
@@ -99,6 +100,14 @@ final class Relaunch {
         pb.environment().putIfAbsent(Terminal.STDERR_TERMINAL, Terminal.stderrIsTerminal() ? "1" : "0");
         try {
             Process child = pb.start();
+            // SIGTERM / Ctrl-C: passed on to the child, whose exit code (0 for a server stopped gracefully) is ours; a
+            // second one while the child is still stopping ends it outright. Through the ProcessHandle, which only
+            // signals: Process.destroy() would also close the pipe that still carries the child's last lines.
+            java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+            Signals.onTermination(() -> {
+                if (signals.incrementAndGet() == 1) child.toHandle().destroy();
+                else child.toHandle().destroyForcibly();
+            });
             Thread reaper = new Thread(child::destroy, "mmgcn-child-reaper");
             Runtime.getRuntime().addShutdownHook(reaper);
             Thread relay = Thread.ofPlatform().name("mmgcn-stderr-relay").start(
