@@ -73,7 +73,7 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
-            if (sub.getCommand() instanceof DataCommand) DataCommand.addDataOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof DataCommand dc) dc.addDataOptions(sub.getCommandSpec());
         }
         return cl;
     }

@@ -121,7 +121,7 @@ class CliTest {
         CliTest.Outcome v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("mmgcn-engine " + Version.get()), v.out());
-        for (String c : List.of("train", "evaluate", "recommend", "serve", "export", "generate", "info", "bench")) {
+        for (String c : List.of("train", "evaluate", "recommend", "serve", "export", "convert", "generate", "info", "bench")) {
             CliTest.Outcome h = run(c, "--help");
             assertEquals(0, h.code(), c);
             assertTrue(h.out().startsWith("Usage: mmgcn-engine " + c), c + ": " + h.out());
