@@ -95,7 +95,7 @@ final class Relaunch {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().put(GUARD, "1");
+        pb.environment().put(GUARD, Long.toString(ProcessHandle.current().pid())); // which parent the child watches
         // the child's stderr is a pipe to us: tell it whether the real one is a terminal
         pb.environment().putIfAbsent(Terminal.STDERR_TERMINAL, Terminal.stderrIsTerminal() ? "1" : "0");
         try {
@@ -156,12 +156,25 @@ final class Relaunch {
         }
     }
 
-    /** In the child: stop when the parent that relays our output is gone (killed with -9), instead of running on unseen. */
+    /**
+     * In the child: stop when the parent that relays our output is gone (killed with -9), instead of running on
+     * unseen — also when it was gone before this JVM got here (its pid is in {@value #GUARD}; by then our
+     * parent would be init or a subreaper).
+     */
     static void watchParent() {
-        if (System.getenv(GUARD) == null) return;
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> {
+        String guard = System.getenv(GUARD);
+        if (guard == null) return;
+        Optional<ProcessHandle> parent;
+        try {
+            parent = ProcessHandle.of(Long.parseLong(guard));
+        } catch (NumberFormatException e) {
+            parent = ProcessHandle.current().parent();
+        }
+        Runnable stop = () -> {
             System.err.println("error: the parent process ended; stopping");
             System.exit(143);
-        }));
+        };
+        if (parent.isEmpty() || !parent.get().isAlive()) stop.run();
+        else parent.get().onExit().thenRun(stop);
     }
 }

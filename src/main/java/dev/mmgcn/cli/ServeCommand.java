@@ -71,8 +71,8 @@ final class ServeCommand implements Callable<Integer> {
                     address instanceof Inet6Address ? "[" + h + "]" : h, server.port(), Backend.plural(n, "thread"),
                     graceful ? "SIGTERM or Ctrl-C stops it" : "stop it with SIGTERM");
             top.err.flush();
-            server.awaitClose();
-            top.err.println("stopped: requests in progress were answered");
+            top.err.println(server.awaitClose() ? "stopped: requests in progress were answered"
+                    : "stopped: requests still in progress after " + ModelServer.STOP_TIMEOUT_MS / 1000 + " s were cut off");
         }
         return 0;
     }

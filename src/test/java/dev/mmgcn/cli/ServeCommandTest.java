@@ -73,6 +73,7 @@ class ServeCommandTest {
         pb.environment().remove(Relaunch.GUARD);
         Process server = pb.start();
         int port = -1;
+        boolean signalled = false;
         try {
             port = awaitPort(server, log);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -122,8 +123,25 @@ class ServeCommandTest {
             assertEquals(400, get(http, port, "/recommend?user=" + enc(TrainedModel.user(1)) + "&k=many").status());
             assertEquals(404, get(http, port, "/similar?item=" + enc("nothing")).status());
             assertEquals(400, post(http, port, "/recommend", "{\"users\": 3}").status());
-        } finally {
+
+            // graceful: an answer (about 20 MB, more than loopback's socket buffers hold, so the server is still writing it)
+            // whose headers have come but whose body is still unread when SIGTERM is sent
+            List<String> many = new ArrayList<>();
+            for (int k = 0; k < 5000; k++) many.add(TrainedModel.user(k % model.users));
+            HttpResponse<java.io.InputStream> inFlight = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/recommend"))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("users", many, "k", 100, "include_seen", true))))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, inFlight.statusCode());
             server.destroy(); // SIGTERM to the launcher JVM, which passes it on to the server JVM
+            signalled = true;
+            Thread.sleep(500);
+            JsonNode all = JSON.readTree(inFlight.body());
+            java.lang.ref.Reference.reachabilityFence(http); // an unreachable HttpClient closes its connections
+            assertEquals(many.size(), all.get("results").size(), "the answer in progress was finished");
+            assertEquals(100, all.get("results").get(many.size() - 1).get("items").size());
+        } finally {
+            if (!signalled) server.destroy(); // a second SIGTERM would make the launcher kill the server outright
         }
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "stopped within a minute of SIGTERM");
         String stderr = Files.readString(log);
