@@ -29,9 +29,9 @@ import java.util.concurrent.Callable;
  * order. The numbers are the single-machine {@code Evaluator}'s on the same representations.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a checkpoint by full ranking on Spark: every item is ranked for every user with held-out items,",
-                "the user's training items left out, and Precision/Recall/NDCG/MAP/hit at each K reported as the engine's",
-                "evaluate does (users without held-out items are skipped and counted)."})
+        description = "Evaluates a checkpoint by full ranking on Spark: every item is ranked for every user with held-out items, "
+                + "the user's training items left out, and Precision/Recall/NDCG/MAP/hit at each K reported as the engine's "
+                + "evaluate does (users without held-out items are skipped and counted).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -90,7 +90,7 @@ public final class ModelInput {
 
     public IdMap itemIds() { return itemIds; }
 
-    /** Rows [from, to) of the user representations, row-major. */
+    /** The listed users' representations, row-major, in the order listed. */
     public float[] userRows(int[] userIndices) {
         float[] out = new float[userIndices.length * dim];
         for (int r = 0; r < userIndices.length; r++) System.arraycopy(representation, userIndices[r] * dim, out, r * dim, dim);

@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
 
 /** {@code recommend}: the top-K items of every user as Parquet ({@code user, rank, item, score}, the users' and items' own ids). */
 @Command(name = "recommend", mixinStandardHelpOptions = true,
-        description = {"Ranks every item for every user of a checkpoint on Spark and writes the top K as Parquet:",
-                "user, rank, item, score (the users' and items' own ids; rank 1 = best), one file per block of users,",
-                "rows in user order. The users' training items are left out unless --include-seen."})
+        description = "Ranks every item for every user of a checkpoint on Spark and writes the top K as Parquet: user, rank, "
+                + "item, score (the users' and items' own ids; rank 1 = best), one file per block of users, rows in user order. "
+                + "The users' training items are left out unless --include-seen.")
 public final class RecommendCommand implements Callable<Integer> {
     /** The output's columns. */
     public static final StructType SCHEMA = new StructType()
@@ -52,7 +52,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--limit-users", paramLabel = "N", defaultValue = "0", description = "rank only the first N users (benchmarks)")
     int limitUsers;
 
-    @Option(names = "--count-only", description = "rank and count the rows, write nothing (benchmarks)")
+    @Option(names = "--count-only", description = "rank and count the rows, write nothing (benchmarks: the ranking alone)")
     boolean countOnly;
 
     @Mixin
@@ -84,11 +84,11 @@ public final class RecommendCommand implements Callable<Integer> {
             Broadcast<Ids> itemIds = js.sc.broadcast(Ids.of(model.itemIds()));
             long t1 = System.nanoTime();
             JavaRDD<Row> rows = job.rank(blocks).flatMap(t -> rows(t._1(), t._2(), itemIds.value()).iterator());
-            Dataset<Row> df = js.spark.createDataFrame(rows, SCHEMA);
             long written;
             if (countOnly) {
-                written = df.count();
+                written = rows.count();   // the ranking and the rows, without Spark SQL's planning and the Parquet writer
             } else {
+                Dataset<Row> df = js.spark.createDataFrame(rows, SCHEMA);
                 try {
                     df.write().parquet(folder.temp());
                     folder.commit();

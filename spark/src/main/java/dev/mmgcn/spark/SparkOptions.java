@@ -28,7 +28,7 @@ public final class SparkOptions {
             description = "users scored per GEMM inside a task (default ${DEFAULT-VALUE})")
     int userTile;
 
-    @Option(names = "--item-tile", paramLabel = "N", defaultValue = "4096",
+    @Option(names = "--item-tile", paramLabel = "N", defaultValue = "8192",
             description = "items scored per GEMM inside a task (default ${DEFAULT-VALUE}); a task's scores are user tile x item tile floats")
     int itemTile;
 
