@@ -1,17 +1,16 @@
 package dev.mmgcn.data;
 
-import java.io.BufferedOutputStream;
+import dev.mmgcn.io.AtomicFile;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes a {@link Dataset} in MMRec layout: {@code <dir>/<name>.inter} (tab-separated
+ * Writes a {@link Dataset} in MMRec layout, each file through {@link AtomicFile}: {@code <dir>/<name>.inter} (tab-separated
  * {@code userID itemID x_label}, train rows then valid then test) and one little-endian float32
  * {@code <modality>_feat.npy} per modality, which {@link MmrecLoader#load(Path)} finds again.
  *
@@ -36,8 +35,7 @@ public final class DatasetWriter {
             refuseStaleMapping(dir, IdMapFiles.USERS, d.userIds());
             refuseStaleMapping(dir, IdMapFiles.ITEMS, d.itemIds());
             Path inter = dir.resolve(d.name() + ".inter");
-            Path tmp = dir.resolve(d.name() + ".inter.tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFile.write(inter, out -> {
                 out.write((MmrecLoader.USER + "\t" + MmrecLoader.ITEM + "\t" + MmrecLoader.LABEL + "\n").getBytes(StandardCharsets.US_ASCII));
                 Interactions[] splits = {d.train(), d.valid(), d.test()};
                 byte[] line = new byte[40];
@@ -53,8 +51,7 @@ public final class DatasetWriter {
                         out.write(line, 0, n);
                     }
                 }
-            }
-            Files.move(tmp, inter, StandardCopyOption.REPLACE_EXISTING);
+            });
             if (!d.userIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.USERS, "user_id", MmrecLoader.USER, d.userIds());
             if (!d.itemIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.ITEMS, "item_id", MmrecLoader.ITEM, d.itemIds());
             Map<String, Path> files = new LinkedHashMap<>();
@@ -65,7 +62,7 @@ public final class DatasetWriter {
             }
             return files;
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot write dataset '" + d.name() + "': " + e.getMessage(), e);
+            throw new DataException("cannot write dataset '" + d.name() + "' to " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mmgcn.data;
 
+import dev.mmgcn.io.Quote;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
@@ -68,6 +69,7 @@ public final class MmrecLoader {
         String[] splitNames = SPLITS.toArray(new String[0]);
         for (int s = 0; s < 3; s++) report.recordDuplicates(splitNames[s], interFile.toString(), p.splits[s].duplicates());
 
+        checkDense(p, interFile);
         int numUsers = p.maxUser + 1;
         int neededItems = p.maxItem + 1;
         Map<String, Path> files = new LinkedHashMap<>();
@@ -91,6 +93,24 @@ public final class MmrecLoader {
         } catch (RuntimeException e) {
             scope.close();
             throw e;
+        }
+    }
+
+    /** Ids far sparser than their count are refused before anything is sized by the largest one. */
+    private static void checkDense(Parsed p, Path interFile) {
+        int total = 0;
+        for (SplitBuilder b : p.splits) total += b.size();
+        if (p.maxUser + 1L > IdDensity.FLOOR) {
+            long[] ids = new long[total];
+            int n = 0;
+            for (SplitBuilder b : p.splits) for (int k = 0; k < b.size(); k++) ids[n++] = b.user(k);
+            IdDensity.check("user", p.maxUser, ids, n, interFile + ":" + p.maxUserLine, "u_id_mapping.tsv");
+        }
+        if (p.maxItem + 1L > IdDensity.FLOOR) {
+            long[] ids = new long[total];
+            int n = 0;
+            for (SplitBuilder b : p.splits) for (int k = 0; k < b.size(); k++) ids[n++] = b.item(k);
+            IdDensity.check("item", p.maxItem, ids, n, interFile + ":" + p.maxItemLine, "i_id_mapping.tsv");
         }
     }
 
@@ -180,6 +200,7 @@ public final class MmrecLoader {
         int maxUser = -1;
         int maxItem = -1;
         int maxItemLine;
+        int maxUserLine;
 
         Parsed(int expected) {
             splits = new SplitBuilder[]{new SplitBuilder("train", expected), new SplitBuilder("valid", expected / 8),
@@ -232,8 +253,9 @@ public final class MmrecLoader {
                 }
             }
             if (f != ncols) {
+                String text = new String(b, pos, stop - pos, StandardCharsets.UTF_8);
                 throw new DataException(name + ":" + line + ": " + f + " column" + (f == 1 ? "" : "s") + " where the header has "
-                        + ncols + " (" + String.join(", ", columns) + "): '" + new String(b, pos, stop - pos, StandardCharsets.UTF_8) + "'");
+                        + ncols + " (" + String.join(", ", columns) + "): '" + Quote.clip(text) + "'" + separatorHint(text));
             }
             int user = parseId(b, starts[uc], ends[uc], USER, name, line);
             int item = parseId(b, starts[ic], ends[ic], ITEM, name, line);
@@ -242,7 +264,10 @@ public final class MmrecLoader {
                 throw new DataException(name + ":" + line + ": " + LABEL + " " + label + " is not 0 (train), 1 (valid) or 2 (test)");
             }
             p.splits[label].add(user, item);
-            if (user > p.maxUser) p.maxUser = user;
+            if (user > p.maxUser) {
+                p.maxUser = user;
+                p.maxUserLine = line;
+            }
             if (item > p.maxItem) {
                 p.maxItem = item;
                 p.maxItemLine = line;
@@ -254,8 +279,17 @@ public final class MmrecLoader {
 
     private static int column(String[] columns, String wanted, String file, String header) {
         for (int k = 0; k < columns.length; k++) if (columns[k].strip().equals(wanted)) return k;
-        String hint = header.indexOf('\t') < 0 && header.indexOf(' ') >= 0 ? "; columns must be separated by tabs" : "";
-        throw new DataException(file + ":1: header has no column '" + wanted + "' (columns: " + Arrays.toString(columns) + ")" + hint);
+        throw new DataException(file + ":1: header has no column '" + wanted + "' (columns: " + Quote.clip(Arrays.toString(columns)) + ")"
+                + separatorHint(header));
+    }
+
+    /** For a line without tabs that holds commas, semicolons or spaces: what the separator must be. */
+    static String separatorHint(String text) {
+        if (text.indexOf('\t') >= 0) return "";
+        if (text.indexOf(',') >= 0) return "; columns must be separated by tabs, not commas (is this a CSV file?)";
+        if (text.indexOf(';') >= 0) return "; columns must be separated by tabs, not semicolons";
+        if (text.indexOf(' ') >= 0) return "; columns must be separated by tabs";
+        return "";
     }
 
     private static int lineEnd(byte[] b, int from) {
@@ -286,6 +320,6 @@ public final class MmrecLoader {
     }
 
     private static DataException badId(byte[] b, int s, int e, String column, String file, int line, String why) {
-        return new DataException(file + ":" + line + ": " + column + " '" + new String(b, s, e - s, StandardCharsets.UTF_8) + "' " + why);
+        return new DataException(file + ":" + line + ": " + column + " '" + Quote.clip(new String(b, s, e - s, StandardCharsets.UTF_8)) + "' " + why);
     }
 }

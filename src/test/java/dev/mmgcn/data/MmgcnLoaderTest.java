@@ -161,6 +161,13 @@ class MmgcnLoaderTest {
         assertMentions(o.withFeatures(Map.of("visual", "v_feat.npy", "textual", "v_feat.npy")), "modality 'textual' is given both");
     }
 
+    @Test
+    void sparseUserIdsAreRefused() throws IOException {
+        MmgcnLoader.Options o = write(0).withFiles("train.npy", null, null, null).withWordPairs(Map.of());
+        Npy.writeLongs(dir.resolve("train.npy"), new long[]{0, 0, 1, 1, 2_000_000_000L, 3}, 3, 2);
+        assertMentions(o, "user id 2000000000", "2,000,000,001 user rows for 3 distinct users", "u_id_mapping.tsv");
+    }
+
     private void assertMentions(MmgcnLoader.Options o, String... parts) {
         DataException e = assertThrows(DataException.class, () -> MmgcnLoader.load(dir, "toy", o).close());
         for (String p : parts) assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
