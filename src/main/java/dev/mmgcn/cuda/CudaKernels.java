@@ -39,7 +39,7 @@ public final class CudaKernels implements Kernels {
     /** Bound on the spilled candidates of a large-k topK: the grid shrinks to fit, rows are looped over. */
     static final long TOP_K_SPILL_BYTES = 32L << 20;
     /** Blocks of the first stage of sumSquares / bprLoss; a function of n only, so results are too. */
-    private static final int MAX_PARTIALS = 256;
+    static final int MAX_PARTIALS = 256;
     private static final int PARTIAL_GRAIN = 4096;
     /** Row chunks of the first stage of sumRows. */
     private static final int MAX_ROW_CHUNKS = 128;
@@ -47,6 +47,8 @@ public final class CudaKernels implements Kernels {
 
     private final CudaRuntime rt;
     private final SparseOps sparse;
+    /** The unverified issue-14 overrides; null (the Kernels defaults run) unless CudaSwitches.fused() is on. */
+    private final CudaFused fused;
 
     /** "" when a GPU and the CUDA libraries are usable here, otherwise a one-line reason. Never throws. */
     public static String probe() {
@@ -59,10 +61,29 @@ public final class CudaKernels implements Kernels {
 
     /** Opens GPU 0. Throws {@link CudaException} naming the failed call when that is not possible. */
     public CudaKernels() {
+        this(CudaSwitches.fused());
+    }
+
+    /**
+     * Opens GPU 0; with {@code fused}, also the unverified fused kernels, device-side Adam step and async
+     * int copy of issue 14 (see {@link CudaSwitches}).
+     */
+    public CudaKernels(boolean fused) {
         String why = probe();
         if (!why.isEmpty()) throw new CudaException(why);
-        this.rt = CudaRuntime.open(0);
+        this.rt = CudaRuntime.open(0, fused);
         this.sparse = new SparseOps(rt);
+        this.fused = fused ? new CudaFused(rt, this) : null;
+    }
+
+    /** Whether the unverified fused path is on (CudaSwitches). */
+    public boolean fusedPath() {
+        return fused != null;
+    }
+
+    @Override
+    public String toString() {
+        return fused != null ? "cuda (fused path on)" : "cuda";
     }
 
     @Override
@@ -530,6 +551,60 @@ public final class CudaKernels implements Kernels {
         double c2 = 1 - Math.pow(beta2, step);
         rt.launch(new KernelArgs(Kernel.ADAM).ptr(param).ptr(grad).ptr(m).ptr(v).i64(n)
                 .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).f64(c1).f64(c2), CudaRuntime.blocksFor(n));
+    }
+
+    // ---- fused (issue 14): the Kernels defaults unless the switch is on ----------------------------
+
+    @Override
+    public void copy(IntTensor src, IntTensor dst) {
+        rt.requireOpen();
+        if (fused != null) fused.copy(src, dst);
+        else Kernels.super.copy(src, dst);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        rt.requireOpen();
+        if (fused != null) fused.add(a, b, out);
+        else Kernels.super.add(a, b, out);
+    }
+
+    @Override
+    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        rt.requireOpen();
+        if (fused != null) fused.biasLeakyRelu(x, bias, slope, y);
+        else Kernels.super.biasLeakyRelu(x, bias, slope, y);
+    }
+
+    @Override
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta);
+        else Kernels.super.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
+    }
+
+    @Override
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.gatherSumSquares(table, index, weight, beta, out);
+        else Kernels.super.gatherSumSquares(table, index, weight, beta, out, workspace);
+    }
+
+    @Override
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.gatherSumSquaresBackward(table, index, weight, dOut, dTable);
+        else Kernels.super.gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                         float eps, float weightDecay, Tensor step) {
+        rt.requireOpen();
+        if (fused != null) fused.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+        else Kernels.super.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
     }
 
     // ---- evaluation --------------------------------------------------------------------------

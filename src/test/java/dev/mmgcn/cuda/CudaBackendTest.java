@@ -91,11 +91,14 @@ class CudaBackendTest {
     private static final Pattern ENTRY = Pattern.compile("\\.visible\\s+\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.(\\w+)");
 
-    /** Every kernel the Java side launches exists in its PTX module with the parameter types it is given. */
+    /**
+     * Every kernel the Java side launches exists in its PTX module with the parameter types it is given,
+     * the fused module's (loaded only with the switch on) included.
+     */
     @Test
     void kernelSignaturesMatchTheCommittedPtx() {
         Map<String, String> found = new HashMap<>();
-        for (String module : Kernel.MODULES) {
+        for (String module : Kernel.modules(true)) {
             String ptx = new String(CudaRuntime.readPtx(module), StandardCharsets.US_ASCII);
             Matcher m = ENTRY.matcher(ptx);
             while (m.find()) {
@@ -143,6 +146,7 @@ class CudaBackendTest {
         assertEquals(warps * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "loss.cu REDUCE_THREADS");
         assertEquals(warps * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE11warp_counts"), "topk.cu TOPK_THREADS");
         assertEquals(8 * 33 * Double.BYTES, sharedBytes("bias", "_ZZ16sum_rows_partialE8lane_sum"), "sum_rows_partial's 32x8 block");
+        assertEquals(warps * Double.BYTES, sharedBytes("fused", "_ZZ9block_sumdE10warp_total"), "fused.cu's block_sum (reduce.cuh)");
     }
 
     /** The Java side spills exactly when the kernel's shared candidate arrays would overflow. */
@@ -263,6 +267,32 @@ class CudaBackendTest {
         assertThrows(IllegalStateException.class, k::newScope);
         List<String> info = CudaInfo.lines();
         assertTrue(info.get(0).startsWith("gpu: "), info.toString());
+    }
+
+    /** Issue 14's switch (CudaSwitches): off keeps the Kernels defaults and the host clock; on, the overrides. */
+    @Test
+    void theFusedSwitchDecidesWhichPathRunsAndIntCopiesAreExactOnBoth() {
+        gpu();
+        try (CudaKernels off = new CudaKernels(false); CudaKernels on = new CudaKernels(true)) {
+            assertFalse(off.fusedPath());
+            assertTrue(on.fusedPath());
+            for (CudaKernels k : List.of(off, on)) {
+                try (Scope host = new HostScope(); Scope dev = k.newScope()) {
+                    int n = 1000;
+                    IntTensor h = host.ints(n, 1);
+                    for (int i = 0; i < n; i++) h.setFlat(i, i * 7919 - 3_000_000);
+                    IntTensor src = dev.ints(n, 1);
+                    k.upload(h, src);
+                    IntTensor dst = dev.ints(n, 1);
+                    k.copy(src, dst);
+                    IntTensor back = host.ints(n, 1);
+                    k.download(dst, back);
+                    assertArrayEquals(h.toArray(), back.toArray(), k + ": copy(IntTensor, IntTensor)");
+                    assertThrows(IllegalArgumentException.class, () -> k.copy(src, dev.ints(n - 1, 1)));
+                    assertThrows(IllegalArgumentException.class, () -> k.copy(h, dst), "a host source is refused");
+                }
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.mmgcn.cuda;
+
+import java.util.Locale;
+
+/**
+ * Switches for CUDA code that compiles and is reviewed but has not yet run on a GPU. Each is OFF by
+ * default, so the backend keeps its verified behaviour (the {@code Kernels} defaults built from the
+ * primitives) until {@code native/device-check.sh} passes with the switch on; see native/README.md for
+ * how to flip a default afterwards.
+ *
+ * <ul>
+ *   <li>{@value #FUSED_PROPERTY} (or the environment variable {@value #FUSED_ENV}): the fused kernels,
+ *       Adam with the step count read on the device, {@code copy(IntTensor, IntTensor)} as one
+ *       {@code cuMemcpyDtoDAsync}.</li>
+ * </ul>
+ *
+ * <p>The system property wins over the environment variable. Accepted values: {@code 1, true, on, yes}
+ * and {@code 0, false, off, no} (any case, surrounding blanks ignored, empty = unset); anything else is
+ * an error naming the setting, raised when the backend opens, before any work.
+ */
+public final class CudaSwitches {
+    public static final String FUSED_PROPERTY = "mmgcn.cuda.fused";
+    public static final String FUSED_ENV = "MMGCN_CUDA_FUSED";
+    /** The default until a device run has verified the fused path. */
+    static final boolean FUSED_DEFAULT = false;
+
+    private CudaSwitches() {
+    }
+
+    /** Whether the fused CUDA path is on in this JVM. */
+    public static boolean fused() {
+        return resolve(System.getProperty(FUSED_PROPERTY), System.getenv(FUSED_ENV), FUSED_DEFAULT);
+    }
+
+    /** The property's value if set, else the environment's, else {@code fallback}. */
+    static boolean resolve(String property, String env, boolean fallback) {
+        Boolean p = parse("-D" + FUSED_PROPERTY, property);
+        if (p != null) return p;
+        Boolean e = parse(FUSED_ENV, env);
+        return e != null ? e : fallback;
+    }
+
+    /** null when unset or blank; throws naming {@code what} for a value that is neither on nor off. */
+    static Boolean parse(String what, String value) {
+        if (value == null) return null;
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "" -> null;
+            case "1", "true", "on", "yes" -> Boolean.TRUE;
+            case "0", "false", "off", "no" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException(what + "=" + value.strip()
+                    + ": expected on or off (1/true/on/yes or 0/false/off/no)");
+        };
+    }
+}
