@@ -1,5 +1,6 @@
 package dev.mmgcn.cuda;
 
+import dev.mmgcn.kernels.BackendClock;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Device;
@@ -49,6 +50,7 @@ public final class CudaKernels implements Kernels {
     private final SparseOps sparse;
     /** The unverified issue-14 overrides; null (the Kernels defaults run) unless CudaSwitches.fused() is on. */
     private final CudaFused fused;
+    private final CudaClock clock;
 
     /** "" when a GPU and the CUDA libraries are usable here, otherwise a one-line reason. Never throws. */
     public static String probe() {
@@ -65,8 +67,8 @@ public final class CudaKernels implements Kernels {
     }
 
     /**
-     * Opens GPU 0; with {@code fused}, also the unverified fused kernels, device-side Adam step and async
-     * int copy of issue 14 (see {@link CudaSwitches}).
+     * Opens GPU 0; with {@code fused}, also the unverified fused kernels, device-side Adam step, async
+     * int copy and event clock of issue 14 (see {@link CudaSwitches}).
      */
     public CudaKernels(boolean fused) {
         String why = probe();
@@ -74,6 +76,7 @@ public final class CudaKernels implements Kernels {
         this.rt = CudaRuntime.open(0, fused);
         this.sparse = new SparseOps(rt);
         this.fused = fused ? new CudaFused(rt, this) : null;
+        this.clock = fused ? new CudaClock(rt) : null;
     }
 
     /** Whether the unverified fused path is on (CudaSwitches). */
@@ -607,6 +610,11 @@ public final class CudaKernels implements Kernels {
         else Kernels.super.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
     }
 
+    @Override
+    public BackendClock clock() {
+        return clock != null ? clock : Kernels.super.clock();
+    }
+
     // ---- evaluation --------------------------------------------------------------------------
 
     @Override
@@ -678,7 +686,11 @@ public final class CudaKernels implements Kernels {
         if (rt.isClosed()) return;
         try {
             rt.makeCurrent();
-            sparse.close();
+            try {
+                if (clock != null) clock.close();
+            } finally {
+                sparse.close();
+            }
         } finally {
             rt.close();
         }

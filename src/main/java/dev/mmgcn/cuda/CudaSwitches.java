@@ -11,7 +11,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@value #FUSED_PROPERTY} (or the environment variable {@value #FUSED_ENV}): the fused kernels,
  *       Adam with the step count read on the device, {@code copy(IntTensor, IntTensor)} as one
- *       {@code cuMemcpyDtoDAsync}.</li>
+ *       {@code cuMemcpyDtoDAsync}, and {@code clock()} on CUDA events.</li>
  * </ul>
  *
  * <p>The system property wins over the environment variable. Accepted values: {@code 1, true, on, yes}

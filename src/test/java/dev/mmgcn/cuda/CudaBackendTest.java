@@ -276,6 +276,8 @@ class CudaBackendTest {
         try (CudaKernels off = new CudaKernels(false); CudaKernels on = new CudaKernels(true)) {
             assertFalse(off.fusedPath());
             assertTrue(on.fusedPath());
+            assertTrue(off.clock() == dev.mmgcn.kernels.BackendClock.HOST, "off: the verified host clock");
+            assertTrue(on.clock() instanceof CudaClock, "on: events");
             for (CudaKernels k : List.of(off, on)) {
                 try (Scope host = new HostScope(); Scope dev = k.newScope()) {
                     int n = 1000;
@@ -292,6 +294,30 @@ class CudaBackendTest {
                     assertThrows(IllegalArgumentException.class, () -> k.copy(h, dst), "a host source is refused");
                 }
             }
+        }
+    }
+
+    /** The event clock times queued work without waiting at mark(), and reuses its events after reset(). */
+    @Test
+    void eventClockTimesQueuedWorkAndReusesItsPool() {
+        gpu();
+        try (CudaKernels k = new CudaKernels(true); Scope dev = k.newScope()) {
+            CudaClock c = (CudaClock) k.clock();
+            Tensor big = dev.floats(4096, 4096);
+            long a = c.mark();
+            for (int i = 0; i < 50; i++) k.fill(big, i);
+            long b = c.mark();
+            long d = c.mark();
+            double work = c.seconds(a, b);
+            double none = c.seconds(b, d);
+            assertTrue(work > 0 && work < 10, "50 fills of 64 MiB took " + work + " s");
+            assertTrue(none >= 0 && none < work, "back-to-back marks " + none + " s vs work " + work + " s");
+            assertEquals(3, c.events());
+            c.reset();
+            c.mark();
+            c.mark();
+            assertEquals(3, c.events(), "events are reused after reset");
+            assertThrows(IllegalArgumentException.class, () -> c.seconds(0, 2), "mark 2 was not handed out since the reset");
         }
     }
 
