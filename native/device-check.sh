@@ -12,12 +12,14 @@
 #   smoke/         the runs' metrics.jsonl and summary.json
 #   fused.log      step fused:     issue 14's UNVERIFIED CUDA path (MMGCN_CUDA_FUSED=1: fused kernels, device-side Adam
 #                                  step, async int copy, event clock): the same JUnit suites, then the smoke training
-#                                  with the switch on against the smoke step's --device cpu runs
+#                                  with the switch on (and once with MMGCN_CUDA_GRAPHS=1 too) against the smoke step's
+#                                  --device cpu runs
 #   fused/         the fused runs' metrics.jsonl and summary.json
 #   bench.log      step bench:     SelfCheck --bench: device, driver, cuSPARSE algorithm, timings of the big products
 #   memcheck.log   step memcheck:  compute-sanitizer memcheck over CudaBackendTest and the CUDA parity tests, with the
 #                                  fused switch on (the verified path was memchecked on the first GPU run)
-#   profile.log    step profile:   train --profile epochs on --device cuda with the fused switch off and on, and cpu,
+#   profile.log    step profile:   train --profile epochs on --device cuda with the switches off, fused on, fused+graphs
+#                                  on, and cpu,
 #                                  then bench --profile off and on (issue 14: calls and syncs per step, phase times)
 #   racecheck.log  step racecheck: compute-sanitizer racecheck over the top-K tests (shared-memory races)
 #
@@ -142,27 +144,30 @@ step_fused() {
         fi
         local reference=cpu dut=cuda
         [ "$DEVICE" = cpu ] && reference=scalar && dut=cpu
-        for config in "defaults:" "max-element-sum:--aggregation max --combination element --fusion sum"; do
-            local name=${config%%:*} flags=${config#*:}
-            local dir=/tmp/mmgcn-fused/$name-$dut ref=/tmp/mmgcn-smoke/$name-$reference
+        # the two smoke configurations with the fused path, then the defaults with CUDA graphs as well
+        for config in "defaults:0:" "max-element-sum:0:--aggregation max --combination element --fusion sum" "defaults:1:"; do
+            local name=${config%%:*} rest=${config#*:}
+            local graphs=${rest%%:*} flags=${rest#*:}
+            local dir=/tmp/mmgcn-fused/$name-$dut-graphs$graphs ref=/tmp/mmgcn-smoke/$name-$reference
             rm -rf "$dir"
-            echo "== MMGCN_CUDA_FUSED=1 train --synthetic tiny --epochs 3 --patience 0 --device $dut $flags"
+            export MMGCN_CUDA_GRAPHS=$graphs
+            echo "== MMGCN_CUDA_FUSED=1 MMGCN_CUDA_GRAPHS=$graphs train --synthetic tiny --epochs 3 --patience 0 --device $dut $flags"
             # shellcheck disable=SC2086
             "${JAVA[@]}" -jar "$JAR" train --synthetic tiny --epochs 3 --patience 0 --seed 11 --device "$dut" $flags \
                 --out "$dir" 2>&1 | tail -4 || status=1
-            mkdir -p "$OUT/fused/$name-$dut"
-            cp "$dir"/metrics.jsonl "$dir"/summary.json "$OUT/fused/$name-$dut/" 2>/dev/null || status=1
+            mkdir -p "$OUT/fused/$name-$dut-graphs$graphs"
+            cp "$dir"/metrics.jsonl "$dir"/summary.json "$OUT/fused/$name-$dut-graphs$graphs/" 2>/dev/null || status=1
             if [ ! -f "$ref/metrics.jsonl" ]; then
                 echo "== (the smoke step's $reference run is missing; running it)"
                 # shellcheck disable=SC2086
-                MMGCN_CUDA_FUSED=0 "${JAVA[@]}" -jar "$JAR" train --synthetic tiny --epochs 3 --patience 0 --seed 11 \
+                MMGCN_CUDA_FUSED=0 MMGCN_CUDA_GRAPHS=0 "${JAVA[@]}" -jar "$JAR" train --synthetic tiny --epochs 3 --patience 0 --seed 11 \
                     --device "$reference" $flags --out "$ref" 2>&1 | tail -2 || status=1
             fi
-            echo "== $name: fused $dut against $reference (losses within 2e-3 relative, valid recall@20 within 0.05)"
+            echo "== $name: fused (graphs $graphs) $dut against $reference (losses within 2e-3 relative, valid recall@20 within 0.05)"
             compare_runs loss 2e-3 0 "$dir/metrics.jsonl" "$ref/metrics.jsonl" || status=1
             compare_runs recall@20 0 0.05 "$dir/metrics.jsonl" "$ref/metrics.jsonl" || status=1
             if [ -f "/tmp/mmgcn-smoke/$name-$dut/metrics.jsonl" ]; then
-                echo "== $name: fused $dut against the switch-off $dut run (information only; 1e-4 relative)"
+                echo "== $name: fused (graphs $graphs) $dut against the switch-off $dut run (information only; 1e-4 relative)"
                 compare_runs loss 1e-4 0 "$dir/metrics.jsonl" "/tmp/mmgcn-smoke/$name-$dut/metrics.jsonl" || true
             fi
         done
@@ -185,14 +190,15 @@ step_profile() {
     local status=0 data=(--synthetic tiktok) epochs=2
     [ "$DEVICE" = cpu ] && data=(--synthetic tiny)
     {
-        # "$DEVICE" with issue 14's fused switch off (the verified path) and on, then the CPU
-        for run in "$DEVICE:0" "$DEVICE:1" "cpu:0"; do
-            local dev=${run%%:*} fused=${run#*:}
-            [ "$DEVICE" = cpu ] && [ "$run" != "cpu:0" ] && continue # a dry run: the CPU once
-            local dir=/tmp/mmgcn-profile/$dev-fused$fused
+        # "$DEVICE" with issue 14's switches off (the verified path), fused on, fused and graphs on; then the CPU
+        for run in "$DEVICE:0:0" "$DEVICE:1:0" "$DEVICE:1:1" "cpu:0:0"; do
+            local dev=${run%%:*} rest=${run#*:}
+            local fused=${rest%%:*} graphs=${rest#*:}
+            [ "$DEVICE" = cpu ] && [ "$run" != "cpu:0:0" ] && continue # a dry run: the CPU once
+            local dir=/tmp/mmgcn-profile/$dev-fused$fused-graphs$graphs
             rm -rf "$dir"
-            echo "== MMGCN_CUDA_FUSED=$fused train ${data[*]} --epochs $epochs --patience 0 --profile --device $dev"
-            MMGCN_CUDA_FUSED=$fused "${JAVA[@]}" -jar "$JAR" train "${data[@]}" --epochs $epochs --patience 0 --device "$dev" \
+            echo "== MMGCN_CUDA_FUSED=$fused MMGCN_CUDA_GRAPHS=$graphs train ${data[*]} --epochs $epochs --patience 0 --profile --device $dev"
+            MMGCN_CUDA_FUSED=$fused MMGCN_CUDA_GRAPHS=$graphs "${JAVA[@]}" -jar "$JAR" train "${data[@]}" --epochs $epochs --patience 0 --device "$dev" \
                 --profile --out "$dir" 2>&1 | grep -E '^(profile|  |epoch|backend)'
         done
         if [ "$DEVICE" = cuda ]; then

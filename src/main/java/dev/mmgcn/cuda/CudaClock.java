@@ -19,20 +19,29 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
  * ({@code cuEventRecord}, asynchronous) and returns its index; {@link #seconds} waits for the later event
  * ({@code cuEventSynchronize}) and reads {@code cuEventElapsedTime} (milliseconds, about 0.5 µs
  * resolution per the driver documentation). The profiler resolves marks only at the end of an epoch, so
- * marks add no host synchronisation inside a step. Unverified on a GPU: used only with the fused switch on.
+ * marks add no host synchronisation inside a step. While a replayable region is being recorded as a CUDA
+ * graph, marks are not recorded (a span touching one is 0 s); replays have no marks inside at all.
+ * Unverified on a GPU: used only with the fused switch on.
  */
 final class CudaClock implements BackendClock {
+    /** What mark() returns while a replayable region is being recorded: a span of 0 s. */
+    static final long NOT_RECORDED = -1;
+
     private final CudaRuntime rt;
+    private final GraphRecorder<?> graphs;
     private final List<CUevent> pool = new ArrayList<>();
     private int next;
 
-    CudaClock(CudaRuntime rt) {
+    CudaClock(CudaRuntime rt, GraphRecorder<?> graphs) {
         this.rt = rt;
+        this.graphs = graphs;
     }
 
     @Override
     public long mark() {
         rt.requireOpen();
+        // an event recorded under stream capture becomes a graph node, not a timestamp
+        if (graphs != null && graphs.capturing()) return NOT_RECORDED;
         if (next == pool.size()) {
             CUevent e = new CUevent();
             // timing enabled (no CU_EVENT_DISABLE_TIMING); the default flag spins in cuEventSynchronize
@@ -47,6 +56,7 @@ final class CudaClock implements BackendClock {
     @Override
     public double seconds(long from, long to) {
         rt.requireOpen();
+        if (from == NOT_RECORDED || to == NOT_RECORDED) return 0;
         CUevent a = event(from);
         CUevent b = event(to);
         CudaRuntime.check("cuEventSynchronize(mark " + to + ")", cuEventSynchronize(b));

@@ -51,6 +51,8 @@ public final class CudaKernels implements Kernels {
     /** The unverified issue-14 overrides; null (the Kernels defaults run) unless CudaSwitches.fused() is on. */
     private final CudaFused fused;
     private final CudaClock clock;
+    /** replayable as CUDA graphs; null (run every time) unless CudaSwitches.graphs() is on. */
+    private final GraphRecorder<?> graphs;
 
     /** "" when a GPU and the CUDA libraries are usable here, otherwise a one-line reason. Never throws. */
     public static String probe() {
@@ -63,20 +65,27 @@ public final class CudaKernels implements Kernels {
 
     /** Opens GPU 0. Throws {@link CudaException} naming the failed call when that is not possible. */
     public CudaKernels() {
-        this(CudaSwitches.fused());
+        this(CudaSwitches.fused(), CudaSwitches.graphs());
+    }
+
+    public CudaKernels(boolean fused) {
+        this(fused, false);
     }
 
     /**
-     * Opens GPU 0; with {@code fused}, also the unverified fused kernels, device-side Adam step, async
+     * Opens GPU 0; with {@code graphs} (which needs {@code fused}), replayable regions become CUDA graphs;
+     * with {@code fused}, also the unverified fused kernels, device-side Adam step, async
      * int copy and event clock of issue 14 (see {@link CudaSwitches}).
      */
-    public CudaKernels(boolean fused) {
+    public CudaKernels(boolean fused, boolean graphs) {
+        CudaSwitches.requireCompatible(fused, graphs);
         String why = probe();
         if (!why.isEmpty()) throw new CudaException(why);
         this.rt = CudaRuntime.open(0, fused);
         this.sparse = new SparseOps(rt);
         this.fused = fused ? new CudaFused(rt, this) : null;
-        this.clock = fused ? new CudaClock(rt) : null;
+        this.graphs = graphs ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
+        this.clock = fused ? new CudaClock(rt, this.graphs) : null;
     }
 
     /** Whether the unverified fused path is on (CudaSwitches). */
@@ -84,9 +93,14 @@ public final class CudaKernels implements Kernels {
         return fused != null;
     }
 
+    /** Whether replayable regions are recorded as CUDA graphs (CudaSwitches). */
+    public boolean graphs() {
+        return graphs != null;
+    }
+
     @Override
     public String toString() {
-        return fused != null ? "cuda (fused path on)" : "cuda";
+        return fused == null ? "cuda" : graphs == null ? "cuda (fused path on)" : "cuda (fused path and graphs on)";
     }
 
     @Override
@@ -611,6 +625,13 @@ public final class CudaKernels implements Kernels {
     }
 
     @Override
+    public void replayable(Object key, Runnable calls) {
+        rt.requireOpen();
+        if (graphs != null) graphs.run(key, calls);
+        else calls.run();
+    }
+
+    @Override
     public BackendClock clock() {
         return clock != null ? clock : Kernels.super.clock();
     }
@@ -687,9 +708,13 @@ public final class CudaKernels implements Kernels {
         try {
             rt.makeCurrent();
             try {
-                if (clock != null) clock.close();
+                if (graphs != null) graphs.close();
             } finally {
-                sparse.close();
+                try {
+                    if (clock != null) clock.close();
+                } finally {
+                    sparse.close();
+                }
             }
         } finally {
             rt.close();

@@ -12,6 +12,10 @@ import java.util.Locale;
  *   <li>{@value #FUSED_PROPERTY} (or the environment variable {@value #FUSED_ENV}): the fused kernels,
  *       Adam with the step count read on the device, {@code copy(IntTensor, IntTensor)} as one
  *       {@code cuMemcpyDtoDAsync}, and {@code clock()} on CUDA events.</li>
+ *   <li>{@value #GRAPHS_PROPERTY} (or {@value #GRAPHS_ENV}): {@code replayable} regions recorded as CUDA
+ *       graphs on their second run and replayed with {@code cuGraphLaunch} ({@link GraphRecorder}). Needs
+ *       the fused switch: without it Adam reads its step count with a host synchronisation, which a
+ *       capture forbids.</li>
  * </ul>
  *
  * <p>The system property wins over the environment variable. Accepted values: {@code 1, true, on, yes}
@@ -23,20 +27,36 @@ public final class CudaSwitches {
     public static final String FUSED_ENV = "MMGCN_CUDA_FUSED";
     /** The default until a device run has verified the fused path. */
     static final boolean FUSED_DEFAULT = false;
+    public static final String GRAPHS_PROPERTY = "mmgcn.cuda.graphs";
+    public static final String GRAPHS_ENV = "MMGCN_CUDA_GRAPHS";
+    static final boolean GRAPHS_DEFAULT = false;
 
     private CudaSwitches() {
     }
 
     /** Whether the fused CUDA path is on in this JVM. */
     public static boolean fused() {
-        return resolve(System.getProperty(FUSED_PROPERTY), System.getenv(FUSED_ENV), FUSED_DEFAULT);
+        return resolve(FUSED_PROPERTY, System.getProperty(FUSED_PROPERTY), FUSED_ENV, System.getenv(FUSED_ENV), FUSED_DEFAULT);
+    }
+
+    /** Whether replayable regions are recorded as CUDA graphs in this JVM. */
+    public static boolean graphs() {
+        return resolve(GRAPHS_PROPERTY, System.getProperty(GRAPHS_PROPERTY), GRAPHS_ENV, System.getenv(GRAPHS_ENV), GRAPHS_DEFAULT);
+    }
+
+    /** Graphs need the fused path; throws the one-line reason otherwise. */
+    static void requireCompatible(boolean fused, boolean graphs) {
+        if (graphs && !fused) {
+            throw new IllegalArgumentException(GRAPHS_PROPERTY + " is on but " + FUSED_PROPERTY + " is off: a CUDA graph cannot"
+                    + " capture the host synchronisation the unfused Adam step makes every step; turn both on or graphs off");
+        }
     }
 
     /** The property's value if set, else the environment's, else {@code fallback}. */
-    static boolean resolve(String property, String env, boolean fallback) {
-        Boolean p = parse("-D" + FUSED_PROPERTY, property);
+    static boolean resolve(String propertyName, String property, String envName, String env, boolean fallback) {
+        Boolean p = parse("-D" + propertyName, property);
         if (p != null) return p;
-        Boolean e = parse(FUSED_ENV, env);
+        Boolean e = parse(envName, env);
         return e != null ? e : fallback;
     }
 

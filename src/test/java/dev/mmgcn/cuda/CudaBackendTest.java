@@ -321,6 +321,38 @@ class CudaBackendTest {
         }
     }
 
+    /**
+     * replayable as CUDA graphs: run, recorded (and launched), then replayed — each run's work happens once,
+     * in order, with Java code inside the region running only for the first two.
+     */
+    @Test
+    void replayableRegionsRecordedAsGraphsDoTheirWorkOncePerRun() {
+        gpu();
+        try (CudaKernels k = new CudaKernels(true, true); Scope host = new HostScope(); Scope dev = k.newScope()) {
+            assertTrue(k.graphs());
+            Tensor x = dev.floats(300, 7);
+            Tensor y = dev.floats(300, 7);
+            k.fill(x, 0.5f);
+            k.fill(y, 1f);
+            int[] javaRuns = new int[1];
+            for (int i = 0; i < 5; i++) {
+                k.replayable("step", () -> {
+                    javaRuns[0]++;
+                    k.axpby(1f, x, 1f, y);   // y += x
+                    k.axpby(2f, y, 0f, x);   // x = 2y
+                });
+            }
+            // by hand: (x, y) = (0.5, 1) → (3, 1.5) → (9, 4.5) → (27, 13.5) → (81, 40.5) → (243, 121.5)
+            Tensor back = host.floats(300, 7);
+            k.download(y, back);
+            for (float v : back.toArray()) assertEquals(121.5f, v);
+            k.download(x, back);
+            for (float v : back.toArray()) assertEquals(243f, v);
+            assertEquals(2, javaRuns[0], "the region's Java code runs for the first (plain) and second (recorded) run only");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new CudaKernels(false, true), "graphs need the fused path");
+    }
+
     @Test
     void scopeRoundTripIsExactAndStartsAtZero() {
         CudaKernels gpu = gpu();

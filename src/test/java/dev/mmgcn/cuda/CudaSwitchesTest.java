@@ -37,21 +37,38 @@ class CudaSwitchesTest {
 
     @Test
     void aBadValueNamesTheSettingAndTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaSwitches.resolve("maybe", null, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fused("maybe", null, false));
         assertEquals("-Dmmgcn.cuda.fused=maybe: expected on or off (1/true/on/yes or 0/false/off/no)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> CudaSwitches.resolve(null, "2", false));
+        e = assertThrows(IllegalArgumentException.class, () -> fused(null, "2", false));
         assertTrue(e.getMessage().startsWith("MMGCN_CUDA_FUSED=2:"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
     @Test
     void thePropertyWinsOverTheEnvironmentAndBothOverTheDefault() {
-        assertTrue(CudaSwitches.resolve("on", "off", false));
-        assertFalse(CudaSwitches.resolve("off", "on", true));
-        assertTrue(CudaSwitches.resolve(null, "1", false));
-        assertTrue(CudaSwitches.resolve("", "1", false), "a blank property counts as unset");
-        assertFalse(CudaSwitches.resolve(null, null, false));
-        assertTrue(CudaSwitches.resolve(null, null, true));
+        assertTrue(fused("on", "off", false));
+        assertFalse(fused("off", "on", true));
+        assertTrue(fused(null, "1", false));
+        assertTrue(fused("", "1", false), "a blank property counts as unset");
+        assertFalse(fused(null, null, false));
+        assertTrue(fused(null, null, true));
+    }
+
+    private static boolean fused(String property, String env, boolean fallback) {
+        return CudaSwitches.resolve(CudaSwitches.FUSED_PROPERTY, property, CudaSwitches.FUSED_ENV, env, fallback);
+    }
+
+    @Test
+    void graphsAreNamedByTheirOwnSettingAndNeedTheFusedPath() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaSwitches.resolve(
+                CudaSwitches.GRAPHS_PROPERTY, null, CudaSwitches.GRAPHS_ENV, "sometimes", false));
+        assertTrue(e.getMessage().startsWith("MMGCN_CUDA_GRAPHS=sometimes:"), e.getMessage());
+        CudaSwitches.requireCompatible(true, true);
+        CudaSwitches.requireCompatible(true, false);
+        CudaSwitches.requireCompatible(false, false);
+        e = assertThrows(IllegalArgumentException.class, () -> CudaSwitches.requireCompatible(false, true));
+        assertTrue(e.getMessage().startsWith("mmgcn.cuda.graphs is on but mmgcn.cuda.fused is off"), e.getMessage());
+        assertFalse(CudaSwitches.GRAPHS_DEFAULT, "graphs stay off until a device run has passed with them");
     }
 
     @Test
@@ -82,13 +99,13 @@ class CudaSwitchesTest {
      * "on" reaches the fused code), and the ones left to the default are exactly those still to do.
      */
     @Test
-    void cudaOverridesEveryFusedDefaultButReplayable() throws NoSuchMethodException {
+    void cudaOverridesEveryOptionalMethodOfKernels() throws NoSuchMethodException {
         Set<String> inherited = new TreeSet<>(); // getMethods() has no fixed order
         for (Method m : Kernels.class.getMethods()) {
             if (!m.isDefault() || Modifier.isStatic(m.getModifiers())) continue;
             Method impl = CudaKernels.class.getMethod(m.getName(), m.getParameterTypes());
             if (impl.getDeclaringClass() != CudaKernels.class) inherited.add(m.getName());
         }
-        assertEquals(Set.of("replayable"), inherited, "Kernels defaults CudaKernels does not override");
+        assertEquals(Set.of(), inherited, "Kernels defaults CudaKernels does not override");
     }
 }
