@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A recommendation dataset: users and items with 0-based contiguous ids, the train/valid/test
- * interactions, and per-modality item features. Owns the scope its feature buffers live in.
+ * interactions, per-modality item features, and any text modalities given as bags of word ids
+ * ({@link BagOfWords}, the original MMGCN TikTok/Kwai release). Owns the scope its buffers live in.
  */
 public final class Dataset implements AutoCloseable {
     private final String name;
@@ -16,10 +17,17 @@ public final class Dataset implements AutoCloseable {
     private final Interactions valid;
     private final Interactions test;
     private final List<Modality> modalities;
+    private final List<BagOfWords> wordModalities;
     private final Scope scope;
 
     public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
                    Interactions test, List<Modality> modalities, Scope scope) {
+        this(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope);
+    }
+
+    /** @param wordModalities bag-of-words text modalities; their CSRs live in {@code scope} */
+    public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
+                   Interactions test, List<Modality> modalities, List<BagOfWords> wordModalities, Scope scope) {
         this.name = name;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -27,11 +35,20 @@ public final class Dataset implements AutoCloseable {
         this.valid = valid;
         this.test = test;
         this.modalities = List.copyOf(modalities);
+        this.wordModalities = List.copyOf(wordModalities);
         this.scope = scope;
         for (Modality m : modalities) {
             if (m.features().rows() != numItems) {
                 throw new DataException("modality '" + m.name() + "' has " + m.features().rows()
                         + " feature rows for " + numItems + " items");
+            }
+        }
+        for (BagOfWords b : this.wordModalities) {
+            if (b.numItems() != numItems) {
+                throw new DataException("word modality '" + b.name() + "' has " + b.numItems() + " item rows for " + numItems + " items");
+            }
+            if (modalities.stream().anyMatch(m -> m.name().equals(b.name()))) {
+                throw new DataException("modality '" + b.name() + "' is given both as features and as word ids");
             }
         }
         checkIds("train", train);
@@ -62,31 +79,53 @@ public final class Dataset implements AutoCloseable {
 
     public Interactions test() { return test; }
 
+    /** The dense feature modalities. */
     public List<Modality> modalities() { return modalities; }
+
+    /** The bag-of-words text modalities (item × vocabulary CSRs), possibly none. */
+    public List<BagOfWords> wordModalities() { return wordModalities; }
 
     public Modality modality(String modalityName) {
         for (Modality m : modalities) if (m.name().equals(modalityName)) return m;
+        if (wordModalities.stream().anyMatch(b -> b.name().equals(modalityName))) {
+            throw new DataException("modality '" + modalityName + "' of dataset '" + name + "' is a bag of word ids, not a feature matrix");
+        }
         throw new DataException("dataset '" + name + "' has no modality '" + modalityName + "' (it has " + modalityNames() + ")");
     }
 
+    /** Every modality's name: the dense ones, then the bags of words. */
     public List<String> modalityNames() {
-        return modalities.stream().map(Modality::name).toList();
+        List<String> out = new java.util.ArrayList<>(modalities.stream().map(Modality::name).toList());
+        wordModalities.forEach(b -> out.add(b.name()));
+        return out;
     }
 
     /**
-     * The same data with only the named modalities, in that order. The result takes over the buffers:
-     * close it, not this one.
+     * The same data with only the named modalities (dense or bag-of-words), in that order. The result
+     * takes over the buffers: close it, not this one.
      */
     public Dataset withModalities(List<String> names) {
         if (names.stream().distinct().count() != names.size()) throw new DataException("modality listed twice in " + names);
-        List<Modality> chosen = names.stream().map(this::modality).toList();
-        return new Dataset(name, numUsers, numItems, train, valid, test, chosen, scope);
+        List<Modality> dense = new java.util.ArrayList<>();
+        List<BagOfWords> bags = new java.util.ArrayList<>();
+        for (String n : names) {
+            BagOfWords bag = wordModalities.stream().filter(b -> b.name().equals(n)).findFirst().orElse(null);
+            if (bag != null) bags.add(bag);
+            else dense.add(modality(n));
+        }
+        return new Dataset(name, numUsers, numItems, train, valid, test, dense, bags, scope);
+    }
+
+    /** The same data without its bag-of-words modalities (for models that use dense features only). */
+    public Dataset withoutWordModalities() {
+        return new Dataset(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope);
     }
 
     public String summary() {
+        List<String> mods = new java.util.ArrayList<>(modalities.stream().map(m -> m.name() + "(" + m.dim() + ")").toList());
+        wordModalities.forEach(b -> mods.add(b.name() + "(words: " + b.vocabulary() + ")"));
         return String.format("%s: %,d users, %,d items, %,d train / %,d valid / %,d test interactions, modalities %s",
-                name, numUsers, numItems, train.size(), valid.size(), test.size(),
-                modalities.stream().map(m -> m.name() + "(" + m.dim() + ")").toList());
+                name, numUsers, numItems, train.size(), valid.size(), test.size(), mods);
     }
 
     @Override

@@ -223,7 +223,7 @@ public final class MmgcnLoader {
                 bags.add(b);
             }
             Dataset d = new Dataset(name, numUsers, numItems, splits[0].build(), splits[1].build(), splits[2].build(),
-                    mods, scope);
+                    mods, bags, scope);
             SplitChecks.report(report, dir.toString(), d, splits);
             return new LoadResult(d, bags, report);
         } catch (RuntimeException e) {
