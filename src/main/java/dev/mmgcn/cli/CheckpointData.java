@@ -25,9 +25,9 @@ final class CheckpointData {
         List<String> replay = new ArrayList<>(DataOptions.replay(ck.header(), given));
         replay.addAll(Arrays.asList(argv));
         Args merged = fresh.parse(replay.toArray(String[]::new));
-        Dataset d = DataOptions.load(merged);
+        Dataset d = DataOptions.load(merged, !"lightgcn".equals(ck.header().getProperty("model.type")));
         String used = ck.header().getProperty("data.used_modalities");
-        if (used != null && !merged.has("modalities")) {
+        if (used != null && !used.isEmpty() && !merged.has("modalities")) {
             List<String> names = List.of(used.split(","));
             if (!d.modalityNames().equals(names)) d = d.withModalities(names);
         }

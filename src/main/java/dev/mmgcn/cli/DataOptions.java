@@ -64,9 +64,14 @@ final class DataOptions {
     }
 
     static Dataset load(Args a) {
+        return load(a, true);
+    }
+
+    /** @param needFeatures false for a model that reads no item features: a folder with interactions only is then enough */
+    static Dataset load(Args a, boolean needFeatures) {
         Dataset d;
         if (a.has("data")) {
-            d = FolderData.load(a);
+            d = FolderData.load(a, needFeatures);
         } else {
             SyntheticGenerator.Spec spec = SyntheticGenerator.preset(a.get("synthetic", "default"));
             long seed = a.getLong("data-seed", Long.parseLong(DEFAULT_DATA_SEED));

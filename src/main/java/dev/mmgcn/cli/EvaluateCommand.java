@@ -6,8 +6,9 @@ import dev.mmgcn.eval.Evaluator;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.model.Mmgcn;
-import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
+import dev.mmgcn.model.RecModel;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -46,10 +47,10 @@ final class EvaluateCommand {
         if (!split.equals("test") && !split.equals("valid")) throw new Args.UsageException("--split must be valid or test, got '" + split + "'");
         int[] ks = a.getIntList("ks", RankingMetrics.DEFAULT_KS);
         Checkpoint ck = CheckpointData.read(a);
-        MmgcnConfig mc = ModelOptions.fromHeader(ck.header());
+        ModelConfig mc = ModelOptions.fromHeader(ck.header());
         Kernels kernels = Main.kernels(a);
         try (Dataset data = CheckpointData.dataset(ck, a, options(), argv);
-             Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), 0L);
+             RecModel model = Models.create(mc, kernels, data, 0L);
              Tape tape = new Tape(kernels);
              Scope scope = kernels.newScope()) {
             ck.restore(model);
@@ -64,7 +65,7 @@ final class EvaluateCommand {
                 out.println("backend  " + Main.describe(kernels));
                 out.println("data     " + data.summary());
                 out.printf(Locale.ROOT, "%s split: %,d users evaluated, %,d without %s items skipped; %.2f s%n", split, m.users(), m.skipped(), split, seconds);
-                out.printf("%-14s %12s %12s%n", "metric", "MMGCN", "popularity");
+                        out.printf("%-14s %12s %12s%n", "metric", TrainCommand.label(mc), "popularity");
                 for (Map.Entry<String, Double> e : m.asMap().entrySet()) {
                     out.printf(Locale.ROOT, "%-14s %12.4f %12.4f%n", e.getKey(), e.getValue(), pop.get(e.getKey()));
                 }

@@ -1,6 +1,5 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.data.BagOfWords;
 import dev.mmgcn.data.DataException;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.LoadResult;
@@ -18,7 +17,8 @@ final class FolderData {
     private FolderData() {
     }
 
-    static Dataset load(Args a) {
+    /** @param needFeatures whether the model reads item features (LightGCN does not) */
+    static Dataset load(Args a, boolean needFeatures) {
         Path dir = Path.of(a.get("data", null));
         if (!Files.isDirectory(dir)) throw new DataException("--data: " + dir + " is not a folder");
         String format = a.get("format", null);
@@ -47,15 +47,12 @@ final class FolderData {
             default -> throw new Args.UsageException("--format must be mmrec or mmgcn, got '" + format + "'");
         };
         result.report().print(System.err);
-        for (BagOfWords w : result.wordModalities()) {
-            System.err.println("note: modality '" + w.name() + "' is a bag of word ids (" + w.vocabulary()
-                    + " words); this model uses dense feature modalities only, so it is left out");
+        Dataset d = result.dataset();
+        if (needFeatures && d.modalities().isEmpty() && d.wordModalities().isEmpty()) {
+            d.close();
+            throw new DataException(dir + ": no feature modality found; give one with --modality NAME=FILE.npy");
         }
-        if (result.dataset().modalities().isEmpty()) {
-            result.dataset().close();
-            throw new DataException(dir + ": no dense feature modality found; give one with --modality NAME=FILE.npy");
-        }
-        return result.dataset();
+        return d;
     }
 
     private static Map<String, String> modalityFlags(Args a) {

@@ -1,7 +1,7 @@
 package dev.mmgcn.train;
 
 import dev.mmgcn.io.AtomicFile;
-import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.RecModel;
 import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
@@ -75,7 +75,7 @@ public final class Checkpoint {
     public boolean has(String name) { return tensors.containsKey(name); }
 
     /** Snapshot of a model's parameters and a representation (N×D, on any backend). */
-    public static Checkpoint capture(Mmgcn model, Tensor representation, Properties header) {
+    public static Checkpoint capture(RecModel model, Tensor representation, Properties header) {
         Map<String, float[]> t = new LinkedHashMap<>();
         Map<String, int[]> s = new LinkedHashMap<>();
         ParameterStore params = model.parameters();
@@ -93,7 +93,7 @@ public final class Checkpoint {
     }
 
     /** Loads every parameter of {@code model} from this checkpoint, checking names and shapes. */
-    public void restore(Mmgcn model) {
+    public void restore(RecModel model) {
         for (Var p : model.parameters().all()) {
             if (!tensors.containsKey(p.name())) {
                 throw new IllegalStateException("checkpoint lacks parameter '" + p.name() + "': was it trained with other modalities or settings?");

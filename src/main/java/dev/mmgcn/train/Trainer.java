@@ -7,10 +7,11 @@ import dev.mmgcn.eval.ItemOnly;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.Batch;
+import dev.mmgcn.model.RecModel;
+import dev.mmgcn.model.Regularised;
 import dev.mmgcn.optim.Adam;
 import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -21,15 +22,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * BPR training of an {@link Mmgcn} with full-ranking validation after every epoch and early stopping.
+ * BPR training of any {@link RecModel} with full-ranking validation during and after every epoch,
+ * early stopping, and the model kept at its best validated step.
  *
- * <p>A step: propagate over the whole graph (MMGCN's representations depend on every neighbour),
- * gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on
- * the batch's free embeddings (id embeddings and user preferences), one backward walk, one Adam step.
- * The only value read back to the host is the loss.
+ * <p>A step: propagate over the whole graph (a graph model's representations depend on every
+ * neighbour), gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2
+ * penalty on the batch's rows of the model's free embedding tables ({@link RecModel#regularised()})
+ * plus any loss terms of the model's own ({@link RecModel#extraLoss}), one backward walk, one Adam step.
+ * The only value read back to the host is the loss. Before each epoch the model may change its
+ * training graph ({@link RecModel#startEpoch}).
  *
- * <p>Evaluation scores with the representation recomputed from the current parameters after the
- * epoch — not the one left over from the last training batch, as the public code does.
+ * <p>Validation runs at every epoch's end and every {@link ValidationSchedule#stepsBetween} steps in
+ * between; the best validated step — wherever it falls — is the one whose test metrics are reported
+ * and whose parameters go to the {@link BestModelSink}. Evaluation scores with the representation
+ * recomputed from the current parameters ({@link RecModel#inferenceForward}) — not the one left over
+ * from the last training batch, as the public MMGCN code does.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -41,30 +48,46 @@ public final class Trainer implements AutoCloseable {
         default void batchDone(int epoch, int batch, int batches, double meanLoss) {
         }
 
+        /** A validation inside an epoch (not the one at its end, which comes with {@link #epochDone}). */
+        default void validated(Validation v, double meanLoss) {
+        }
+
         default void epochDone(EpochReport report) {
         }
     }
 
     /** Called with the parameters in their best-validation state, so a checkpoint can be written. */
     public interface BestModelSink {
-        void accept(EpochReport report, Mmgcn model, Tensor representation);
+        void accept(Validation best, RecModel model, Tensor representation);
     }
 
     /**
-     * @param test          the test metrics, computed only at epochs that improved validation (else null)
-     * @param itemOnlyValid validation metrics of the model's item score alone ({@link ItemOnly}): what the
-     *                      per-user part of the representation adds is {@code valid} minus this
+     * One epoch: its mean loss, training seconds (validations excluded), seconds spent validating, the
+     * validation at its end, and whether any validation in it was a new best.
      */
-    public record EpochReport(int epoch, double loss, double trainSeconds, double evalSeconds,
-                              RankingMetrics valid, RankingMetrics test, boolean best, RankingMetrics itemOnlyValid) {
+    public record EpochReport(int epoch, double loss, double trainSeconds, double evalSeconds, Validation end,
+                              boolean improved, int validations) {
+        public RankingMetrics valid() { return end.valid(); }
+
+        /** Test metrics at the epoch's end when that validation was a new best, else null. */
+        public RankingMetrics test() { return end.test(); }
+
+        /** Whether the epoch's end was the best validation so far. */
+        public boolean best() { return end.best(); }
+
+        public RankingMetrics itemOnlyValid() { return end.itemOnlyValid(); }
     }
 
-    public record Result(EpochReport best, List<EpochReport> history, RankingMetrics popularityValid,
+    /**
+     * @param best the best validation of the run: its test metrics are the ones to report
+     * @param evalEvery steps between validations inside an epoch
+     */
+    public record Result(Validation best, List<EpochReport> history, RankingMetrics popularityValid,
                          RankingMetrics popularityTest, boolean stoppedEarly, int validUsers, int validSkipped,
-                         int testUsers, int testSkipped) {
+                         int testUsers, int testSkipped, int evalEvery) {
     }
 
-    private final Mmgcn model;
+    private final RecModel model;
     private final Dataset data;
     private final TrainConfig config;
     private final Kernels kernels;
@@ -76,14 +99,15 @@ public final class Trainer implements AutoCloseable {
     private final Evaluator validEvaluator;
     private final Evaluator testEvaluator;
     private final ItemOnly itemOnly;
-    private final IntTensor usersHost, posHost, negHost;
-    private final IntTensor users, pos, neg;
+    private final BatchBuffers batch;
     private final Tensor representation;
     private final SplittableRandom rng;
     private final int[] trainUsers;
     private final int[] trainItems;
+    private final List<Regularised> regularised;
+    private Validation best;
 
-    public Trainer(Mmgcn model, Dataset data, TrainConfig config, Kernels kernels) {
+    public Trainer(RecModel model, Dataset data, TrainConfig config, Kernels kernels) {
         this.model = model;
         this.data = data;
         this.config = config;
@@ -96,21 +120,13 @@ public final class Trainer implements AutoCloseable {
                 config.negatives());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
         this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
-        this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.config().embeddingDim());
-        int b = config.batchSize();
-        usersHost = host.ints(b, 1);
-        posHost = host.ints(b, 1);
-        negHost = host.ints(b, 1);
-        users = scope.ints(b, 1);
-        pos = scope.ints(b, 1);
-        neg = scope.ints(b, 1);
-        representation = scope.floats(data.numUsers() + data.numItems(), model.config().embeddingDim());
+        this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.dim());
+        this.batch = new BatchBuffers(kernels, data.numUsers(), config.batchSize());
+        this.regularised = List.copyOf(model.regularised());
+        representation = scope.floats(data.numUsers() + data.numItems(), model.dim());
         // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
-        long[] codes = new long[data.train().size()];
-        for (int k = 0; k < codes.length; k++) codes[k] = (long) data.train().users()[k] * data.numItems() + data.train().items()[k];
-        java.util.Arrays.sort(codes);
-        int w = 0;
-        for (int k = 0; k < codes.length; k++) if (k == 0 || codes[k] != codes[k - 1]) codes[w++] = codes[k];
+        long[] codes = GraphBuilder.uniquePairs(data.numItems(), data.train());
+        int w = codes.length;
         trainUsers = new int[w];
         trainItems = new int[w];
         for (int k = 0; k < w; k++) {
@@ -120,54 +136,65 @@ public final class Trainer implements AutoCloseable {
         if (w == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
     }
 
+    /** Training steps per epoch. */
+    public int stepsPerEpoch() {
+        return (trainUsers.length + config.batchSize() - 1) / config.batchSize();
+    }
+
+    /** Steps between validations inside an epoch, as this run will use them. */
+    public int evalEvery() {
+        return ValidationSchedule.stepsBetween(config.evalEvery(), stepsPerEpoch(), validEvaluator.evaluatedUsers(), data.numItems());
+    }
+
     public Result fit(Listener listener, BestModelSink sink) {
         RankingMetrics popValid = Popularity.evaluate(kernels, validEvaluator, data.numUsers(), data.numItems(), data.train());
         RankingMetrics popTest = Popularity.evaluate(kernels, testEvaluator, data.numUsers(), data.numItems(), data.train());
         List<EpochReport> history = new ArrayList<>();
-        EpochReport best = null;
+        best = null;
         int sinceBest = 0;
         boolean stoppedEarly = false;
         int[] order = new int[trainUsers.length];
         for (int k = 0; k < order.length; k++) order[k] = k;
-        int batches = (order.length + config.batchSize() - 1) / config.batchSize();
+        int batches = stepsPerEpoch();
+        int every = evalEvery();
+        long globalStep = 0;
 
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            model.startEpoch(epoch, config.seed());
             listener.epochStarted(epoch, batches);
             long t0 = System.nanoTime();
+            double evalSeconds = 0;
+            int validations = 0;
+            boolean improved = false;
+            Validation end = null;
             shuffle(order);
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * config.batchSize();
                 int n = Math.min(config.batchSize(), order.length - from);
                 lossSum += step(order, from, n);
+                globalStep++;
                 listener.batchDone(epoch, b + 1, batches, lossSum / (b + 1));
+                boolean last = b == batches - 1;
+                // mid-epoch validations only make sense with something to select on
+                if (last || (hasValidation() && globalStep % every == 0)) {
+                    Validation v = validate(epoch, b + 1, batches, globalStep, sink);
+                    evalSeconds += v.evalSeconds();
+                    validations++;
+                    improved |= v.best();
+                    if (last) end = v;
+                    else listener.validated(v, lossSum / (b + 1));
+                }
             }
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-
-            long t1 = System.nanoTime();
-            computeRepresentation();
-            RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
-            double score = valid.get(config.validMetric());
-            // without validation users there is nothing to select on: every epoch counts as the newest best
-            boolean improved = best == null || score > best.valid().get(config.validMetric()) || !hasValidation();
-            RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
-            double evalSeconds = (System.nanoTime() - t1) / 1e9;
-            RankingMetrics itemOnlyValid = itemOnly.evaluate(validEvaluator, userRows(), itemRows());
-            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved,
-                    itemOnlyValid);
+            double trainSeconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
+            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, end, improved, validations);
             history.add(report);
             if (!Double.isFinite(report.loss())) {
                 listener.epochDone(report);
                 throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + report.loss()
                         + "); try a smaller --lr");
             }
-            if (improved) {
-                best = report;
-                sinceBest = 0;
-                if (sink != null) sink.accept(report, model, representation);
-            } else {
-                sinceBest++;
-            }
+            sinceBest = improved ? 0 : sinceBest + 1;
             listener.epochDone(report);
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
@@ -175,7 +202,26 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new Result(best, history, popValid, popTest, stoppedEarly, validEvaluator.evaluatedUsers(),
-                validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers());
+                validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers(), every);
+    }
+
+    /** Validates the current parameters; on a new best, also tests, and hands the model to the sink. */
+    private Validation validate(int epoch, int stepInEpoch, int steps, long globalStep, BestModelSink sink) {
+        long t1 = System.nanoTime();
+        computeRepresentation();
+        RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
+        double score = valid.get(config.validMetric());
+        // without validation users there is nothing to select on: every validation counts as the newest best
+        boolean improved = best == null || score > best.valid().get(config.validMetric()) || !hasValidation();
+        RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
+        double evalSeconds = (System.nanoTime() - t1) / 1e9;
+        RankingMetrics itemOnlyValid = improved || stepInEpoch == steps ? itemOnly.evaluate(validEvaluator, userRows(), itemRows()) : null;
+        Validation v = new Validation(epoch, stepInEpoch, steps, globalStep, evalSeconds, valid, test, improved, itemOnlyValid);
+        if (improved) {
+            best = v;
+            if (sink != null) sink.accept(v, model, representation);
+        }
+        return v;
     }
 
     /** False when no user has a validation item: then the last epoch is reported and nothing stops early. */
@@ -185,48 +231,50 @@ public final class Trainer implements AutoCloseable {
 
     /** One BPR step on {@code n} training pairs starting at {@code order[from]}; returns the loss. */
     double step(int[] order, int from, int n) {
-        int numUsers = data.numUsers();
-        usersHost.reshape(n, 1);
-        posHost.reshape(n, 1);
-        negHost.reshape(n, 1);
+        batch.resize(n);
         for (int r = 0; r < n; r++) {
             int k = order[from + r];
             int u = trainUsers[k];
-            usersHost.setFlat(r, u);
-            posHost.setFlat(r, numUsers + trainItems[k]);
-            negHost.setFlat(r, numUsers + sampler.sample(u, rng));
+            batch.set(r, u, trainItems[k], sampler.sample(u, rng));
         }
-        users.reshape(n, 1);
-        pos.reshape(n, 1);
-        neg.reshape(n, 1);
-        kernels.upload(usersHost, users);
-        kernels.upload(posHost, pos);
-        kernels.upload(negHost, neg);
+        Batch b = batch.upload();
 
         tape.begin();
         Var r = model.forward(tape);
-        Var ru = tape.gather(r, users);
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, pos)), tape.rowDot(ru, tape.gather(r, neg)));
-        if (config.regWeight() > 0) loss = tape.add(loss, tape.scale(regulariser(), config.regWeight() / n));
+        Var ru = tape.gather(r, b.users());
+        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, b.posRows())), tape.rowDot(ru, tape.gather(r, b.negRows())));
+        if (config.regWeight() > 0 && !regularised.isEmpty()) {
+            loss = tape.add(loss, tape.scale(regulariser(b), config.regWeight() / n));
+        }
+        Var extra = model.extraLoss(tape, r, b);
+        if (extra != null) loss = tape.add(loss, extra);
         tape.backward(loss);
         adam.step(tape, model.parameters().all());
         return kernels.readScalar(loss.value());
     }
 
-    /** Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference rows. */
-    private Var regulariser() {
+    /** Σ‖e‖² over the batch's rows of each regularised table. */
+    private Var regulariser(Batch b) {
         List<Var> terms = new ArrayList<>();
-        Var id = model.idEmbedding();
-        if (id != null) {
-            terms.add(tape.sumSquares(tape.gather(id, users)));
-            terms.add(tape.sumSquares(tape.gather(id, pos)));
-            terms.add(tape.sumSquares(tape.gather(id, neg)));
+        for (Regularised reg : regularised) {
+            Var t = reg.table();
+            switch (reg.rows()) {
+                case NODES -> {
+                    terms.add(tape.sumSquares(tape.gather(t, b.users())));
+                    terms.add(tape.sumSquares(tape.gather(t, b.posRows())));
+                    terms.add(tape.sumSquares(tape.gather(t, b.negRows())));
+                }
+                case USERS -> terms.add(tape.sumSquares(tape.gather(t, b.users())));
+                case ITEMS -> {
+                    terms.add(tape.sumSquares(tape.gather(t, b.posItems())));
+                    terms.add(tape.sumSquares(tape.gather(t, b.negItems())));
+                }
+            }
         }
-        for (Var p : model.preferences()) terms.add(tape.sumSquares(tape.gather(p, users)));
         return tape.sum(terms);
     }
 
-    /** Recomputes R from the current parameters into the trainer's own buffer. */
+    /** Recomputes R from the current parameters (inference graph) into the trainer's own buffer. */
     public Tensor computeRepresentation() {
         model.computeRepresentation(tape, representation);
         return representation;
@@ -260,6 +308,7 @@ public final class Trainer implements AutoCloseable {
         validEvaluator.close();
         testEvaluator.close();
         itemOnly.close();
+        batch.close();
         scope.close();
         host.close();
     }

@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * disagree, and such probes are skipped — but at most half of any parameter's probes, so a real error
  * cannot hide behind the rule.
  */
-final class GradientCheck {
+public final class GradientCheck {
     private GradientCheck() {
     }
 
-    static void check(Kernels k, Tape tape, List<Var> params, Function<Tape, Var> loss, int probesPerParam,
+    public static void check(Kernels k, Tape tape, List<Var> params, Function<Tape, Var> loss, int probesPerParam,
                       double h, double rtol, double atol, long seed) {
         tape.begin();
         Var l = loss.apply(tape);
