@@ -85,6 +85,11 @@ class EvalEveryTest {
             assertEquals(first.globalStep(), r.best().globalStep(), "the first step that reached it");
             assertNotNull(r.best().test());
             assertNotNull(r.best().itemOnlyValid());
+            assertTrue(run.validations().stream().anyMatch(v -> v.best() && !v.endOfEpoch()), "some new bests fall inside an epoch");
+            for (Validation v : run.validations()) {
+                assertEquals(v.best(), v.test() != null, "test metrics exactly at new bests: " + v);
+                if (v.best()) assertNotNull(v.itemOnlyValid(), "and the item-only check");
+            }
 
             // what the sink saved last is the best step's representation: it reproduces both metric sets
             try (HostScope h = new HostScope()) {
