@@ -244,34 +244,13 @@ public final class Trainer implements AutoCloseable {
         Var ru = tape.gather(r, b.users());
         Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, b.posRows())), tape.rowDot(ru, tape.gather(r, b.negRows())));
         if (config.regWeight() > 0 && !regularised.isEmpty()) {
-            loss = tape.add(loss, tape.scale(regulariser(b), config.regWeight() / n));
+            loss = tape.add(loss, tape.scale(L2Penalty.of(tape, regularised, b), config.regWeight() / n));
         }
         Var extra = model.extraLoss(tape, r, b);
         if (extra != null) loss = tape.add(loss, extra);
         tape.backward(loss);
         adam.step(tape, model.parameters().all());
         return kernels.readScalar(loss.value());
-    }
-
-    /** Σ‖e‖² over the batch's rows of each regularised table. */
-    private Var regulariser(Batch b) {
-        List<Var> terms = new ArrayList<>();
-        for (Regularised reg : regularised) {
-            Var t = reg.table();
-            switch (reg.rows()) {
-                case NODES -> {
-                    terms.add(tape.sumSquares(tape.gather(t, b.users())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.posRows())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.negRows())));
-                }
-                case USERS -> terms.add(tape.sumSquares(tape.gather(t, b.users())));
-                case ITEMS -> {
-                    terms.add(tape.sumSquares(tape.gather(t, b.posItems())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.negItems())));
-                }
-            }
-        }
-        return tape.sum(terms);
     }
 
     /** Recomputes R from the current parameters (inference graph) into the trainer's own buffer. */
