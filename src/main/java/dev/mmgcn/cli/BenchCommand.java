@@ -10,11 +10,16 @@ import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bench}: a quick, JMH-free timing of the hot kernels on each available backend at MMGCN's
@@ -22,41 +27,67 @@ import java.util.SplittableRandom;
  * then timed over repeated calls ending in a synchronising read, and the median is reported. The
  * JMH suite in benchmarks/ is the reference measurement.
  */
-final class BenchCommand {
-    private BenchCommand() {
-    }
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Median times of SGEMM, SpMM and segment max per backend, at MMGCN's shapes. The JMH suite in",
+                "benchmarks/ is the reference measurement; this is for machines without it."},
+        footer = {"", Main.EXIT_CODES})
+final class BenchCommand implements Callable<Integer> {
+    private static final List<String> BACKENDS = List.of("scalar", "vector", "cuda");
 
-    static int run(String[] argv, PrintStream out) {
-        Args a = new Args("bench")
-                .option("backends", "LIST", "backends to time (default: scalar,vector and cuda when present)")
-                .option("nodes", "N", "graph nodes for SpMM / segment max (default 61440)")
-                .option("nnz", "N", "stored entries of that graph (default 2400000)")
-                .option("seconds", "S", "time per case (default 2)")
-                .flag("help", "show this help")
-                .parse(argv);
-        if (a.flag("help")) {
-            out.println("usage: mmgcn-engine bench [options]\n\nMedian times of SGEMM, SpMM and segment max per backend.\n\n" + a.help());
-            return 0;
+    @ParentCommand
+    MmgcnCommand top;
+
+    @Option(names = "--backends", paramLabel = "LIST", order = 1, description = "backends to time (default: scalar,vector and cuda when present)")
+    String backends;
+
+    @Option(names = "--nodes", paramLabel = "N", order = 2, description = "graph nodes for SpMM / segment max (default 61440)")
+    int nodes = 61_440;
+
+    @Option(names = "--nnz", paramLabel = "N", order = 3, description = "stored entries of that graph (default 2400000)")
+    int nnz = 2_400_000;
+
+    @Option(names = "--seconds", paramLabel = "S", order = 4, description = "time per case (default 2)")
+    double seconds = 2;
+
+    @Override
+    public Integer call() {
+        PrintStream out = top.out;
+        if (nodes < 2) throw Failure.usage("--nodes must be at least 2 (users and items), got " + nodes);
+        if (nnz < 2) throw Failure.usage("--nnz must be at least 2 (one interaction stored both ways), got " + nnz);
+        if (!(seconds > 0) || !Double.isFinite(seconds) || seconds > 3600) {
+            throw Failure.usage("--seconds must be a positive number of seconds up to 3600, got " + seconds);
         }
         List<String> names = new ArrayList<>();
-        if (a.has("backends")) {
-            for (String s : a.get("backends", "").split(",")) names.add(s.trim());
+        if (backends != null) {
+            for (String b : backends.split(",")) {
+                String n = b.trim().toLowerCase(Locale.ROOT);
+                if (n.isEmpty()) continue;
+                if (!BACKENDS.contains(n)) throw Failure.usage("--backends: unknown backend '" + b.trim() + "': expected " + String.join(", ", BACKENDS));
+                if (!names.contains(n)) names.add(n);
+            }
+            if (names.isEmpty()) throw Failure.usage("--backends needs at least one of " + String.join(", ", BACKENDS));
         } else {
             names.add("scalar");
             if (Backends.vector().isPresent()) names.add("vector");
             if (Backends.cuda(null).isPresent()) names.add("cuda");
         }
-        int nodes = a.getInt("nodes", 61_440);
-        int nnz = a.getInt("nnz", 2_400_000);
-        double seconds = a.getFloat("seconds", 2f);
+        long bytes = 4L * nodes * 256 * 3 + 2L * 12 * nnz + 120L * 1024 * 1024;
+        MemoryBudget.Limits limits = MemoryBudget.Limits.current();
+        if (bytes > limits.physical()) {
+            throw Failure.memory("--nodes " + nodes + " and --nnz " + nnz + " need about " + MemoryBudget.human(bytes)
+                    + " but this machine has " + MemoryBudget.human(limits.physical()));
+        }
+        List<Kernels> opened = new ArrayList<>();
+        try {
+            for (String name : names) opened.add(Backend.open("--backends", name, null)); // every backend checked before any timing
+        } catch (RuntimeException e) {
+            opened.forEach(Kernels::close);
+            throw e;
+        }
         out.printf(Locale.ROOT, "%-8s %-34s %12s %12s%n", "backend", "case", "median ms", "GFLOP/s");
-        for (String name : names) {
-            Kernels k;
-            try {
-                k = Backends.byName(name);
-            } catch (IllegalArgumentException e) {
-                throw new Args.UsageException("--backends: " + e.getMessage());
-            }
+        for (int b = 0; b < names.size(); b++) {
+            String name = names.get(b);
+            Kernels k = opened.get(b);
             try (Scope scope = k.newScope(); HostScope host = new HostScope()) {
                 SplittableRandom rng = new SplittableRandom(1);
                 Tensor one = scope.floats(1, 1);

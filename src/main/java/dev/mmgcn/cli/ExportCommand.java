@@ -4,45 +4,54 @@ import dev.mmgcn.data.Npy;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /** {@code export}: a checkpoint's final user and item representations as float32 .npy files. */
-final class ExportCommand {
-    private ExportCommand() {
-    }
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Writes user_embeddings.npy (users × d) and item_embeddings.npy (items × d), float32, row i = id i;",
+                "score(u, i) is their dot product. Each file is written atomically (a kill leaves the old file or the new one)."},
+        footer = {"", Main.EXIT_CODES})
+final class ExportCommand implements Callable<Integer> {
+    static final String USERS = "user_embeddings.npy";
+    static final String ITEMS = "item_embeddings.npy";
 
-    static int run(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("export")
-                .option("checkpoint", "FILE", "checkpoint written by train (required)")
-                .option("out", "DIR", "folder for user_embeddings.npy and item_embeddings.npy (required)")
-                .flag("help", "show this help")
-                .parse(argv);
-        if (a.flag("help")) {
-            out.println("usage: mmgcn-engine export --checkpoint FILE --out DIR\n\n"
-                    + "Writes user_embeddings.npy (users × d) and item_embeddings.npy (items × d), float32, row i = id i;\n"
-                    + "score(u, i) is their dot product.\n\n" + a.help());
-            return 0;
+    @ParentCommand
+    MmgcnCommand top;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", order = 1, description = "checkpoint written by train (required)")
+    Path checkpoint;
+
+    @Option(names = "--out", paramLabel = "DIR", order = 2, description = "folder for " + USERS + " and " + ITEMS + " (required)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        CheckpointFile.check(checkpoint);
+        if (out == null) throw Failure.usage("--out DIR is required");
+        Path u = out.resolve(USERS);
+        Path i = out.resolve(ITEMS);
+        for (Path p : new Path[] {u, i}) {
+            if (java.nio.file.Files.isDirectory(p)) throw Failure.usage("--out: " + p + " is a folder; it would be replaced by the export");
         }
-        Checkpoint ck = CheckpointData.read(a);
-        String dir = a.get("out", null);
-        if (dir == null) throw new Args.UsageException("--out DIR is required");
-        int users = Integer.parseInt(ck.get("data.users"));
+        Checkpoint ck = CheckpointFile.read(checkpoint);
+        int users = CheckpointFile.intEntry(ck, "data.users");
+        if (!ck.has(Checkpoint.REPRESENTATION)) throw Failure.data("--checkpoint " + checkpoint + " has no representation tensor", null);
         int[] shape = ck.shape(Checkpoint.REPRESENTATION);
+        if (users > shape[0]) throw Failure.data("--checkpoint " + checkpoint + ": " + users + " users but " + shape[0] + " representation rows", null);
         float[] r = ck.tensor(Checkpoint.REPRESENTATION);
-        Path outDir = Path.of(dir);
-        Files.createDirectories(outDir);
+        OutputFile.folder("--out", out);
+        OutputFile.clean("--out", u, i);
         try (HostScope host = new HostScope()) {
             Tensor all = host.floats(shape[0], shape[1]);
             all.copyFrom(r);
-            Path u = outDir.resolve("user_embeddings.npy");
-            Path i = outDir.resolve("item_embeddings.npy");
             Npy.writeFloats(u, all.rowSlice(0, users));
             Npy.writeFloats(i, all.rowSlice(users, shape[0]));
-            out.printf("wrote %s (%d x %d) and %s (%d x %d)%n", u, users, shape[1], i, shape[0] - users, shape[1]);
+            top.out.printf("wrote %s (%d x %d) and %s (%d x %d)%n", u, users, shape[1], i, shape[0] - users, shape[1]);
         }
         return 0;
     }

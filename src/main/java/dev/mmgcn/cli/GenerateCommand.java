@@ -3,49 +3,91 @@ package dev.mmgcn.cli;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.DatasetWriter;
 import dev.mmgcn.data.SyntheticGenerator;
+import dev.mmgcn.settings.DataSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** {@code generate}: write a synthetic dataset in MMRec format, loadable with {@code train --data}. */
-final class GenerateCommand {
-    private GenerateCommand() {
-    }
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Writes NAME.inter and <modality>_feat.npy files (MMRec format) of a synthetic dataset, each atomically."},
+        footer = {"", Main.EXIT_CODES})
+final class GenerateCommand implements Callable<Integer> {
+    @ParentCommand
+    MmgcnCommand top;
 
-    static int run(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("generate")
-                .option("out", "DIR", "destination folder (required)")
-                .option("preset", "NAME", "default, tiny, movielens, tiktok or kwai (default: default)")
-                .option("seed", "N", "generator seed (default " + DataOptions.DEFAULT_DATA_SEED + ")")
-                .option("users", "N", "override the preset's user count")
-                .option("items", "N", "override the preset's item count")
-                .option("interactions", "N", "override the preset's interaction count")
-                .option("name", "NAME", "dataset name, i.e. NAME.inter (default: the preset's)")
-                .flag("help", "show this help")
-                .parse(argv);
-        if (a.flag("help")) {
-            out.println("usage: mmgcn-engine generate --out DIR [options]\n\nWrites NAME.inter and <modality>_feat.npy files.\n\n" + a.help());
-            return 0;
-        }
-        String dir = a.get("out", null);
-        if (dir == null) throw new Args.UsageException("--out DIR is required");
-        SyntheticGenerator.Spec spec = SyntheticGenerator.preset(a.get("preset", "default"));
+    @Option(names = "--out", paramLabel = "DIR", order = 1, description = "destination folder (required)")
+    Path out;
+
+    @Option(names = "--preset", paramLabel = "NAME", order = 2, description = "default, tiny, movielens, tiktok or kwai (default: default)")
+    String preset;
+
+    @Option(names = "--seed", paramLabel = "N", order = 3, description = "generator seed (default " + DataSpec.DEFAULT_DATA_SEED + ")")
+    Long seed;
+
+    @Option(names = "--users", paramLabel = "N", order = 4, description = "override the preset's user count")
+    Integer users;
+
+    @Option(names = "--items", paramLabel = "N", order = 5, description = "override the preset's item count")
+    Integer items;
+
+    @Option(names = "--interactions", paramLabel = "N", order = 6, description = "override the preset's interaction count")
+    Integer interactions;
+
+    @Option(names = "--name", paramLabel = "NAME", order = 7, description = "dataset name, i.e. NAME.inter (default: the preset's)")
+    String name;
+
+    @Override
+    public Integer call() {
+        if (out == null) throw Failure.usage("--out DIR is required");
+        SyntheticGenerator.Spec spec;
         try {
-            spec = spec.withSize(a.getInt("users", spec.users()), a.getInt("items", spec.items()),
-                    a.getInt("interactions", spec.interactions()));
+            spec = SyntheticGenerator.preset(preset == null ? "default" : preset);
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw Failure.usage("--preset: " + e.getMessage());
         }
-        if (a.has("name")) spec = spec.withName(a.get("name", null));
+        positive("--users", users, 1);
+        positive("--items", items, 2);
+        positive("--interactions", interactions, 1);
+        try {
+            spec = spec.withSize(users != null ? users : spec.users(), items != null ? items : spec.items(),
+                    interactions != null ? interactions : spec.interactions());
+        } catch (IllegalArgumentException e) {
+            throw Failure.usage("--users/--items/--interactions: " + e.getMessage());
+        }
+        if (name != null) {
+            if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                throw Failure.usage("--name must be a plain file name (no folders, not starting with a dot), got '" + name + "'");
+            }
+            spec = spec.withName(name);
+        }
+        if ((long) spec.users() * spec.items() < spec.interactions()) {
+            throw Failure.usage(String.format(Locale.ROOT, "--interactions %,d is more than %,d users × %,d items can hold",
+                    spec.interactions(), spec.users(), spec.items()));
+        }
+        OutputFile.folder("--out", out);
+        List<Path> targets = new ArrayList<>();
+        targets.add(out.resolve(spec.name() + ".inter"));
+        for (String m : spec.modalities().keySet()) targets.add(out.resolve(m + "_feat.npy"));
+        OutputFile.clean("--out", targets.toArray(Path[]::new));
         long t0 = System.nanoTime();
-        try (Dataset d = SyntheticGenerator.generate(spec, a.getLong("seed", Long.parseLong(DataOptions.DEFAULT_DATA_SEED)))) {
-            Map<String, Path> files = DatasetWriter.writeMmrec(d, Path.of(dir));
-            out.println(d.summary());
-            out.printf("wrote %s/%s.inter and %s in %.1f s%n", dir, d.name(), files.values(), (System.nanoTime() - t0) / 1e9);
-            out.println("train on it with: ./mmgcn train --data " + dir);
+        try (Dataset d = SyntheticGenerator.generate(spec, seed == null ? DataSpec.DEFAULT_DATA_SEED : seed)) {
+            Map<String, Path> files = DatasetWriter.writeMmrec(d, out);
+            top.out.println(d.summary());
+            top.out.printf(Locale.ROOT, "wrote %s and %s in %.1f s%n", out.resolve(d.name() + ".inter"), files.values(), (System.nanoTime() - t0) / 1e9);
+            top.out.println("train on it with: ./mmgcn train --data " + out);
         }
         return 0;
+    }
+
+    private static void positive(String flag, Integer v, int min) {
+        if (v != null && v < min) throw Failure.usage(flag + " must be at least " + min + ", got " + v);
     }
 }

@@ -1,29 +1,33 @@
 package dev.mmgcn.cli;
 
 import dev.mmgcn.kernels.Backends;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** {@code info}: what this JVM and machine give the engine. */
-final class InfoCommand {
-    private InfoCommand() {
-    }
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Prints the Java version, kernel backends, SIMD width, threads and GPU.")
+final class InfoCommand implements Callable<Integer> {
+    @ParentCommand
+    MmgcnCommand top;
 
-    static int run(String[] argv, PrintStream out) {
-        Args a = new Args("info").flag("help", "show this help").parse(argv);
-        if (a.flag("help")) {
-            out.println("usage: mmgcn-engine info\n\nPrints the Java version, kernel backends, SIMD width, threads and GPU.");
-            return 0;
-        }
+    @Override
+    public Integer call() {
+        PrintStream out = top.out;
         Runtime rt = Runtime.getRuntime();
-        out.println("mmgcn-engine " + version());
+        out.println("mmgcn-engine " + Version.get());
         out.println("java         " + System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
         out.println("os           " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         out.printf("cpu          %d cores available, max heap %,d MB%n", rt.availableProcessors(), rt.maxMemory() >> 20);
         if (Backends.vector().isPresent()) {
             out.println("simd         Vector API on: " + vectorDescription());
-            out.println("cpu backend  vector (" + Integer.getInteger("mmgcn.threads", rt.availableProcessors()) + " threads)");
+            out.println("             (the incubating module jdk.incubator.vector; the JVM warns 'Using incubator modules' when it is");
+            out.println("             added by hand, and ./mmgcn and java -jar keep that line out of the output)");
+            out.println("cpu backend  vector (" + Backend.plural(Backend.threads(), "thread") + ")");
         } else {
             out.println("simd         off — " + Backends.SIMD_HINT);
             out.println("cpu backend  scalar (single-threaded reference)");
@@ -36,11 +40,6 @@ final class InfoCommand {
             out.println("gpu          none usable: " + reason);
         }
         return 0;
-    }
-
-    static String version() {
-        String v = InfoCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
     }
 
     /** Asks the SIMD backend through reflection, so this class loads without the incubator module. */

@@ -1,49 +1,54 @@
 package dev.mmgcn.cli;
 
-import java.util.Locale;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.util.Map;
 
-/** Just enough JSON writing for metrics lines and summaries; numbers with full float precision. */
+/** JSON for run records: numbers at full precision (shortest exact form), non-finite numbers as null. */
 final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+
     private Json() {
     }
 
-    static String of(Map<String, ?> map) {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, ?> e : map.entrySet()) {
-            if (!first) sb.append(',');
-            first = false;
-            sb.append(quote(e.getKey())).append(':').append(value(e.getValue()));
-        }
-        return sb.append('}').toString();
+    /** One line, for metrics.jsonl. */
+    static String line(Map<String, ?> map) {
+        return MAPPER.writeValueAsString(clean(map));
+    }
+
+    /** Indented, for config.json and summary.json. */
+    static String pretty(Map<String, ?> map) {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(clean(map)) + "\n";
+    }
+
+    /** Any value (string, number, list, map) as JSON text. */
+    static String value(Object v) {
+        return MAPPER.writeValueAsString(clean(v));
+    }
+
+    /** A JSON value back: String, Integer/Long/Double, Boolean, List, Map or null. */
+    static Object parseValue(String json) {
+        return MAPPER.readValue(json, Object.class);
     }
 
     @SuppressWarnings("unchecked")
-    private static String value(Object v) {
-        if (v == null) return "null";
-        if (v instanceof Map<?, ?> m) return of((Map<String, ?>) m);
-        if (v instanceof Double d) return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d) : "null";
-        if (v instanceof Float f) return Float.isFinite(f) ? String.format(Locale.ROOT, "%.6g", f) : "null";
-        if (v instanceof Number || v instanceof Boolean) return v.toString();
-        if (v instanceof int[] a) return java.util.Arrays.toString(a).replace(" ", "");
-        return quote(v.toString());
+    static Map<String, Object> read(String json) {
+        return MAPPER.readValue(json, Map.class);
     }
 
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
+    /** NaN and infinities are not JSON: they become null. */
+    private static Object clean(Object v) {
+        if (v instanceof Double d && !Double.isFinite(d)) return null;
+        if (v instanceof Float f && !Float.isFinite(f)) return null;
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, clean(x)));
+            return out;
         }
-        return sb.append('"').toString();
+        if (v instanceof java.util.List<?> l) return l.stream().map(Json::clean).toList();
+        if (v instanceof int[] a) return java.util.Arrays.stream(a).boxed().toList();
+        return v;
     }
 }

@@ -1,100 +1,119 @@
 package dev.mmgcn.cli;
 
 import dev.mmgcn.data.DataException;
-import dev.mmgcn.kernels.Backends;
-import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.settings.SettingsException;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
-/** {@code mmgcn-engine <command> [options]}: one clear line and a non-zero exit on bad input, never a stack trace. */
+/**
+ * {@code mmgcn-engine <command> [options]}: one clear {@code error:} line and a documented exit code
+ * on bad input, never a stack trace unless {@code MMGCN_DEBUG} is set.
+ */
 public final class Main {
-    static final String USAGE = """
-            usage: mmgcn-engine <command> [options]     (./mmgcn <command> runs it with SIMD enabled)
-
-            commands:
-              train       train MMGCN and report Precision/Recall/NDCG/MAP/hit at the best validation epoch
-              evaluate    evaluate a checkpoint on a dataset split
-              recommend   top-K items for given users from a checkpoint (seen items excluded)
-              export      write a checkpoint's user and item embeddings as .npy
-              generate    write a synthetic dataset in MMRec format
-              info        Java version, kernel backend, vector width, threads, GPU
-              bench       time the kernels and a training step on this machine
-
-            `<command> --help` lists a command's options.
+    /** The exit codes, as README's table lists them. */
+    static final String EXIT_CODES = """
+            Exit codes:
+              0  success
+              1  internal error (a bug: please report it with MMGCN_DEBUG=1 set)
+              2  usage: an option, a combination of options, or a config file is wrong; nothing was done
+              3  input data: a dataset, checkpoint or list file cannot be used as it is
+              4  file system: a path cannot be read, created or written (permissions, a full disk, a file for a folder)
+              5  memory: the run would not fit (checked before allocating) or ran out
+              6  training diverged (the loss became infinite or NaN)
             """;
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        java.util.Optional<java.util.List<String>> child = Relaunch.command(Relaunch.Self.current(), args);
+        Optional<List<String>> child = Relaunch.command(Relaunch.Self.current(), args);
         if (child.isPresent()) {
             int code = Relaunch.run(child.get());
             if (code >= 0) System.exit(code);
         }
+        Relaunch.watchParent();
+        // a failure in a worker thread is one line too (the command's own handler reports the failure it causes)
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("error: in thread " + thread.getName() + ": " + e);
+            debug(System.err, e);
+        });
         int code = run(args, System.out, System.err);
         System.out.flush();
-        if (code != 0) System.exit(code);
+        System.err.flush();
+        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        CommandLine cl = commandLine(new MmgcnCommand(out, err, args));
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + UsageMessages.of(ex));
+            debug(err, ex);
+            return Failure.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(err, ex));
         try {
-            return switch (args[0]) {
-                case "train" -> TrainCommand.run(rest, out);
-                case "info" -> InfoCommand.run(rest, out);
-                case "evaluate" -> EvaluateCommand.run(rest, out);
-                case "recommend" -> RecommendCommand.run(rest, out);
-                case "export" -> ExportCommand.run(rest, out);
-                case "generate" -> GenerateCommand.run(rest, out);
-                case "bench" -> BenchCommand.run(rest, out);
-                default -> {
-                    err.println("error: unknown command '" + args[0] + "' (commands: train, evaluate, recommend, export, "
-                            + "generate, info, bench; see --help)");
-                    yield 2;
-                }
-            };
-        } catch (Args.UsageException | DataException e) {
-            return fail(err, e, 2);
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            return fail(err, e, 1);
+            return cl.execute(args);
+        } catch (Throwable t) { // picocli hands most failures to the handlers; this catches the rest
+            return fail(err, t);
         }
     }
 
-    /** One line for the user; the stack trace only when MMGCN_DEBUG is set, for bug reports. */
-    private static int fail(PrintStream err, Exception e, int code) {
-        err.println("error: " + e.getMessage());
-        if (System.getenv("MMGCN_DEBUG") != null) e.printStackTrace(err);
+    static CommandLine commandLine(MmgcnCommand top) {
+        CommandLine cl = new CommandLine(top);
+        cl.setUsageHelpWidth(110);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof DataCommand) DataCommand.addDataOptions(sub.getCommandSpec());
+        }
+        return cl;
+    }
+
+    /** One line for the user and the exit code of the problem's kind; the stack trace only with MMGCN_DEBUG. */
+    static int fail(PrintStream err, Throwable t) {
+        int code;
+        String message;
+        if (t instanceof Failure f) {
+            code = f.exitCode();
+            message = f.getMessage();
+        } else if (t instanceof SettingsException || t instanceof CommandLine.ParameterException) {
+            code = Failure.USAGE;
+            message = t instanceof CommandLine.ParameterException p ? UsageMessages.of(p) : t.getMessage();
+        } else if (t instanceof DataException && (t.getCause() instanceof IOException || t.getCause() instanceof UncheckedIOException)) {
+            code = Failure.IO; // a loader or writer that could not read or write, not bad content
+            message = t.getMessage() == null ? FileErrors.describe(t.getCause()) : FileErrors.hintLast(t.getMessage());
+        } else if (t instanceof DataException) {
+            code = Failure.DATA;
+            message = t.getMessage();
+        } else if (t instanceof IOException || t instanceof UncheckedIOException) {
+            code = Failure.IO;
+            message = FileErrors.describe(t instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : t);
+        } else if (t instanceof OutOfMemoryError) {
+            code = Failure.MEMORY;
+            message = "out of memory (" + t.getMessage() + "); the JVM may use " + MemoryBudget.gb(Runtime.getRuntime().maxMemory())
+                    + " of heap: give it more with MMGCN_JAVA_OPTS=-Xmx…, or reduce --dim, --batch or the data";
+        } else if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+            code = Failure.INTERNAL;
+            message = t.getMessage();
+        } else {
+            code = Failure.INTERNAL;
+            message = "internal error: " + t + " (this is a bug; run again with MMGCN_DEBUG=1 for the stack trace and report it)";
+        }
+        err.println("error: " + (message == null ? t.getClass().getSimpleName() : message));
+        debug(err, t);
         return code;
     }
 
-    /** The backend chosen by --device (default: the best CPU backend), with --threads applied first. */
-    static Kernels kernels(Args a) {
-        if (a.has("threads")) {
-            int t = a.getInt("threads", 0);
-            if (t < 1) throw new Args.UsageException("--threads must be at least 1, got " + t);
-            System.setProperty("mmgcn.threads", Integer.toString(t));
-        }
-        try {
-            return Backends.byName(a.get("device", "cpu"));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-    }
-
-    static String describe(Kernels k) {
-        String s = k.name();
-        if (k.name().equals("vector")) {
-            s += " (" + InfoCommand.vectorDescription() + ", "
-                    + Integer.getInteger("mmgcn.threads", Runtime.getRuntime().availableProcessors()) + " threads)";
-        }
-        return s;
+    private static void debug(PrintStream err, Throwable t) {
+        if (System.getenv("MMGCN_DEBUG") != null) t.printStackTrace(err);
     }
 }

@@ -1,6 +1,11 @@
 package dev.mmgcn.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.lang.module.ModuleFinder;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +57,7 @@ final class Relaunch {
             return Optional.empty();
         }
         if (self.env().containsKey(GUARD) || self.env().containsKey(OPT_OUT)) return Optional.empty();
+        if (!usesKernels(args)) return Optional.empty();
         List<String> cmd = new ArrayList<>();
         cmd.add(self.javaCommand().get());
         cmd.addAll(self.jvmOptions());
@@ -65,15 +71,40 @@ final class Relaunch {
         return Optional.of(cmd);
     }
 
-    /** Runs the child to completion and returns its exit code; a parent killed meanwhile takes the child with it. */
+    /** Commands that run kernels (and info, which reports them); help, --version, generate and export need no second JVM. */
+    static boolean usesKernels(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) return false;
+        }
+        if (args.length == 0) return false;
+        String command = args[0];
+        if (command.startsWith("@")) return true; // an argument file: the command is inside
+        return List.of("train", "evaluate", "recommend", "bench", "info").contains(command);
+    }
+
+    /**
+     * Runs the child to completion and returns its exit code; a parent stopped meanwhile takes the child
+     * with it, and a child whose parent is killed outright stops itself ({@link #watchParent}). The
+     * child's stdin and stdout are this JVM's; its stderr is relayed byte by byte as it comes (progress
+     * frames included), without the JVM's own first line "WARNING: Using incubator modules:
+     * jdk.incubator.vector", which it prints on every start because the module is incubating.
+     */
     static int run(List<String> command) {
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().put(GUARD, "1");
+        // the child's stderr is a pipe to us: tell it whether the real one is a terminal
+        pb.environment().putIfAbsent(Terminal.STDERR_TERMINAL, Terminal.stderrIsTerminal() ? "1" : "0");
         try {
             Process child = pb.start();
             Thread reaper = new Thread(child::destroy, "mmgcn-child-reaper");
             Runtime.getRuntime().addShutdownHook(reaper);
+            Thread relay = Thread.ofPlatform().name("mmgcn-stderr-relay").start(
+                    () -> relay(child.getErrorStream(), new FileOutputStream(FileDescriptor.err)));
             int code = child.waitFor();
+            relay.join(); // everything the child wrote is out before we exit
             try {
                 Runtime.getRuntime().removeShutdownHook(reaper);
             } catch (IllegalStateException shuttingDown) {
@@ -86,5 +117,42 @@ final class Relaunch {
             Thread.currentThread().interrupt();
             return 130;
         }
+    }
+
+    static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: " + MODULE;
+
+    /** Copies {@code in} to {@code out} as bytes arrive, dropping a first line that is the JVM's incubator warning. */
+    static void relay(InputStream in, OutputStream out) {
+        try (in) {
+            byte[] first = new byte[256];
+            int n = 0;
+            int b;
+            while (n < first.length && (b = in.read()) >= 0) {
+                first[n++] = (byte) b;
+                if (b == '\n') break;
+            }
+            String line = new String(first, 0, n, StandardCharsets.UTF_8);
+            if (!line.stripTrailing().equals(INCUBATOR_WARNING)) {
+                out.write(first, 0, n);
+                out.flush();
+            }
+            byte[] buf = new byte[8192];
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                out.write(buf, 0, r);
+                out.flush();
+            }
+        } catch (java.io.IOException ignored) {
+            // our stderr is gone, or the child's: nothing left to relay
+        }
+    }
+
+    /** In the child: stop when the parent that relays our output is gone (killed with -9), instead of running on unseen. */
+    static void watchParent() {
+        if (System.getenv(GUARD) == null) return;
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> {
+            System.err.println("error: the parent process ended; stopping");
+            System.exit(143);
+        }));
     }
 }

@@ -5,9 +5,10 @@ import dev.mmgcn.storage.Scope;
 import java.util.List;
 
 /**
- * A recommendation dataset: users and items with 0-based contiguous ids, the train/valid/test
- * interactions, per-modality item features, and any text modalities given as bags of word ids
- * ({@link BagOfWords}, the original MMGCN TikTok/Kwai release). Owns the scope its buffers live in.
+ * A recommendation dataset: users and items with 0-based contiguous indices, the train/valid/test
+ * interactions, per-modality item features, any text modalities given as bags of word ids
+ * ({@link BagOfWords}, the original MMGCN TikTok/Kwai release), and the ids users and items have in
+ * the user's files ({@link #userIds()}, {@link #itemIds()}). Owns the scope its buffers live in.
  */
 public final class Dataset implements AutoCloseable {
     private final String name;
@@ -19,15 +20,35 @@ public final class Dataset implements AutoCloseable {
     private final List<Modality> modalities;
     private final List<BagOfWords> wordModalities;
     private final Scope scope;
+    private final IdMap userIds;
+    private final IdMap itemIds;
 
+    /** A dataset whose ids are the indices themselves. */
     public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
                    Interactions test, List<Modality> modalities, Scope scope) {
-        this(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope);
+        this(name, numUsers, numItems, train, valid, test, modalities, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, 0));
     }
 
-    /** @param wordModalities bag-of-words text modalities; their CSRs live in {@code scope} */
+    public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
+                   Interactions test, List<Modality> modalities, Scope scope, IdMap userIds, IdMap itemIds) {
+        this(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope, userIds, itemIds);
+    }
+
+    /** A dataset whose ids are the indices themselves, with bag-of-words modalities (their CSRs live in {@code scope}). */
     public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid,
                    Interactions test, List<Modality> modalities, List<BagOfWords> wordModalities, Scope scope) {
+        this(name, numUsers, numItems, train, valid, test, modalities, wordModalities, scope, IdMap.range(numUsers, 0),
+                IdMap.range(numItems, 0));
+    }
+
+    public Dataset(String name, int numUsers, int numItems, Interactions train, Interactions valid, Interactions test,
+                   List<Modality> modalities, List<BagOfWords> wordModalities, Scope scope, IdMap userIds, IdMap itemIds) {
+        if (userIds.size() != numUsers || itemIds.size() != numItems) {
+            throw new DataException("dataset '" + name + "': " + userIds.size() + " user ids for " + numUsers + " users, "
+                    + itemIds.size() + " item ids for " + numItems + " items");
+        }
+        this.userIds = userIds;
+        this.itemIds = itemIds;
         this.name = name;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -85,6 +106,12 @@ public final class Dataset implements AutoCloseable {
     /** The bag-of-words text modalities (item × vocabulary CSRs), possibly none. */
     public List<BagOfWords> wordModalities() { return wordModalities; }
 
+    /** Each user's id as written in the data files; index = the user's 0-based index. */
+    public IdMap userIds() { return userIds; }
+
+    /** Each item's id as written in the data files; index = the item's 0-based index (its feature row). */
+    public IdMap itemIds() { return itemIds; }
+
     public Modality modality(String modalityName) {
         for (Modality m : modalities) if (m.name().equals(modalityName)) return m;
         if (wordModalities.stream().anyMatch(b -> b.name().equals(modalityName))) {
@@ -113,12 +140,12 @@ public final class Dataset implements AutoCloseable {
             if (bag != null) bags.add(bag);
             else dense.add(modality(n));
         }
-        return new Dataset(name, numUsers, numItems, train, valid, test, dense, bags, scope);
+        return new Dataset(name, numUsers, numItems, train, valid, test, dense, bags, scope, userIds, itemIds);
     }
 
-    /** The same data without its bag-of-words modalities (for models that use dense features only). */
+    /** The same data without its bag-of-words modalities (for models that read dense features only). */
     public Dataset withoutWordModalities() {
-        return new Dataset(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope);
+        return new Dataset(name, numUsers, numItems, train, valid, test, modalities, List.of(), scope, userIds, itemIds);
     }
 
     public String summary() {

@@ -1,19 +1,23 @@
 package dev.mmgcn.data;
 
-import java.io.BufferedOutputStream;
+import dev.mmgcn.io.AtomicFile;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes a {@link Dataset} in MMRec layout: {@code <dir>/<name>.inter} (tab-separated
+ * Writes a {@link Dataset} in MMRec layout, each file through {@link AtomicFile}: {@code <dir>/<name>.inter} (tab-separated
  * {@code userID itemID x_label}, train rows then valid then test) and one little-endian float32
  * {@code <modality>_feat.npy} per modality, which {@link MmrecLoader#load(Path)} finds again.
+ *
+ * <p>Ids other than the indices themselves ({@link Dataset#userIds()}, {@link Dataset#itemIds()}) go to
+ * MMRec-style mapping files {@code u_id_mapping.tsv} / {@code i_id_mapping.tsv} ({@link IdMapFiles}),
+ * which the loader reads back. A folder that already holds a mapping file is refused: it would be read
+ * with the new data (one this writer replaces is fine).
  *
  * <p>MMRec files do not store the user and item counts: a reader takes the largest id + 1 (items:
  * or the feature row count, if larger). A dataset whose highest-numbered users have no
@@ -28,9 +32,10 @@ public final class DatasetWriter {
     public static Map<String, Path> writeMmrec(Dataset d, Path dir) {
         try {
             Files.createDirectories(dir);
+            refuseStaleMapping(dir, IdMapFiles.USERS, d.userIds());
+            refuseStaleMapping(dir, IdMapFiles.ITEMS, d.itemIds());
             Path inter = dir.resolve(d.name() + ".inter");
-            Path tmp = dir.resolve(d.name() + ".inter.tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFile.write(inter, out -> {
                 out.write((MmrecLoader.USER + "\t" + MmrecLoader.ITEM + "\t" + MmrecLoader.LABEL + "\n").getBytes(StandardCharsets.US_ASCII));
                 Interactions[] splits = {d.train(), d.valid(), d.test()};
                 byte[] line = new byte[40];
@@ -46,8 +51,9 @@ public final class DatasetWriter {
                         out.write(line, 0, n);
                     }
                 }
-            }
-            Files.move(tmp, inter, StandardCopyOption.REPLACE_EXISTING);
+            });
+            if (!d.userIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.USERS, "user_id", MmrecLoader.USER, d.userIds());
+            if (!d.itemIds().isIdentity()) IdMapFiles.write(dir, IdMapFiles.ITEMS, "item_id", MmrecLoader.ITEM, d.itemIds());
             Map<String, Path> files = new LinkedHashMap<>();
             for (Modality m : d.modalities()) {
                 Path f = dir.resolve(m.name() + "_feat.npy");
@@ -56,7 +62,15 @@ public final class DatasetWriter {
             }
             return files;
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot write dataset '" + d.name() + "': " + e.getMessage(), e);
+            throw new DataException("cannot write dataset '" + d.name() + "' to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A mapping file this write would not replace would be read with the new data: refuse before writing anything. */
+    private static void refuseStaleMapping(Path dir, String base, IdMap ids) {
+        Path existing = IdMapFiles.find(dir, base);
+        if (existing != null && (ids.isIdentity() || !existing.getFileName().toString().endsWith(".tsv"))) {
+            throw new DataException(existing + " exists and would be read with the new data; write to an empty folder");
         }
     }
 

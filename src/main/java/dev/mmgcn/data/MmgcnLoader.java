@@ -162,8 +162,15 @@ public final class MmgcnLoader {
         Raw[] all = dict == null ? new Raw[]{train, valid, test} : new Raw[]{train, valid, test, dict};
 
         long maxUser = -1;
-        for (Raw r : all) maxUser = Math.max(maxUser, r.maxUser);
+        String maxUserWhere = "";
+        for (Raw r : all) {
+            if (r.maxUser > maxUser) {
+                maxUser = r.maxUser;
+                maxUserWhere = r.file;
+            }
+        }
         if (train.size == 0) throw new DataException(trainFile + ": no train interactions");
+        if (maxUser + 1 > IdDensity.FLOOR) IdDensity.check("user", maxUser, concat(all, true, 0), total(all), maxUserWhere, "u_id_mapping.tsv");
         int numUsers = Math.toIntExact(maxUser + 1);
         long offset = options.offsetByUsers() ? numUsers : options.itemOffset();
 
@@ -189,6 +196,7 @@ public final class MmgcnLoader {
             report.note("every item id is at least " + minItem + " ≥ the user count " + numUsers
                     + "; if these files number items after users, load them with the item offset = user count");
         }
+        if (maxItem + 1 > IdDensity.FLOOR) IdDensity.check("item", maxItem, concat(all, false, offset), total(all), maxWhere, "i_id_mapping.tsv");
         int neededItems = (int) maxItem + 1;
         Map<String, Path> featureFiles = new LinkedHashMap<>();
         options.features().forEach((m, f) -> featureFiles.put(m, dir.resolve(f)));
@@ -222,14 +230,29 @@ public final class MmgcnLoader {
                         + b.itemsWithoutWords() + " of " + numItems + " items without words");
                 bags.add(b);
             }
+            // the ids as the files write them: users as they are, items with the offset added back
             Dataset d = new Dataset(name, numUsers, numItems, splits[0].build(), splits[1].build(), splits[2].build(),
-                    mods, bags, scope);
+                    mods, bags, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, offset));
             SplitChecks.report(report, dir.toString(), d, splits);
             return new LoadResult(d, bags, report);
         } catch (RuntimeException e) {
             scope.close();
             throw e;
         }
+    }
+
+    private static int total(Raw[] all) {
+        int n = 0;
+        for (Raw r : all) n += r.size;
+        return n;
+    }
+
+    /** Every user (or item, less the offset) id of all files, for the density check. */
+    private static long[] concat(Raw[] all, boolean users, long offset) {
+        long[] out = new long[total(all)];
+        int n = 0;
+        for (Raw r : all) for (int k = 0; k < r.size; k++) out[n++] = users ? r.users[k] : r.items[k] - offset;
+        return out;
     }
 
     /** Pairs as read, with where each came from for messages. */

@@ -1,5 +1,6 @@
 package dev.mmgcn.data;
 
+import dev.mmgcn.io.Quote;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
@@ -24,7 +25,9 @@ import java.util.TreeMap;
  * for item i.
  *
  * <p>Ids are used as they are (0-based): numUsers is the largest user id + 1, numItems the larger
- * of the largest item id + 1 and the feature row count. A repeated (user, item) pair within a
+ * of the largest item id + 1 and the feature row count. MMRec's {@code u_id_mapping.csv} /
+ * {@code i_id_mapping.csv} (or {@code .tsv}), when present, give each index the id the user knows it by
+ * ({@link IdMapFiles}); otherwise the {@code .inter} ids are the ids. A repeated (user, item) pair within a
  * split keeps its first occurrence and is counted in the {@link LoadReport}.
  */
 public final class MmrecLoader {
@@ -66,6 +69,7 @@ public final class MmrecLoader {
         String[] splitNames = SPLITS.toArray(new String[0]);
         for (int s = 0; s < 3; s++) report.recordDuplicates(splitNames[s], interFile.toString(), p.splits[s].duplicates());
 
+        checkDense(p, interFile);
         int numUsers = p.maxUser + 1;
         int neededItems = p.maxItem + 1;
         Map<String, Path> files = new LinkedHashMap<>();
@@ -80,13 +84,33 @@ public final class MmrecLoader {
                 Tensor t = Npy.readFloats(e.getValue(), scope);
                 mods.add(new Modality(e.getKey(), t));
             }
+            IdMap userIds = IdMapFiles.read(dir, IdMapFiles.USERS, USER, numUsers);
+            IdMap itemIds = IdMapFiles.read(dir, IdMapFiles.ITEMS, ITEM, numItems);
             Dataset d = new Dataset(name, numUsers, numItems, p.splits[0].build(), p.splits[1].build(),
-                    p.splits[2].build(), mods, scope);
+                    p.splits[2].build(), mods, scope, userIds, itemIds);
             SplitChecks.report(report, interFile.toString(), d, p.splits);
             return new LoadResult(d, List.of(), report);
         } catch (RuntimeException e) {
             scope.close();
             throw e;
+        }
+    }
+
+    /** Ids far sparser than their count are refused before anything is sized by the largest one. */
+    private static void checkDense(Parsed p, Path interFile) {
+        int total = 0;
+        for (SplitBuilder b : p.splits) total += b.size();
+        if (p.maxUser + 1L > IdDensity.FLOOR) {
+            long[] ids = new long[total];
+            int n = 0;
+            for (SplitBuilder b : p.splits) for (int k = 0; k < b.size(); k++) ids[n++] = b.user(k);
+            IdDensity.check("user", p.maxUser, ids, n, interFile + ":" + p.maxUserLine, "u_id_mapping.tsv");
+        }
+        if (p.maxItem + 1L > IdDensity.FLOOR) {
+            long[] ids = new long[total];
+            int n = 0;
+            for (SplitBuilder b : p.splits) for (int k = 0; k < b.size(); k++) ids[n++] = b.item(k);
+            IdDensity.check("item", p.maxItem, ids, n, interFile + ":" + p.maxItemLine, "i_id_mapping.tsv");
         }
     }
 
@@ -176,6 +200,7 @@ public final class MmrecLoader {
         int maxUser = -1;
         int maxItem = -1;
         int maxItemLine;
+        int maxUserLine;
 
         Parsed(int expected) {
             splits = new SplitBuilder[]{new SplitBuilder("train", expected), new SplitBuilder("valid", expected / 8),
@@ -228,8 +253,9 @@ public final class MmrecLoader {
                 }
             }
             if (f != ncols) {
+                String text = new String(b, pos, stop - pos, StandardCharsets.UTF_8);
                 throw new DataException(name + ":" + line + ": " + f + " column" + (f == 1 ? "" : "s") + " where the header has "
-                        + ncols + " (" + String.join(", ", columns) + "): '" + new String(b, pos, stop - pos, StandardCharsets.UTF_8) + "'");
+                        + ncols + " (" + String.join(", ", columns) + "): '" + Quote.clip(text) + "'" + separatorHint(text));
             }
             int user = parseId(b, starts[uc], ends[uc], USER, name, line);
             int item = parseId(b, starts[ic], ends[ic], ITEM, name, line);
@@ -238,7 +264,10 @@ public final class MmrecLoader {
                 throw new DataException(name + ":" + line + ": " + LABEL + " " + label + " is not 0 (train), 1 (valid) or 2 (test)");
             }
             p.splits[label].add(user, item);
-            if (user > p.maxUser) p.maxUser = user;
+            if (user > p.maxUser) {
+                p.maxUser = user;
+                p.maxUserLine = line;
+            }
             if (item > p.maxItem) {
                 p.maxItem = item;
                 p.maxItemLine = line;
@@ -250,8 +279,17 @@ public final class MmrecLoader {
 
     private static int column(String[] columns, String wanted, String file, String header) {
         for (int k = 0; k < columns.length; k++) if (columns[k].strip().equals(wanted)) return k;
-        String hint = header.indexOf('\t') < 0 && header.indexOf(' ') >= 0 ? "; columns must be separated by tabs" : "";
-        throw new DataException(file + ":1: header has no column '" + wanted + "' (columns: " + Arrays.toString(columns) + ")" + hint);
+        throw new DataException(file + ":1: header has no column '" + wanted + "' (columns: " + Quote.clip(Arrays.toString(columns)) + ")"
+                + separatorHint(header));
+    }
+
+    /** For a line without tabs that holds commas, semicolons or spaces: what the separator must be. */
+    static String separatorHint(String text) {
+        if (text.indexOf('\t') >= 0) return "";
+        if (text.indexOf(',') >= 0) return "; columns must be separated by tabs, not commas (is this a CSV file?)";
+        if (text.indexOf(';') >= 0) return "; columns must be separated by tabs, not semicolons";
+        if (text.indexOf(' ') >= 0) return "; columns must be separated by tabs";
+        return "";
     }
 
     private static int lineEnd(byte[] b, int from) {
@@ -282,6 +320,6 @@ public final class MmrecLoader {
     }
 
     private static DataException badId(byte[] b, int s, int e, String column, String file, int line, String why) {
-        return new DataException(file + ":" + line + ": " + column + " '" + new String(b, s, e - s, StandardCharsets.UTF_8) + "' " + why);
+        return new DataException(file + ":" + line + ": " + column + " '" + Quote.clip(new String(b, s, e - s, StandardCharsets.UTF_8)) + "' " + why);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mmgcn.data;
 
+import dev.mmgcn.io.AtomicFile;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
@@ -10,11 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -364,35 +363,27 @@ public final class Npy {
         return s;
     }
 
+    /** Written through {@link AtomicFile}: a kill or a full disk leaves the old file or the new one, never a part. */
     private static void write(Path file, String descr, long[] shape, long dataBytes, ChunkSource source) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         int size = Integer.parseInt(descr.substring(2));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(ch, ByteBuffer.wrap(headerBytes(descr, false, shape)));
+            AtomicFile.write(file, os -> {
+                os.write(headerBytes(descr, false, shape));
                 ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
                 MemorySegment seg = MemorySegment.ofBuffer(buf);
+                byte[] bytes = new byte[CHUNK];
                 for (long done = 0; done < dataBytes; ) {
-                    int bytes = (int) Math.min(CHUNK, dataBytes - done);
-                    source.fill(seg, done / size, bytes / size);
-                    buf.clear().limit(bytes);
-                    writeFully(ch, buf);
-                    done += bytes;
+                    int n = (int) Math.min(CHUNK, dataBytes - done);
+                    source.fill(seg, done / size, n / size);
+                    buf.clear().limit(n);
+                    buf.get(bytes, 0, n);
+                    os.write(bytes, 0, n);
+                    done += n;
                 }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            });
         } catch (IOException e) {
-            throw new DataException(file + ": cannot write: " + e.getMessage(), e);
+            throw new DataException(e.getMessage(), e);
         }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
     }
 
     /** The header numpy itself would write: the dict padded with spaces so that the data starts 64-byte aligned. */

@@ -63,10 +63,10 @@ public record NpyHeader(String file, int major, int minor, NpyDtype dtype, boole
         try {
             parsed = new Literal(text).parseTop();
         } catch (IllegalArgumentException e) {
-            throw new DataException(file + ": malformed header " + text.strip() + ": " + e.getMessage());
+            throw new DataException(file + ": malformed header " + dev.mmgcn.io.Quote.clip(text.strip()) + ": " + e.getMessage());
         }
         if (!(parsed instanceof Map<?, ?> dict)) {
-            throw new DataException(file + ": header is not a dict: " + text.strip());
+            throw new DataException(file + ": header is not a dict: " + dev.mmgcn.io.Quote.clip(text.strip()));
         }
         Object descr = require(dict, "descr", file);
         if (!(descr instanceof String d)) {
@@ -150,8 +150,11 @@ public record NpyHeader(String file, int major, int minor, NpyDtype dtype, boole
      * None, integers (Python 2's {@code 10L} too), tuples and lists.
      */
     private static final class Literal {
+        /** numpy headers nest two levels (a dict holding a shape tuple); deeper is damage, refused before the stack runs out. */
+        private static final int MAX_DEPTH = 32;
         private final String s;
         private int pos;
+        private int depth;
 
         Literal(String s) {
             this.s = s;
@@ -168,9 +171,12 @@ public record NpyHeader(String file, int major, int minor, NpyDtype dtype, boole
             skipSpace();
             if (pos >= s.length()) throw new IllegalArgumentException("unexpected end");
             char c = s.charAt(pos);
-            if (c == '{') return dict();
-            if (c == '(') return sequence(')');
-            if (c == '[') return sequence(']');
+            if (c == '{' || c == '(' || c == '[') {
+                if (++depth > MAX_DEPTH) throw new IllegalArgumentException("nested more than " + MAX_DEPTH + " levels deep at offset " + pos);
+                Object v = c == '{' ? dict() : sequence(c == '(' ? ')' : ']');
+                depth--;
+                return v;
+            }
             if (c == '\'' || c == '"') return string();
             if (c == '-' || Character.isDigit(c)) return number();
             if (s.startsWith("True", pos)) { pos += 4; return Boolean.TRUE; }

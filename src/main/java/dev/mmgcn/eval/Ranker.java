@@ -51,11 +51,14 @@ public final class Ranker implements AutoCloseable {
         if (excludedByUser == null) {
             mcol = new int[0];
         } else {
-            int[] tptr = excludedByUser.rowPtr().toArray();
-            int[] tcol = excludedByUser.colIdx().toArray();
-            for (int r = 0; r < count; r++) mptr[r + 1] = mptr[r] + tptr[users[r] + 1] - tptr[users[r]];
+            // only the listed users' rows are read: a few users of a large table cost a few rows, not the table
+            IntTensor tptr = excludedByUser.rowPtr(), tcol = excludedByUser.colIdx();
+            for (int r = 0; r < count; r++) mptr[r + 1] = mptr[r] + tptr.getFlat(users[r] + 1) - tptr.getFlat(users[r]);
             mcol = new int[mptr[count]];
-            for (int r = 0; r < count; r++) System.arraycopy(tcol, tptr[users[r]], mcol, mptr[r], tptr[users[r] + 1] - tptr[users[r]]);
+            for (int r = 0; r < count; r++) {
+                int from = tptr.getFlat(users[r]);
+                for (int j = mptr[r]; j < mptr[r + 1]; j++) mcol[j] = tcol.getFlat(from + j - mptr[r]);
+            }
         }
         // row r of the mask belongs to users[r], so a block of positions is a contiguous row range
         CsrMatrix hostMask = CsrMatrix.of(host, count, numItems, mptr, mcol, null);

@@ -105,6 +105,27 @@ public final class AtomicFile {
         return n;
     }
 
+    /**
+     * Removes the temporaries a killed writer of {@code target} left beside it ({@code .<name>.*.mmgcn-tmp});
+     * returns how many. Unlike {@link #removeStale}, other files' temporaries in the folder are left alone,
+     * so a command writing one file into a shared folder does not disturb another writing there.
+     */
+    public static int removeStaleFor(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return 0;
+        String prefix = "." + target.getFileName() + ".";
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(prefix) || name.length() <= prefix.length() + TEMP_SUFFIX.length()) continue;
+                String random = name.substring(prefix.length(), name.length() - TEMP_SUFFIX.length());
+                if (random.matches("[0-9a-f]+") && Files.isRegularFile(p) && Files.deleteIfExists(p)) n++;
+            }
+        }
+        return n;
+    }
+
     /** The reason in a file-system exception, without the path it repeats. */
     public static String reason(FileSystemException e) {
         if (e instanceof NoSuchFileException) return "no such file or folder";

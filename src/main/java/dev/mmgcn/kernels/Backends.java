@@ -40,6 +40,19 @@ public final class Backends {
         return Optional.of(instantiate(VECTOR_CLASS));
     }
 
+    /** The Vector API backend with its own pool of {@code threads} (the caller included), or empty without the module. */
+    public static Optional<Kernels> vector(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        if (!vectorModulePresent()) return Optional.empty();
+        try {
+            return Optional.of((Kernels) Class.forName(VECTOR_CLASS).getConstructor(int.class).newInstance(threads));
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create backend " + VECTOR_CLASS, e);
+        }
+    }
+
     /**
      * The CUDA backend, or empty with the reason it is unavailable (no driver, no device, missing
      * libraries) in {@code reason[0]} when {@code reason} is given.

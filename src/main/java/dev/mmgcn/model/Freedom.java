@@ -81,7 +81,11 @@ public final class Freedom implements RecModel {
         this.users = params.create("user_embedding", numUsers, d, t -> Init.xavierUniform(t, rng));
         this.items = params.create("item_id_embedding", numItems, d, t -> Init.xavierUniform(t, rng));
 
-        this.knnWeights = config.resolveKnnWeights(modalities.stream().map(Modality::name).toList());
+        try {
+            this.knnWeights = config.resolveKnnWeights(modalities.stream().map(Modality::name).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the item-graph weights " + e.getMessage(), e);
+        }
         long t0 = System.nanoTime();
         List<int[][]> neighbours = new ArrayList<>();
         float[] w = new float[modalities.size()];

@@ -63,11 +63,11 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
         if (!knnWeights.isEmpty()) {
             for (String m : modalities) {
                 Float w = knnWeights.get(m);
-                if (w == null) throw new IllegalArgumentException("--knn-weights gives no weight for modality " + m + " (it has " + knnWeights.keySet() + ")");
+                if (w == null) throw new IllegalArgumentException("gives no weight for modality " + m + " (it has " + knnWeights.keySet() + ")");
                 out.put(m, w);
             }
             for (String m : knnWeights.keySet()) {
-                if (!modalities.contains(m)) throw new IllegalArgumentException("--knn-weights names modality " + m + ", which is not used (used: " + modalities + ")");
+                if (!modalities.contains(m)) throw new IllegalArgumentException("names modality " + m + ", which FREEDOM does not use here (it uses " + modalities + ")");
             }
             return out;
         }

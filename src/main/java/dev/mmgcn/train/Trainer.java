@@ -56,7 +56,10 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Called with the parameters in their best-validation state, so a checkpoint can be written. */
+    /**
+     * Called with the parameters in their best-validation state, so a checkpoint can be written; always
+     * after the listener has heard of that validation ({@link Listener#validated} or {@link Listener#epochDone}).
+     */
     public interface BestModelSink {
         void accept(Validation best, RecModel model, Tensor representation);
     }
@@ -101,6 +104,7 @@ public final class Trainer implements AutoCloseable {
     private final ItemOnly itemOnly;
     private final BatchBuffers batch;
     private final Tensor representation;
+    private final Tensor sumOfSquares;
     private final SplittableRandom rng;
     private final int[] trainUsers;
     private final int[] trainItems;
@@ -124,6 +128,7 @@ public final class Trainer implements AutoCloseable {
         this.batch = new BatchBuffers(kernels, data.numUsers(), config.batchSize());
         this.regularised = List.copyOf(model.regularised());
         representation = scope.floats(data.numUsers() + data.numItems(), model.dim());
+        sumOfSquares = scope.floats(1, 1);
         // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
         long[] codes = GraphBuilder.uniquePairs(data.numItems(), data.train());
         int w = codes.length;
@@ -178,12 +183,18 @@ public final class Trainer implements AutoCloseable {
                 boolean last = b == batches - 1;
                 // mid-epoch validations only make sense with something to select on
                 if (last || (hasValidation() && globalStep % every == 0)) {
-                    Validation v = validate(epoch, b + 1, batches, globalStep, sink);
+                    Validation v = validate(epoch, b + 1, batches, globalStep);
+                    if (v == null) continue; // diverged inside the epoch: its end reports it
                     evalSeconds += v.evalSeconds();
                     validations++;
                     improved |= v.best();
-                    if (last) end = v;
-                    else listener.validated(v, lossSum / (b + 1));
+                    if (last) {
+                        end = v;
+                    } else {
+                        // the listener hears of a validation before the sink saves its parameters
+                        listener.validated(v, lossSum / (b + 1));
+                        if (v.best() && sink != null) sink.accept(v, model, representation);
+                    }
                 }
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
@@ -196,6 +207,8 @@ public final class Trainer implements AutoCloseable {
             }
             sinceBest = improved ? 0 : sinceBest + 1;
             listener.epochDone(report);
+            if (best == null) throw new IllegalStateException("training diverged at epoch " + epoch + " (the parameters are no longer finite); try a smaller --lr");
+            if (end.best() && sink != null) sink.accept(end, model, representation);
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
                 break;
@@ -205,22 +218,26 @@ public final class Trainer implements AutoCloseable {
                 validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers(), every);
     }
 
-    /** Validates the current parameters; on a new best, also tests, and hands the model to the sink. */
-    private Validation validate(int epoch, int stepInEpoch, int steps, long globalStep, BestModelSink sink) {
+    /**
+     * Validates the current parameters; on a new best, also tests and remembers it. Parameters that are
+     * no longer finite are never a best: inside an epoch they are not validated at all (null), at its
+     * end they are, for the report, and the epoch's loss says the run diverged.
+     */
+    private Validation validate(int epoch, int stepInEpoch, int steps, long globalStep) {
         long t1 = System.nanoTime();
         computeRepresentation();
+        kernels.sumSquares(representation, sumOfSquares);
+        boolean finite = Float.isFinite(kernels.readScalar(sumOfSquares));
+        if (!finite && stepInEpoch < steps) return null;
         RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
         double score = valid.get(config.validMetric());
         // without validation users there is nothing to select on: every validation counts as the newest best
-        boolean improved = best == null || score > best.valid().get(config.validMetric()) || !hasValidation();
+        boolean improved = finite && (best == null || score > best.valid().get(config.validMetric()) || !hasValidation());
         RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
         RankingMetrics itemOnlyValid = improved || stepInEpoch == steps ? itemOnly.evaluate(validEvaluator, userRows(), itemRows()) : null;
         Validation v = new Validation(epoch, stepInEpoch, steps, globalStep, evalSeconds, valid, test, improved, itemOnlyValid);
-        if (improved) {
-            best = v;
-            if (sink != null) sink.accept(v, model, representation);
-        }
+        if (improved) best = v;
         return v;
     }
 

@@ -29,7 +29,7 @@ class CliTest {
         Path runDir = dir.resolve("run");
         Outcome t = run("train", "--synthetic", "tiny", "--epochs", "2", "--batch", "512", "--dim", "16", "--out", runDir.toString());
         assertEquals(0, t.code(), t.err());
-        assertTrue(t.out().contains("best: epoch"), t.out());
+        assertTrue(t.out().contains("best epoch"), t.out());
         assertTrue(t.out().contains("pop. test"), "the summary sets popularity beside the model");
         List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
         List<String> ends = lines.stream().filter(l -> l.contains("\"end_of_epoch\":true")).toList();
@@ -57,6 +57,16 @@ class CliTest {
         assertEquals("user\trank\titem\tscore", rec.get(0));
         assertEquals(11, rec.size());
         assertTrue(rec.get(1).startsWith("0\t1\t"));
+
+        Path emb = dir.resolve("emb");
+        assertEquals(0, run("export", "--checkpoint", ckpt.toString(), "--out", emb.toString()).code());
+        Path gen = dir.resolve("gen");
+        assertEquals(0, run("generate", "--preset", "tiny", "--out", gen.toString()).code());
+        for (Path f : List.of(recs, emb.resolve("user_embeddings.npy"), emb.resolve("item_embeddings.npy"), gen.resolve("tiny.inter"),
+                gen.resolve("visual_feat.npy"), ckpt, runDir.resolve("summary.json"))) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                    "every output gets the same mode: " + f);
+        }
     }
 
     @Test
@@ -132,7 +142,7 @@ class CliTest {
         assertError(run("train", "--model", "freedom", "--knn-weights", "visual"), 2, "--knn-weights expects NAME=WEIGHT");
         assertError(run("train", "--model", "freedom", "--synthetic", "tiny", "--knn-weights", "visual=1"), 2,
                 "--knn-weights gives no weight for modality textual");
-        assertError(run("train", "--eval-every", "-1"), 2, "--eval-every must be ≥ 0");
+        assertError(run("train", "--eval-every", "0"), 2, "--eval-every must be at least 1");
     }
 
     @Test
@@ -141,12 +151,51 @@ class CliTest {
         assertError(run("train", "--epochs", "zero"), 2, "--epochs expects an integer");
         assertError(run("train", "--epochs", "0"), 2, "--epochs must be at least 1");
         assertError(run("train", "--aggregation", "median"), 2, "--aggregation expects one of [mean, max, sum]");
-        assertError(run("train", "--synthetic", "huge"), 1, "unknown synthetic preset 'huge'");
-        assertError(run("train", "--device", "tpu"), 2, "unknown device 'tpu'");
+        assertError(run("train", "--synthetic", "huge"), 2, "--synthetic expects one of [default, tiny, movielens, tiktok, kwai], got 'huge'");
+        assertError(run("train", "--device", "tpu"), 2, "--device expects one of [cpu, cuda, auto, scalar, vector], got 'tpu'");
         assertError(run("train", "--synthetic", "tiny", "--modalities", "smell"), 2, "no modality 'smell'");
         assertError(run("evaluate"), 2, "--checkpoint FILE is required");
-        assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 1, "checkpoint not found");
+        assertError(run("evaluate", "--checkpoint", dir.resolve("missing.ckpt").toString()), 2, "--checkpoint: " + dir.resolve("missing.ckpt") + " does not exist");
         assertError(run("frobnicate"), 2, "unknown command 'frobnicate'");
+    }
+
+    /** README's table, the help footer and the codes the commands use are one list. */
+    @Test
+    void exitCodesAreDocumentedOnceAndTheSameEverywhere() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.matches("\\| [0-9] \\| .*")).toList();
+        List<String> help = Main.EXIT_CODES.lines().filter(l -> l.matches(" +[0-9] .*")).toList();
+        assertEquals(7, readme.size(), "README's exit code table: " + readme);
+        assertEquals(help.size(), readme.size());
+        for (int k = 0; k < help.size(); k++) {
+            String h = help.get(k).trim();
+            String r = readme.get(k).replace("`", "");
+            assertEquals(h.substring(0, 1), r.substring(2, 3));
+            assertEquals(h.substring(1).trim(), r.substring(r.indexOf('|', 2) + 1, r.lastIndexOf('|')).trim());
+        }
+        int[] used = {Failure.INTERNAL, Failure.USAGE, Failure.DATA, Failure.IO, Failure.MEMORY, Failure.DIVERGED};
+        for (int c : used) assertTrue(help.stream().anyMatch(l -> l.trim().startsWith(c + " ")), "code " + c + " documented");
+        assertTrue(run("info", "--help").out().contains("Exit codes:") || run("train", "--help").out().contains("Exit codes:"));
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        CliTest.Outcome v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("mmgcn-engine " + Version.get()), v.out());
+        for (String c : List.of("train", "evaluate", "recommend", "export", "generate", "info", "bench")) {
+            CliTest.Outcome h = run(c, "--help");
+            assertEquals(0, h.code(), c);
+            assertTrue(h.out().startsWith("Usage: mmgcn-engine " + c), c + ": " + h.out());
+            assertEquals(0, run(c, "-h").code());
+            assertEquals(0, run(c, "--version").code());
+        }
+    }
+
+    @Test
+    void argumentFilesAreRead(@TempDir Path dir) throws Exception {
+        Path args = dir.resolve("args.txt");
+        Files.writeString(args, "--synthetic tiny\n--epochs 0\n");
+        assertError(run("train", "@" + args), 2, "--epochs must be at least 1, got 0");
     }
 
     @Test
@@ -164,7 +213,7 @@ class CliTest {
         assertTrue(o.out().contains("gpu"), o.out());
     }
 
-    private static void assertError(Outcome o, int code, String fragment) {
+    static void assertError(Outcome o, int code, String fragment) {
         assertEquals(code, o.code(), () -> "exit code; stderr: " + o.err());
         assertTrue(o.err().startsWith("error: "), o.err());
         assertTrue(o.err().contains(fragment), () -> "expected '" + fragment + "' in: " + o.err());

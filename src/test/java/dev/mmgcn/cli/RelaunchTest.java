@@ -38,6 +38,29 @@ class RelaunchTest {
                 "unknown java executable");
     }
 
+    @Test
+    void onlyCommandsThatRunKernelsAreWorthASecondJvm() {
+        for (String[] args : new String[][] {{}, {"--help"}, {"--version"}, {"train", "--help"}, {"evaluate", "-h"},
+                {"generate", "--out", "x"}, {"export", "--checkpoint", "c", "--out", "e"}, {"frobnicate"}}) {
+            assertTrue(Relaunch.command(self(false, true, Map.of()), args).isEmpty(), String.join(" ", args));
+        }
+        for (String[] args : new String[][] {{"train"}, {"evaluate", "--checkpoint", "c"}, {"recommend"}, {"bench"}, {"info"}, {"@args.txt"}}) {
+            assertTrue(Relaunch.command(self(false, true, Map.of()), args).isPresent(), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void theRelayDropsOnlyTheJvmsIncubatorWarningAndPassesFramesAsTheyCome() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        String child = Relaunch.INCUBATOR_WARNING + "\nnote: x\r\repoch 1 [==>  ] 3/9\rerror: y\n";
+        Relaunch.relay(new java.io.ByteArrayInputStream(child.getBytes(StandardCharsets.UTF_8)), out);
+        assertEquals("note: x\r\repoch 1 [==>  ] 3/9\rerror: y\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        String other = "WARNING: something else\n" + Relaunch.INCUBATOR_WARNING + "\n";
+        Relaunch.relay(new java.io.ByteArrayInputStream(other.getBytes(StandardCharsets.UTF_8)), out);
+        assertEquals(other, out.toString(StandardCharsets.UTF_8), "only a first line that is the warning is dropped");
+    }
+
     private record Result(int code, String out, String err) {
     }
 
@@ -72,6 +95,13 @@ class RelaunchTest {
         Result r = plainJava(Map.of(), "no-such-command");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown command 'no-such-command'"), r.err());
+        Result bad = plainJava(Map.of(), "train", "--epochs", "0");
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals("error: --epochs must be at least 1, got 0\n", bad.err(), "one line, and no incubator warning from the child");
+        Result debug = plainJava(Map.of("MMGCN_DEBUG", "1"), "train", "--epochs", "0");
+        assertEquals(2, debug.code());
+        assertTrue(debug.err().startsWith("error: --epochs must be at least 1, got 0\n"), debug.err());
+        assertTrue(debug.err().contains("\tat dev.mmgcn."), "MMGCN_DEBUG adds the stack trace: " + debug.err());
     }
 
     @Test

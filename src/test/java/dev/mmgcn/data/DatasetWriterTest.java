@@ -96,4 +96,33 @@ class DatasetWriterTest {
             default -> d.test();
         };
     }
+
+    @Test
+    void rewritingReplacesEveryFileWholeAndLeavesNoTemporaries() throws Exception {
+        Path out = dir.resolve("out");
+        try (Dataset a = random(new Random(1), 23, 31, new HostScope()); Dataset b = random(new Random(2), 23, 31, new HostScope())) {
+            DatasetWriter.writeMmrec(a, out);
+            DatasetWriter.writeMmrec(b, out);
+            try (var listing = Files.list(out)) {
+                assertEquals(List.of("acoustic_feat.npy", "synthetic.inter", "visual_feat.npy"),
+                        listing.map(p -> p.getFileName().toString()).sorted().toList(), "no .tmp or temporary left beside the files");
+            }
+            try (LoadResult r = MmrecLoader.load(out, "synthetic", MmrecLoader.guessModalities(out))) {
+                assertArrayEquals(b.train().users(), r.dataset().train().users(), "the second write's content, whole");
+            }
+            for (String f : List.of("synthetic.inter", "visual_feat.npy")) {
+                assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f))));
+            }
+        }
+    }
+
+    @Test
+    void aWriteIntoAFolderThatIsAFileNamesThePath() throws Exception {
+        Path file = dir.resolve("taken");
+        Files.writeString(file, "x");
+        try (Dataset d = random(new Random(3), 23, 31, new HostScope())) {
+            DataException e = org.junit.jupiter.api.Assertions.assertThrows(DataException.class, () -> DatasetWriter.writeMmrec(d, file));
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        }
+    }
 }

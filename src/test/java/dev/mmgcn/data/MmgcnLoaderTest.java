@@ -103,6 +103,10 @@ class MmgcnLoaderTest {
         MmgcnLoader.Options o = write(5);
         try (LoadResult r = MmgcnLoader.load(dir, "toy", o.withOffsetByUsers())) {
             checkContents(r);
+            // the ids stay as the files write them: items numbered after the users
+            assertEquals("5", r.dataset().itemIds().external(0));
+            assertEquals(3, r.dataset().itemIds().index("8"));
+            assertEquals("4", r.dataset().userIds().external(4));
         }
         try (LoadResult r = MmgcnLoader.load(dir, "toy", o)) {
             checkContents(r);
@@ -155,6 +159,13 @@ class MmgcnLoaderTest {
         write(0);
         assertMentions(o.withFiles("train.npy", "val_full.npy", "test.npy", null), "val_full.npy: file not found");
         assertMentions(o.withFeatures(Map.of("visual", "v_feat.npy", "textual", "v_feat.npy")), "modality 'textual' is given both");
+    }
+
+    @Test
+    void sparseUserIdsAreRefused() throws IOException {
+        MmgcnLoader.Options o = write(0).withFiles("train.npy", null, null, null).withWordPairs(Map.of());
+        Npy.writeLongs(dir.resolve("train.npy"), new long[]{0, 0, 1, 1, 2_000_000_000L, 3}, 3, 2);
+        assertMentions(o, "user id 2000000000", "2,000,000,001 user rows for 3 distinct users", "u_id_mapping.tsv");
     }
 
     private void assertMentions(MmgcnLoader.Options o, String... parts) {

@@ -175,4 +175,57 @@ class MmrecLoaderTest {
         inter("other", "userID\titemID\tx_label\n0\t0\t0\n");
         assertMentions(assertThrows(DataException.class, () -> MmrecLoader.guessName(dir)), "several .inter files");
     }
+
+    @Test
+    void commaSeparatedFilesGetTheTabHint() throws IOException {
+        inter("csv", "userID,itemID,x_label\n0,1,0\n");
+        assertMentions(fails("csv", Map.of()), "csv.inter:1:", "columns must be separated by tabs, not commas");
+        inter("rows", "userID\titemID\tx_label\n0\t1\t0\n1,2,0\n");
+        assertMentions(fails("rows", Map.of()), "rows.inter:3: 1 column where the header has 3", "'1,2,0'",
+                "separated by tabs, not commas");
+    }
+
+    @Test
+    void aMalformedLineIsQuotedToAbout200Characters() throws IOException {
+        String huge = "7".repeat(5000);
+        inter("long", "userID\titemID\tx_label\n" + huge + "\n");
+        DataException e = fails("long", Map.of());
+        assertMentions(e, "long.inter:2: 1 column where the header has 3", "(5000 characters)");
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + ": " + e.getMessage());
+        inter("longid", "userID\titemID\tx_label\n" + "x".repeat(3000) + "\t1\t0\n");
+        DataException id = fails("longid", Map.of());
+        assertMentions(id, "longid.inter:2: userID", "is not an integer", "(3000 characters)");
+        assertTrue(id.getMessage().length() < 400, id.getMessage());
+    }
+
+    @Test
+    void sparseIdsAreRefusedBeforeAnythingIsSizedByThem() throws IOException {
+        // one user id of two billion among a few dense ones: 2e9 rows would be allocated (the JVM died in GraphBuilder)
+        StringBuilder sb = new StringBuilder("userID\titemID\tx_label\n");
+        for (int u = 0; u < 300; u++) sb.append(u).append('\t').append(u % 7).append("\t0\n");
+        sb.append("2000000000\t3\t0\n");
+        inter("sparse", sb.toString());
+        DataException e = fails("sparse", Map.of());
+        assertMentions(e, "sparse.inter:302", "user id 2000000000", "2,000,000,001 user rows", "301 distinct users",
+                "remap them to 0..300", "u_id_mapping.tsv");
+        StringBuilder items = new StringBuilder("userID\titemID\tx_label\n");
+        for (int u = 0; u < 50; u++) items.append(u).append("\t").append(u).append("\t0\n");
+        items.append("3\t1500000000\t1\n");
+        inter("sparseitems", items.toString());
+        assertMentions(fails("sparseitems", Map.of()), "sparseitems.inter:52", "item id 1500000000", "i_id_mapping.tsv");
+    }
+
+    @Test
+    void idDensityRule() {
+        // up to a million ids anything goes; above, the range may be at most ten times the distinct ids
+        IdDensity.check("user", 999_999, new long[] {0, 999_999}, 2, "f:1", "u_id_mapping.tsv");
+        long[] tenth = new long[200_000];
+        for (int k = 0; k < tenth.length; k++) tenth[k] = 10L * k;
+        IdDensity.check("user", 1_999_990, tenth, tenth.length, "f:1", "u_id_mapping.tsv"); // range 1,999,991 ≤ 10 × 200,000
+        long[] sparser = java.util.Arrays.copyOf(tenth, 150_000);
+        sparser[149_999] = 1_999_990;
+        DataException e = assertThrows(DataException.class,
+                () -> IdDensity.check("user", 1_999_990, sparser, sparser.length, "f:9", "u_id_mapping.tsv"));
+        assertMentions(e, "f:9: user id 1999990", "1,999,991 user rows for 150,000 distinct users");
+    }
 }

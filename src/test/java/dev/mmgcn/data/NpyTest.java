@@ -325,4 +325,20 @@ class NpyTest {
         Npy.writeRaw(broken, "|O", false, new long[]{1}, new byte[]{(byte) 0x80, 3, ']'});
         assertMentions(fails(() -> Npy.readObject(broken)), "broken.npy", "unpickle");
     }
+
+    @Test
+    void aMalformedHeaderIsQuotedToAbout200Characters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'junk': " + "[".repeat(6000) + "}";
+        int total = (10 + dict.length() + 1 + 63) / 64 * 64;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(total).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) (total - 10)).put(dict.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        while (b.position() < total - 1) b.put((byte) ' ');
+        b.put((byte) '\n');
+        java.nio.file.Path f = dir.resolve("bad.npy");
+        java.nio.file.Files.write(f, b.array());
+        DataException e = org.junit.jupiter.api.Assertions.assertThrows(DataException.class, () -> Npy.header(f));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(f + ": malformed header {'descr'"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+    }
 }

@@ -118,6 +118,10 @@ class SharedDataTest {
             // leave-last-out: one valid and one test interaction per user
             assertEquals(50000, d.valid().size());
             assertEquals(50000, d.test().size());
+            // i_id_mapping.tsv gives the MicroLens video ids: last row "19738 -> 19219"; users have no mapping
+            assertEquals("19738", d.itemIds().external(19219));
+            assertEquals(19219, d.itemIds().index("19738"));
+            assertTrue(d.userIds().isIdentity());
         }
     }
 

@@ -69,4 +69,27 @@ class AtomicFileTest {
         assertEquals(List.of("metrics.jsonl", "notes.tmp"), listing());
         assertFalse(Files.exists(dir.resolve(".best.ckpt.1a2b" + AtomicFile.TEMP_SUFFIX)));
     }
+
+    @Test
+    void removeStaleForDeletesOnlyTheTemporariesOfThatTarget() throws IOException {
+        Files.writeString(dir.resolve(".recs.tsv.9f3c" + AtomicFile.TEMP_SUFFIX), "partial");
+        Files.writeString(dir.resolve(".recs.tsv.bak.77" + AtomicFile.TEMP_SUFFIX), "another file's temporary");
+        Files.writeString(dir.resolve(".other.tsv.12" + AtomicFile.TEMP_SUFFIX), "another file's temporary");
+        Files.writeString(dir.resolve(".recs.tsv.notes" + AtomicFile.TEMP_SUFFIX), "not our random part");
+        Files.writeString(dir.resolve("recs.tsv"), "user\trank\n");
+        assertEquals(1, AtomicFile.removeStaleFor(dir.resolve("recs.tsv")));
+        assertEquals(List.of(".other.tsv.12" + AtomicFile.TEMP_SUFFIX, ".recs.tsv.bak.77" + AtomicFile.TEMP_SUFFIX,
+                ".recs.tsv.notes" + AtomicFile.TEMP_SUFFIX, "recs.tsv"), listing());
+        assertEquals(0, AtomicFile.removeStaleFor(dir.resolve("missing-folder/x.tsv")));
+    }
+
+    @Test
+    void quotesAreClippedTo200Characters() {
+        assertEquals("short", Quote.clip("short"));
+        String longLine = "1,2,0,".repeat(1000);
+        String q = Quote.clip(longLine);
+        assertTrue(q.startsWith(longLine.substring(0, 200) + "…"), q);
+        assertTrue(q.endsWith("(6000 characters)"), q);
+        assertTrue(q.length() < 230, q);
+    }
 }

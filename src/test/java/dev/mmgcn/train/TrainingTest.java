@@ -3,6 +3,7 @@ package dev.mmgcn.train;
 import dev.mmgcn.layers.Combination;
 import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.data.SyntheticGenerator;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
@@ -135,7 +136,7 @@ class TrainingTest {
             float[][] saved = new float[1][];
             train(k, data, mc, SHORT.withEpochs(2), (report, model, rep) -> {
                 try {
-                    Checkpoint.capture(model, rep, header).write(file);
+                    Checkpoint.capture(model.parameters(), rep, header, TrainingRecord.of(data)).write(file);
                     try (HostScope h = new HostScope()) {
                         Tensor t = h.floats(rep.rows(), rep.cols());
                         k.download(rep, t);
@@ -153,7 +154,7 @@ class TrainingTest {
             // a fresh model restored from the checkpoint recomputes the same representation
             try (Mmgcn fresh = new Mmgcn(mc, k, data.numUsers(), data.numItems(), data.modalities(), data.train(), 12345L);
                  Trainer t = new Trainer(fresh, data, SHORT, k)) {
-                ck.restore(fresh);
+                ck.restore(fresh.parameters());
                 Tensor rep = t.computeRepresentation();
                 try (HostScope h = new HostScope()) {
                     Tensor host = h.floats(rep.rows(), rep.cols());
@@ -163,7 +164,7 @@ class TrainingTest {
             }
             // a model of another shape is refused with a message naming the parameter
             try (Mmgcn other = new Mmgcn(mc.withEmbeddingDim(8), k, data.numUsers(), data.numItems(), data.modalities(), data.train(), 1L)) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> ck.restore(other));
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> ck.restore(other.parameters()));
                 assertTrue(e.getMessage().contains("id_embedding"), e.getMessage());
             }
         }

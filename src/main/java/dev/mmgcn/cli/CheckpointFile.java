@@ -1,0 +1,52 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.train.Checkpoint;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the {@code --checkpoint} file, with errors that name the flag, the path and what is wrong. */
+final class CheckpointFile {
+    private CheckpointFile() {
+    }
+
+    /** Checks the path before anything is read: given, a file, readable. */
+    static Path check(Path file) {
+        if (file == null) throw Failure.usage("--checkpoint FILE is required (train writes <run folder>/best.ckpt)");
+        if (!Files.exists(file)) throw Failure.usage("--checkpoint: " + file + " does not exist");
+        if (Files.isDirectory(file)) {
+            String hint = Files.isRegularFile(file.resolve(RunFolder.CHECKPOINT)) ? "; did you mean " + file.resolve(RunFolder.CHECKPOINT) + "?" : "";
+            throw Failure.usage("--checkpoint: " + file + " is a folder, not a checkpoint file" + hint);
+        }
+        if (!Files.isReadable(file)) throw Failure.io("--checkpoint: " + file + ": permission denied", null);
+        return file;
+    }
+
+    static Checkpoint read(Path file) {
+        check(file);
+        try {
+            return Checkpoint.read(file);
+        } catch (FileSystemException e) {
+            throw Failure.io("--checkpoint: " + FileErrors.describe(e), e);
+        } catch (IOException e) {
+            // not ours, truncated, damaged: the content is what is wrong
+            throw Failure.data("--checkpoint: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw Failure.memory("--checkpoint: " + file + " does not fit in the JVM heap (" + MemoryBudget.human(Runtime.getRuntime().maxMemory())
+                    + "); raise it with MMGCN_JAVA_OPTS=-Xmx…");
+        }
+    }
+
+    /** A header entry every checkpoint of this engine has; a clear error when it is missing or not a number. */
+    static int intEntry(Checkpoint ck, String key) {
+        String v = ck.header().getProperty(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw Failure.data("--checkpoint: the header entry '" + key + "' is " + (v == null ? "missing" : "'" + v + "'")
+                    + "; was this checkpoint written by mmgcn-engine train?", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.data.DataFingerprint;
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.TrainingRecord;
+import dev.mmgcn.settings.DataSpec;
+import dev.mmgcn.settings.Key;
+import dev.mmgcn.settings.Settings;
+import dev.mmgcn.settings.TrainSettings;
+import dev.mmgcn.train.Checkpoint;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A command that rebuilds a checkpoint's dataset: the data options recorded in the checkpoint, with any
+ * given on the command line taking precedence (a moved data folder: {@code --data NEW}), and the backend options.
+ */
+abstract class DataCommand {
+    static final List<Key<?>> KEYS = concat(DataSpec.KEYS, TrainSettings.BACKEND_KEYS);
+
+    @ParentCommand
+    MmgcnCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", order = 1, description = "checkpoint written by train (<run folder>/best.ckpt)")
+    Path checkpoint;
+
+    static void addDataOptions(CommandSpec spec) {
+        SettingsOptions.add(spec, KEYS);
+    }
+
+    /** Data and backend settings: the checkpoint's, then the command line's. */
+    Settings settings(Checkpoint ck) {
+        return Settings.resolve(KEYS, DataSpec.FAMILIES, List.of(CheckpointHeader.dataLayer(ck.header(), checkpoint),
+                SettingsOptions.matched(spec.commandLine().getParseResult(), KEYS)));
+    }
+
+    /** The dataset the checkpoint was trained on (or the one given instead), checked against the checkpoint's counts. */
+    static Dataset dataset(Checkpoint ck, Settings s, PrintStream log) {
+        DataSpec spec = DataSpec.of(s);
+        Dataset d = DataLoading.load(spec, s, log, !"lightgcn".equals(ck.header().getProperty("model.type")));
+        String used = ck.header().getProperty("data.used_modalities");
+        if (used != null && !used.isEmpty() && spec.modalities() == null) {
+            List<String> names = List.of(used.split(","));
+            if (!d.modalityNames().equals(names)) {
+                try {
+                    d = d.withModalities(names);
+                } catch (RuntimeException e) {
+                    d.close();
+                    throw Failure.data("the checkpoint was trained on modalities " + names + " but the data has " + d.modalityNames(), e);
+                }
+            }
+        }
+        int users = CheckpointFile.intEntry(ck, "data.users");
+        int items = CheckpointFile.intEntry(ck, "data.items");
+        if (d.numUsers() != users || d.numItems() != items) {
+            int du = d.numUsers(), di = d.numItems();
+            d.close();
+            throw Failure.data("the dataset has " + du + " users and " + di + " items but the checkpoint was trained on " + users
+                    + " and " + items + ": pass the --data it was trained on (" + s.where(DataSpec.DATA) + " is " + spec.describe() + ")", null);
+        }
+        Optional<DataFingerprint> recorded = Optional.ofNullable(ck.trainingRecord()).map(TrainingRecord::fingerprint);
+        if (recorded.isPresent()) {
+            List<String> changes = DataFingerprint.of(d).changes(recorded.get());
+            if (!changes.isEmpty()) log.println("warning: the data differ from those the checkpoint was trained on: " + String.join("; ", changes));
+        }
+        return d;
+    }
+
+    @SafeVarargs
+    private static List<Key<?>> concat(List<Key<?>>... lists) {
+        List<Key<?>> out = new ArrayList<>();
+        for (List<Key<?>> l : lists) out.addAll(l);
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,245 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.layers.Aggregation;
+import dev.mmgcn.layers.Combination;
+import dev.mmgcn.model.MmgcnConfig;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a training run will allocate, estimated from the data's shape and the settings before anything
+ * is allocated, and compared with what the machine has: a run that cannot fit is refused with the
+ * numbers instead of dying in an {@link OutOfMemoryError} (or being killed by the OS) minutes later.
+ *
+ * <p>The terms follow the engine's buffers: the model's copies of features and graph (with its cached
+ * transpose), parameters with their gradients and both Adam moments, the tape's output and gradient
+ * buffer of every op of a step (per modality and layer: the graph product, its aggregation, LeakyReLUs,
+ * the self and combine linears, the id-embedding add and the concatenation), the representation, and
+ * the rankers' score blocks (at most 4096 users × items, 256 MB) with their masks. Tensors live outside
+ * the Java heap; the Java heap holds the interaction arrays. {@code MemoryBudgetTest} checks the
+ * estimate against the memory a real run takes.
+ */
+final class MemoryBudget {
+    private static final long FLOAT = 4;
+    private static final long BLOCK_FLOATS = 1L << 26;
+
+    /** The data's shape: counts and each modality's feature width. */
+    record Shape(long users, long items, long trainPairs, long allPairs, List<Integer> featureDims) {
+        long nodes() { return users + items; }
+    }
+
+    /** Bytes per part, in order; {@code offHeap} and {@code heap} sum them by where they live. */
+    record Estimate(Map<String, Long> parts, long offHeap, long heap) {
+        long total() { return offHeap > Long.MAX_VALUE / 2 || heap > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : offHeap + heap; }
+
+        String breakdown() {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, Long> e : parts.entrySet()) {
+                if (!sb.isEmpty()) sb.append(", ");
+                sb.append(e.getKey()).append(' ').append(human(e.getValue()));
+            }
+            return sb.toString();
+        }
+    }
+
+    private MemoryBudget() {
+    }
+
+    /** Computed in doubles: absurd settings (a width of two billion) must give a huge number, not an overflowed one. */
+    static Estimate training(Shape s, MmgcnConfig m, int batch, int maxK) {
+        double n = s.nodes();
+        double d = m.embeddingDim();
+        double b = Math.min(batch, Math.max(1, s.trainPairs())); // a batch never holds more than the training pairs
+        double features = 0;
+        double params = m.idEmbedding() ? n * d : 0;
+        double activations = 0;
+        for (int f : s.featureDims()) {
+            features += (double) s.items() * f;
+            boolean projected = f > m.latentDim();
+            double w = projected ? m.latentDim() : f;
+            if (projected) {
+                params += f * w + w;
+                activations += s.items() * w;
+            }
+            params += s.users() * w;
+            activations += 2 * n * w + n; // rows concatenated, then L2-normalised (+ norms)
+            double in = w;
+            for (int l = 0; l < m.layers(); l++) {
+                double combineIn = m.combination() == Combination.CONCAT ? in + d : in;
+                params += in * in + (in * d + d) + (combineIn * d + d);
+                // conv product, aggregation, LeakyReLU; self linear, LeakyReLU, id add; [concat]; combine, LeakyReLU
+                activations += 3 * n * in + 3 * n * d + (m.combination() == Combination.CONCAT ? n * (in + d) : 0) + 2 * n * d;
+                if (m.aggregation() == Aggregation.MAX) activations += n * in; // argmax indices
+                in = d;
+            }
+        }
+        if (s.featureDims().size() > 1) activations += n * d; // fusion
+        double widths = 0;
+        for (int f : s.featureDims()) widths += f > m.latentDim() ? m.latentDim() : f;
+        // a batch's gathers: user, positive and negative rows of R, of the id embedding, and the users' preference rows
+        activations += b * (6 * d + widths) + 4 * b;
+        double graph = 2 * ((n + 1) * 4 + 2.0 * s.trainPairs() * 8); // CSR with values, and its cached transpose
+        double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
+        double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("features", bytes(features * FLOAT * 2)); // the dataset's and the model's copy
+        parts.put("graph", bytes(graph));
+        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
+        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
+        parts.put("representation", bytes(2 * n * d * FLOAT));
+        parts.put("ranking blocks", bytes(ranking));
+        double offHeap = 0;
+        for (long v : parts.values()) offHeap += v;
+        // the Java heap: interaction arrays (3 splits), de-duplicated training pairs and their codes, sampler rows
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8;
+        parts.put("Java heap arrays", bytes(heap));
+        return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    /**
+     * LightGCN and FREEDOM: id-embedding tables (and FREEDOM's trainable features with their
+     * projections) with gradients and Adam moments; per step the layer outputs and sums over all nodes
+     * with their gradients; the user–item graph with its transpose (FREEDOM: the full one, this epoch's
+     * pruned one, and the item–item kNN graph of k entries per item and modality, plus the kNN build's
+     * 32 MB score block and normalised feature copy); the representation and the ranking blocks as for MMGCN.
+     */
+    static Estimate embeddingModel(Shape s, dev.mmgcn.model.ModelConfig m, int batch, int maxK) {
+        double n = s.nodes();
+        double d = m.embeddingDim();
+        double b = Math.min(batch, Math.max(1, s.trainPairs()));
+        int layers = m instanceof dev.mmgcn.model.LightGcnConfig l ? l.layers() : ((dev.mmgcn.model.FreedomConfig) m).uiLayers();
+        double params = n * d;
+        double activations = n * d + layers * 2 * n * d + n * d + 6 * b * d + 4 * b;
+        double edges = 2.0 * s.trainPairs();
+        double graph = 2 * ((n + 1) * 4 + edges * 8);
+        double features = 0;
+        for (int f : s.featureDims()) features += (double) s.items() * f;
+        double knnScratch = 0;
+        if (m instanceof dev.mmgcn.model.FreedomConfig fc) {
+            activations += fc.itemLayers() * n * d + n * d;
+            graph += 2 * ((n + 1) * 4 + edges * (1 - fc.dropout()) * 8); // this epoch's pruned graph
+            graph += 2 * ((n + 1) * 4 + (double) s.items() * fc.knnK() * s.featureDims().size() * 8);
+            int widest = s.featureDims().stream().mapToInt(Integer::intValue).max().orElse(0);
+            knnScratch = BLOCK_FLOATS / 8.0 * FLOAT + 2.0 * s.items() * widest * FLOAT;
+            if (fc.featureWeight() > 0) {
+                for (int f : s.featureDims()) {
+                    params += (double) s.items() * f + f * d + d;
+                    activations += 2 * b * (f + d) + 2 * b;
+                }
+            }
+        }
+        double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
+        double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("features", bytes(features * FLOAT));
+        parts.put("graph", bytes(graph));
+        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
+        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
+        parts.put("representation", bytes(2 * n * d * FLOAT));
+        parts.put("ranking blocks", bytes(Math.max(ranking, knnScratch)));
+        double offHeap = 0;
+        for (long v : parts.values()) offHeap += v;
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + s.trainPairs() * 24.0; // + pruning's edge arrays and keys
+        parts.put("Java heap arrays", bytes(heap));
+        return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    private static long bytes(double v) {
+        return v >= Long.MAX_VALUE / 2.0 ? Long.MAX_VALUE / 2 : (long) Math.ceil(v);
+    }
+
+    /**
+     * Before any feature file is read: the features alone, as float32 twice over (the dataset's and the
+     * model's copy), must fit the machine. Only the .npy headers are read.
+     */
+    static void checkFeatures(List<Path> files, Limits l) {
+        double bytes = 0;
+        StringBuilder which = new StringBuilder();
+        for (Path f : files) {
+            long elements;
+            try {
+                elements = dev.mmgcn.data.Npy.header(f).elementCount();
+            } catch (RuntimeException e) {
+                continue; // the loader reports a bad header with its own message
+            }
+            bytes += 2.0 * elements * FLOAT;
+            which.append(which.isEmpty() ? "" : ", ").append(f.getFileName()).append(' ').append(human(elements * FLOAT));
+        }
+        if (bytes > l.physical()) {
+            throw Failure.memory("the feature files need about " + human(bytes(bytes)) + " as float32 (the data's copy and the model's: "
+                    + which + "), but this machine has " + human(l.physical()) + "; use fewer modalities (--modalities) or a machine with more memory");
+        }
+    }
+
+    /** The memory this process may use: physical (or container) memory for tensors, and the JVM heap limit. */
+    record Limits(long physical, long available, long heap) {
+        static Limits current() {
+            long physical = Long.MAX_VALUE;
+            try {
+                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                physical = os.getTotalMemorySize();
+            } catch (ClassCastException | LinkageError ignored) {
+                // not HotSpot: no physical limit known
+            }
+            return new Limits(physical, available(physical), Runtime.getRuntime().maxMemory());
+        }
+
+        /** MemAvailable from /proc/meminfo (what can be had without swapping), else the physical size. */
+        private static long available(long physical) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (line.startsWith("MemAvailable:")) {
+                        String[] p = line.substring(13).trim().split("\\s+");
+                        return Math.min(physical, Long.parseLong(p[0]) * 1024);
+                    }
+                }
+            } catch (Exception ignored) {
+                // fall through
+            }
+            return physical;
+        }
+    }
+
+    /**
+     * Refuses the run when it cannot fit: the tensors and heap together above physical memory, or the
+     * heap arrays above the JVM's heap limit. Returns a warning line (or null) when it fits the machine
+     * but not what is free right now.
+     */
+    static String check(Estimate e, Limits l, String reduce) {
+        if (e.heap() > l.heap() * 0.9) {
+            throw Failure.memory("this run needs about " + human(e.heap()) + " of Java heap for its interaction arrays, but the JVM may use "
+                    + human(l.heap()) + ": raise it with MMGCN_JAVA_OPTS=-Xmx… (" + e.breakdown() + ")");
+        }
+        if (e.total() > l.physical()) {
+            throw Failure.memory("this run needs about " + human(e.total()) + " of memory, but this machine has " + human(l.physical())
+                    + " (" + e.breakdown() + "); " + reduce);
+        }
+        if (e.total() > l.available()) {
+            return "warning: this run needs about " + human(e.total()) + " of memory and " + human(l.available())
+                    + " is free now; it may swap or be stopped by the system (" + e.breakdown() + ")";
+        }
+        return null;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        double v = bytes;
+        String[] units = {"KB", "MB", "GB", "TB", "PB"};
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+
+    static String gb(long bytes) {
+        return human(bytes);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.io.AtomicFile;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks for a command's output file or folder, before any work: errors name the flag, the path and the reason. */
+final class OutputFile {
+    private OutputFile() {
+    }
+
+    /** {@code --out FILE}: not a folder; its folder exists (or is created) and is writable; stale temporaries of it removed. */
+    static Path file(String flag, Path file) {
+        if (Files.isDirectory(file)) throw Failure.usage(flag + ": " + file + " is a folder; give a file name, e.g. " + file.resolve("recs.tsv"));
+        Path dir = file.toAbsolutePath().getParent();
+        folder(flag, dir);
+        try {
+            AtomicFile.removeStaleFor(file);
+        } catch (IOException e) {
+            throw Failure.io(flag + ": cannot clean up " + dir + ": " + FileErrors.reason(e), e);
+        }
+        return file;
+    }
+
+    /** {@code --out DIR}: a folder (created if missing, with its parents) that can be written. */
+    static Path folder(String flag, Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw Failure.usage(flag + ": " + dir + " is a file, not a folder");
+        if (!Files.exists(dir)) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p != null && !Files.isDirectory(p)) throw Failure.usage(flag + ": cannot create " + dir + ": " + p + " is a file, not a folder");
+            try {
+                Files.createDirectories(dir);
+            } catch (FileSystemException e) {
+                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + FileErrors.reason(e), e);
+            } catch (IOException e) {
+                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Files.isWritable(dir)) throw Failure.io(flag + ": " + dir + ": permission denied (cannot write there)", null);
+        return dir;
+    }
+
+    /** Removes stale temporaries of these files (left by a killed earlier run). */
+    static void clean(String flag, Path... targets) {
+        for (Path t : targets) {
+            try {
+                AtomicFile.removeStaleFor(t);
+            } catch (IOException e) {
+                throw Failure.io(flag + ": cannot clean up beside " + t + ": " + FileErrors.reason(e), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.io.AtomicFile;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A training run's folder. It is new, or empty, or (with {@code --overwrite}) an earlier run's folder
+ * whose files are removed before anything is written, so every file in it describes this run: an older
+ * {@code summary.json} can never sit beside a newer {@code best.ckpt}. A default name
+ * ({@code runs/<data>-<yyyyMMdd-HHmmss>}, then {@code -2}, {@code -3}, … when taken) is claimed by
+ * creating the folder, which only one process can do, so runs started in the same second never share
+ * one. Every file is written through {@link AtomicFile}.
+ */
+final class RunFolder {
+    static final String CONFIG = "config.json";
+    static final String LOG = "train.log";
+    static final String METRICS = "metrics.jsonl";
+    static final String CHECKPOINT = "best.ckpt";
+    static final String SUMMARY = "summary.json";
+    /** The files a run writes, in the order it first writes them. */
+    static final List<String> FILES = List.of(CONFIG, LOG, METRICS, CHECKPOINT, SUMMARY);
+
+    private final Path dir;
+    private final List<String> removed;
+
+    private RunFolder(Path dir, List<String> removed) {
+        this.dir = dir;
+        this.removed = removed;
+    }
+
+    Path dir() { return dir; }
+
+    Path file(String name) { return dir.resolve(name); }
+
+    /** Files of an earlier run that --overwrite removed (empty otherwise). */
+    List<String> removed() { return removed; }
+
+    /** A new folder under {@code runs/} named after the data and the time. */
+    static RunFolder createDefault(Path runs, String dataName, LocalDateTime now) {
+        String base = safe(dataName) + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        try {
+            Files.createDirectories(runs);
+        } catch (IOException e) {
+            throw Failure.io("cannot create " + runs.toAbsolutePath() + " for the run folder: " + FileErrors.reason(e)
+                    + "; give another place with --out DIR", e);
+        }
+        for (int k = 1; k < 10_000; k++) {
+            Path p = runs.resolve(k == 1 ? base : base + "-" + k);
+            try {
+                Files.createDirectory(p);
+                return new RunFolder(p, List.of());
+            } catch (FileAlreadyExistsException taken) {
+                // another run has this name: try the next
+            } catch (IOException e) {
+                throw Failure.io("cannot create the run folder " + p.toAbsolutePath() + ": " + FileErrors.reason(e), e);
+            }
+        }
+        throw Failure.io("cannot find a free run folder name under " + runs.toAbsolutePath() + " for " + base, null);
+    }
+
+    /** The folder given with {@code --out}: created, or empty, or an earlier run's with {@code overwrite}. */
+    static RunFolder open(Path out, boolean overwrite, String flag) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
+        }
+        if (!Files.exists(out)) {
+            try {
+                Files.createDirectories(out);
+            } catch (FileSystemException e) {
+                throw Failure.io(flag + ": cannot create the folder " + out + ": " + FileErrors.reason(e), e);
+            } catch (IOException e) {
+                throw Failure.io(flag + ": cannot create the folder " + out + ": " + e.getMessage(), e);
+            }
+            return new RunFolder(out, List.of());
+        }
+        List<String> entries = entries(out, flag);
+        if (entries.isEmpty()) return checkWritable(new RunFolder(out, List.of()), flag);
+        if (!overwrite) {
+            List<String> ours = entries.stream().filter(FILES::contains).toList();
+            throw Failure.usage(flag + ": " + out + " is not empty (" + preview(ours.isEmpty() ? entries : ours)
+                    + "); runs never replace each other: choose a new folder, or pass --overwrite to remove "
+                    + (ours.isEmpty() ? "nothing but run files from it" : "that run's files") + " first");
+        }
+        List<String> removed = new ArrayList<>();
+        try {
+            AtomicFile.removeStale(out);
+            for (String f : FILES) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
+        } catch (IOException e) {
+            throw Failure.io(flag + ": cannot remove the earlier run's files from " + out + ": " + FileErrors.reason(e), e);
+        }
+        return checkWritable(new RunFolder(out, List.copyOf(removed)), flag);
+    }
+
+    private static RunFolder checkWritable(RunFolder r, String flag) {
+        if (!Files.isWritable(r.dir)) throw Failure.io(flag + ": " + r.dir + ": permission denied (cannot write there)", null);
+        return r;
+    }
+
+    private static List<String> entries(Path dir, String flag) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) names.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.reason(e), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static String preview(List<String> names) {
+        if (names.size() <= 4) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 4)) + " and " + (names.size() - 4) + " more";
+    }
+
+    private static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return s.isEmpty() ? "data" : s;
+    }
+
+    void write(String name, String text) throws IOException {
+        AtomicFile.writeString(dir.resolve(name), text);
+    }
+}

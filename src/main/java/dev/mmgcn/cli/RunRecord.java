@@ -1,0 +1,118 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.data.DataFingerprint;
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.settings.ConfigFile;
+import dev.mmgcn.settings.TrainSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A run's {@code config.json}: every resolved setting (under {@code settings}, which
+ * {@code train --config} reads back), the command line, the project version, start and end times and
+ * how the run ended, where the data came from with the sizes of its files and the
+ * {@link DataFingerprint} of what was loaded, and the backend with its thread count.
+ */
+final class RunRecord {
+    private final String runId;
+    private final TrainSettings settings;
+    private final List<String> commandLine;
+    private final ConfigFile configFile;
+    private final String started;
+    private String ended;
+    private String status = "running";
+    private String error;
+    private Map<String, Object> data = Map.of();
+    private Map<String, Object> system = Map.of();
+
+    RunRecord(TrainSettings settings, List<String> commandLine, ConfigFile configFile) {
+        OffsetDateTime now = OffsetDateTime.now();
+        this.runId = now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        this.settings = settings;
+        this.commandLine = List.copyOf(commandLine);
+        this.configFile = configFile;
+        this.started = now.toString();
+    }
+
+    String runId() { return runId; }
+
+    TrainSettings settings() { return settings; }
+
+    void data(Dataset d, DataLoading.Plan plan, DataFingerprint fingerprint) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("location", settings.data().isSynthetic() ? null : settings.data().folder().toString());
+        m.put("synthetic", settings.data().isSynthetic() ? settings.data().synthetic() : null);
+        m.put("format", plan.format());
+        m.put("dataset", d.name());
+        m.put("users", d.numUsers());
+        m.put("items", d.numItems());
+        Map<String, Object> pairs = new LinkedHashMap<>();
+        pairs.put("train", d.train().size());
+        pairs.put("valid", d.valid().size());
+        pairs.put("test", d.test().size());
+        m.put("interactions", pairs);
+        m.put("modalities", d.modalityNames());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (Path f : plan.files()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", f.toString());
+            try {
+                e.put("bytes", Files.size(f));
+            } catch (IOException ex) {
+                e.put("bytes", null);
+            }
+            files.add(e);
+        }
+        m.put("files", files);
+        m.put("fingerprint", fingerprint.parts());
+        m.put("digest", fingerprint.digest());
+        this.data = m;
+    }
+
+    void started(String backendDescription, String backend, int threads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", backend);
+        m.put("threads", threads);
+        m.put("description", backendDescription);
+        m.put("java", Runtime.version().toString());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        this.system = m;
+    }
+
+    void finished(String status, String error) {
+        this.status = status;
+        this.error = error;
+        this.ended = OffsetDateTime.now().toString();
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mmgcn_engine", Version.get());
+        m.put("run_id", runId);
+        m.put("command_line", commandLine);
+        m.put("config_file", configFile == null ? null : configFile.layer().source().toString());
+        m.put("started", started);
+        m.put("ended", ended);
+        m.put("status", status);
+        m.put("error", error);
+        m.put(ConfigFile.SETTINGS, settings.toMap());
+        m.put("data", data);
+        m.put("system", system);
+        return m;
+    }
+
+    String json() {
+        return Json.pretty(toMap());
+    }
+}

@@ -1,0 +1,284 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.data.DataFingerprint;
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.Modality;
+import dev.mmgcn.data.TrainingRecord;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.FreedomConfig;
+import dev.mmgcn.model.LightGcnConfig;
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
+import dev.mmgcn.model.RecModel;
+import dev.mmgcn.settings.ConfigFile;
+import dev.mmgcn.settings.TrainSettings;
+import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.NegativeSampler;
+import dev.mmgcn.train.TrainConfig;
+import dev.mmgcn.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * One training run, in the order that keeps a failure cheap and a run folder truthful: every setting and
+ * path is checked and the backend opened before any data is read; the data is loaded and the memory the
+ * run needs is checked before the model is built; only then is the run folder claimed. Each epoch
+ * writes its metrics line before the checkpoint it describes, then the log; summary.json comes last.
+ */
+final class TrainRun {
+    private final TrainSettings settings;
+    private final ConfigFile configFile;
+    private final boolean overwrite;
+    private final List<String> commandLine;
+    private final PrintStream console;
+    private final PrintStream consoleErr;
+
+    TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, List<String> commandLine, PrintStream out, PrintStream err) {
+        this.settings = settings;
+        this.configFile = configFile;
+        this.overwrite = overwrite;
+        this.commandLine = commandLine;
+        this.console = out;
+        this.consoleErr = err;
+    }
+
+    int run() throws IOException {
+        if (overwrite && settings.out() == null) {
+            throw Failure.usage("--overwrite needs --out DIR: a default run folder is always new");
+        }
+        if (settings.out() != null) checkOutBeforehand(settings.out(), settings.settings().where(TrainSettings.OUT));
+        DataLoading.Plan plan = DataLoading.check(settings.data(), settings.settings());
+        MemoryBudget.checkFeatures(plan.features(), MemoryBudget.Limits.current());
+        RunLog log = new RunLog(console, consoleErr);
+        RunRecord record = new RunRecord(settings, commandLine, configFile);
+        try (Progress progress = Progress.forStderr(consoleErr)) {
+            Kernels kernels = Backend.open(settings.device(), settings.threads());
+            try {
+                Dataset data;
+                progress.startOpen("loading " + DataLoading.name(settings.data()), Progress.readDetail(plan.bytes()));
+                try {
+                    data = DataLoading.load(settings.data(), settings.settings(), log.err(), !(settings.model() instanceof LightGcnConfig));
+                } finally {
+                    progress.finish();
+                }
+                try (data) {
+                    return train(kernels, modelData(data, log), plan, log, record, progress);
+                }
+            } finally {
+                kernels.close();
+            }
+        }
+    }
+
+    private int train(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
+            throws IOException {
+        PrintStream out = log.out();
+        TrainConfig tc = clampCutoffs(settings.training(), data.numItems(), log.err());
+        ModelConfig mc = settings.model();
+        checkMemory(data, mc, tc, log.err());
+        TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
+        DataFingerprint fingerprint = trainingRecord.fingerprint();
+        record.data(data, plan, fingerprint);
+
+        RunFolder folder = settings.out() != null
+                ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT))
+                : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now());
+        if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
+        record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
+        folder.write(RunFolder.CONFIG, record.json());
+        RunRecorder recorder = new RunRecorder(folder, log, record, tc);
+        try {
+            out.println("backend  " + Backend.describe(kernels));
+            out.println("data     " + data.summary());
+            if (configFile != null) out.println("config   " + configFile.layer().source() + " (options on the command line override it)");
+            configFile(data, fingerprint, log.err());
+            for (String note : notes) out.println(note);
+            try (RecModel model = create(mc, kernels, data, tc.seed())) {
+                printHeader(out, mc, tc, model, folder);
+                Properties header = CheckpointHeader.of(settings, data, record.runId());
+                try (Trainer trainer = new Trainer(model, data, tc, kernels)) {
+                    if (!trainer.hasValidation()) {
+                        out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
+                    } else {
+                        out.printf(Locale.ROOT, "validate every %d of the %d steps of an epoch and at its end; the best validated step is kept%n",
+                                Math.min(trainer.evalEvery(), trainer.stepsPerEpoch()), trainer.stepsPerEpoch());
+                    }
+                    EpochTable table = new EpochTable(tc.validMetric(), tc.epochs(), trainer.hasValidation());
+                    table.printHeader(out);
+                    recorder.saveLog();
+                    // the listener has written the validation's metrics line before the sink writes its checkpoint
+                    Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
+                        Properties h = new Properties();
+                        h.putAll(header);
+                        h.setProperty("train.best_epoch", Integer.toString(r.epoch()));
+                        h.setProperty("train.best_step", Integer.toString(r.step()));
+                        h.setProperty("train.best_global_step", Long.toString(r.globalStep()));
+                        if (r.valid().users() > 0) r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
+                        if (r.test() != null && r.test().users() > 0) r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
+                        try {
+                            Checkpoint.capture(m.parameters(), rep, h, trainingRecord).write(folder.file(RunFolder.CHECKPOINT));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT), label(mc));
+                    folder.write(RunFolder.SUMMARY, Json.pretty(Summary.of(result, tc, record, mc.kind())));
+                }
+            }
+            record.finished("finished", null);
+            folder.write(RunFolder.CONFIG, record.json());
+            recorder.saveLog();
+            return 0;
+        } catch (RuntimeException | IOException | Error e) {
+            recorder.failed(e);
+            throw e;
+        }
+    }
+
+    private final List<String> notes = new java.util.ArrayList<>();
+
+    /** The data as the model reads it: FREEDOM leaves bag-of-words modalities out, and says so; LightGCN reads no features. */
+    private Dataset modelData(Dataset data, RunLog log) {
+        ModelConfig mc = settings.model();
+        if (mc instanceof LightGcnConfig && !data.modalityNames().isEmpty()) {
+            notes.add("note     LightGCN reads no item features: " + data.modalityNames() + " are not used");
+        }
+        if (mc instanceof FreedomConfig && !data.wordModalities().isEmpty()) {
+            for (var w : data.wordModalities()) {
+                notes.add("note     modality '" + w.name() + "' is a bag of word ids (" + w.vocabulary()
+                        + " words); FREEDOM builds its item graph from dense features, so it is left out");
+            }
+            return data.withoutWordModalities();
+        }
+        return data;
+    }
+
+    /** Builds the model; data that lacks what the model needs (FREEDOM: a dense feature modality) is a data error. */
+    private RecModel create(ModelConfig mc, Kernels kernels, Dataset data, long seed) {
+        if (mc instanceof FreedomConfig fc) {
+            try {
+                fc.resolveKnnWeights(data.modalities().stream().map(Modality::name).toList());
+            } catch (IllegalArgumentException e) {
+                throw Failure.usage(settings.settings().where(TrainSettings.KNN_WEIGHTS) + " " + e.getMessage());
+            }
+        }
+        try {
+            return Models.create(mc, kernels, data, seed);
+        } catch (IllegalArgumentException e) {
+            throw Failure.data(data.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String label(ModelConfig mc) {
+        return switch (mc) {
+            case MmgcnConfig c -> "MMGCN";
+            case LightGcnConfig c -> "LightGCN";
+            case FreedomConfig c -> "FREEDOM";
+        };
+    }
+
+    private void printHeader(PrintStream out, ModelConfig mc, TrainConfig tc, RecModel model, RunFolder folder) {
+        out.println("model    " + model.describe());
+        out.printf(Locale.ROOT, "train    %s max, batch %d, Adam lr %s, reg %s, weight decay %s, negatives from %s, seed %d,%n",
+                Backend.plural(tc.epochs(), "epoch"), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(),
+                tc.negatives() == NegativeSampler.Pool.ALL ? "all items" : "train items", tc.seed());
+        out.printf(Locale.ROOT, "         early stop on valid %s (patience %d)%n", tc.validMetric(), tc.patience());
+        switch (mc) {
+            case MmgcnConfig c -> {
+                out.println("differs  from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;");
+                out.println("         BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations");
+                out.println("         recomputed after each epoch, not those of the last training batch.");
+            }
+            case LightGcnConfig c ->
+                    out.println("follows  MMRec's lightgcn.py; the L2 penalty is squared (reg * sum of squares / batch) where MMRec's EmbLoss takes norms.");
+            case FreedomConfig c -> {
+                out.println("follows  enoche/FREEDOM's freedom.py (kNN item graph, degree-sensitive pruning, BPR + feature BPR); BPR as a stable");
+                out.println("         softplus; an item without features has no item-graph neighbours (the reference divides by its zero norm).");
+            }
+        }
+        out.println("output   " + folder.dir());
+    }
+
+    /** Cut-offs above the item count rank every item: said once, and evaluated as the item count. */
+    static TrainConfig clampCutoffs(TrainConfig tc, int items, PrintStream log) {
+        int[] ks = tc.ks();
+        boolean clamp = false;
+        for (int k : ks) clamp |= k > items;
+        String[] metric = tc.validMetric().split("@");
+        int metricK = Integer.parseInt(metric[1]);
+        if (!clamp) return tc;
+        int[] clamped = java.util.Arrays.stream(ks).map(k -> Math.min(k, items)).distinct().sorted().toArray();
+        String above = java.util.Arrays.stream(ks).filter(k -> k > items).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse("");
+        log.printf(Locale.ROOT, "note: cut-off%s %s %s more than the %,d items: clamped to %d (a top-%d list holds every item)%n",
+                above.contains(",") ? "s" : "", above, above.contains(",") ? "are" : "is", items, items, items);
+        String validMetric = metricK > items ? metric[0] + "@" + items : tc.validMetric();
+        return new TrainConfig(tc.epochs(), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(),
+                tc.patience(), validMetric, clamped, tc.negatives(), tc.evalEvery());
+    }
+
+    private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
+        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
+                (long) data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
+        int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
+        MemoryBudget.Estimate e;
+        String advice;
+        if (config instanceof MmgcnConfig mc) {
+            e = MemoryBudget.training(shape, mc, tc.batchSize(), maxK);
+            advice = "reduce --dim (" + mc.embeddingDim() + "), --layers (" + mc.layers() + "), --latent (" + mc.latentDim() + ") or the data";
+        } else {
+            e = MemoryBudget.embeddingModel(shape, config, tc.batchSize(), maxK);
+            advice = "reduce --dim (" + config.embeddingDim() + "), --layers or the data";
+        }
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), advice);
+        if (warning != null) log.println(warning);
+    }
+
+    /** A replayed config.json: say when the data now differs from the data the recorded run used. */
+    private void configFile(Dataset data, DataFingerprint now, PrintStream log) {
+        if (configFile == null || configFile.recordedData() == null) return;
+        Object fp = configFile.recordedData().get("fingerprint");
+        if (!(fp instanceof java.util.Map<?, ?> parts)) return;
+        java.util.Map<String, String> before = new java.util.LinkedHashMap<>();
+        parts.forEach((k, v) -> before.put(String.valueOf(k), String.valueOf(v)));
+        List<String> changes = now.changes(new DataFingerprint(before));
+        if (!changes.isEmpty()) {
+            log.println("warning: the data differ from the recorded run's (" + configFile.layer().source() + "): " + String.join("; ", changes));
+        }
+    }
+
+    /** Before any data is read: --out must be a folder that is new, empty, or allowed to be overwritten. */
+    private void checkOutBeforehand(Path out, String flag) {
+        if (Files.exists(out)) {
+            if (!Files.isDirectory(out)) throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent() && !overwrite) {
+                    RunFolder.open(out, false, flag); // throws the message listing what is there
+                }
+            } catch (IOException e) {
+                throw Failure.io(flag + ": cannot list " + out + ": " + FileErrors.reason(e), e);
+            }
+            return;
+        }
+        Path p = out.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p != null && !Files.isDirectory(p)) {
+            throw Failure.usage(flag + ": cannot create " + out + ": " + p + " is a file, not a folder");
+        }
+        if (p != null && !Files.isWritable(p)) {
+            throw Failure.io(flag + ": cannot create " + out + ": " + p + " is not writable (permission denied)", null);
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

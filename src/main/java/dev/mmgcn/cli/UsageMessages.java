@@ -1,0 +1,61 @@
+package dev.mmgcn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** picocli's parse errors as this project's one-line messages, each naming the option. */
+final class UsageMessages {
+    private UsageMessages() {
+    }
+
+    static String of(ParameterException ex) {
+        CommandLine cl = ex.getCommandLine();
+        String command = cl == null ? "mmgcn-engine" : cl.getCommandName();
+        String help = cl == null || cl.getParent() == null ? "see --help" : "see: " + command + " --help";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> unmatched = u.getUnmatched();
+            String first = unmatched.isEmpty() ? "?" : unmatched.getFirst();
+            if (cl != null && cl.getParent() == null && !first.startsWith("-")) {
+                return "unknown command '" + first + "' (commands: " + String.join(", ", cl.getSubcommands().keySet()) + "; see --help)";
+            }
+            if (first.startsWith("-")) {
+                String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+                List<String> suggestions = u.getSuggestions();
+                String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions.subList(0, Math.min(2, suggestions.size()))) + "?";
+                return "unknown option " + name + " for '" + command + "'" + hint + " (" + help + ")";
+            }
+            return command + " takes no positional arguments, got " + unmatched + " (" + help + ")";
+        }
+        if (ex instanceof CommandLine.MissingParameterException m) {
+            ArgSpec spec = m.getArgSpec() != null ? m.getArgSpec() : m.getMissing().isEmpty() ? null : m.getMissing().getFirst();
+            if (spec instanceof OptionSpec o) {
+                return o.longestName() + " needs a value (" + o.paramLabel() + ")";
+            }
+            return m.getMessage();
+        }
+        if (ex instanceof CommandLine.OverwrittenOptionException o) {
+            return (o.getOverwritten() instanceof OptionSpec os ? os.longestName() : "an option") + " given twice";
+        }
+        if (ex.getArgSpec() instanceof OptionSpec o && ex.getValue() != null) {
+            return o.longestName() + " expects " + expected(o.type()) + ", got '" + ex.getValue() + "'";
+        }
+        return ex.getMessage();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "an integer";
+        if (type == float.class || type == Float.class || type == double.class || type == Double.class) return "a number";
+        if (type == Path.class) return "a path";
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT)).toList();
+        }
+        return "a " + type.getSimpleName().toLowerCase(Locale.ROOT);
+    }
+}

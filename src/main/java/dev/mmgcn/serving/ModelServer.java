@@ -1,0 +1,119 @@
+package dev.mmgcn.serving;
+
+import dev.mmgcn.api.MmgcnModel;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson3;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An HTTP JSON server for a loaded {@link MmgcnModel}, on Javalin (Jetty 12):
+ * <pre>
+ *   GET  /recommend?user=U&amp;k=K[&amp;include_seen=true]  {"user":U,"items":[{"item":I,"score":S},…]}
+ *   POST /recommend  {"users":[U,…],"k":K,"include_seen":false}  {"results":[{"user":U,"items":[…]},…]}
+ *   GET  /similar?item=I&amp;k=K                         {"item":I,"items":[{"item":J,"score":S},…]}
+ *   GET  /health                                     {"status":"ok"}
+ *   GET  /info                                       sizes, settings, data fingerprint, versions
+ * </pre>
+ * Ids are the users' and items' own, as JSON strings. An unknown user or item is a 404, a bad
+ * parameter or body a 400, an unknown path a 404 and a wrong method a 405, each with a JSON body
+ * {@code {"error": "..."}}; an unexpected failure is a 500 with {@code {"error":"internal error"}} and
+ * is logged, never shown. {@link #close()} stops accepting connections and lets requests in progress
+ * finish (up to {@value #STOP_TIMEOUT_MS} ms) before it returns.
+ *
+ * <p>The model is the caller's: closing the server does not close it.
+ */
+public final class ModelServer implements AutoCloseable {
+    /** Largest k a request may ask for. */
+    public static final int MAX_K = 1000;
+    /** Most users one POST /recommend may list. */
+    public static final int MAX_BATCH = 10_000;
+    /** How long {@link #close()} waits for requests in progress. */
+    public static final long STOP_TIMEOUT_MS = 10_000;
+
+    private static final System.Logger LOG = System.getLogger("dev.mmgcn.serving");
+
+    private final Javalin app;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private ModelServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Serves {@code model} on every interface at {@code port} (0 = any free port) with {@code threads} request threads. */
+    public static ModelServer start(MmgcnModel model, int port, int threads) {
+        return start(model, "0.0.0.0", port, threads);
+    }
+
+    /**
+     * Serves {@code model} on {@code host} (e.g. "127.0.0.1" for this machine only) and {@code port}
+     * (0 = any free port; see {@link #port()}), handling requests on {@code threads} threads; Jetty
+     * adds a few threads of its own for accepting connections and I/O.
+     *
+     * @throws IllegalArgumentException for a port outside 0..65535 or fewer than one thread
+     * @throws IllegalStateException    when the port cannot be bound (the message says which)
+     */
+    public static ModelServer start(MmgcnModel model, String host, int port, int threads) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        Routes routes = new Routes(model);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson3(Routes.JSON, false));
+            QueuedThreadPool pool = new QueuedThreadPool(threads + 4, Math.min(threads + 4, 8));
+            pool.setName("mmgcn-http");
+            config.jetty.threadPool = pool;
+            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            config.http.maxRequestSize = 8L << 20;
+            config.http.prefer405over404 = true;
+            routes.register(config.routes);
+        });
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            app.stop();
+            throw new IllegalStateException("cannot serve on " + host + ":" + port + ": " + rootMessage(e), e);
+        }
+        ModelServer s = new ModelServer(app);
+        LOG.log(Level.INFO, () -> "serving " + model.info().file() + " on http://" + host + ":" + app.port() + "/ with " + threads + " threads");
+        return s;
+    }
+
+    /** The port the server listens on (the one chosen when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Closes the server when the JVM shuts down (SIGTERM, SIGINT, System.exit), finishing requests in progress. */
+    public ModelServer closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "mmgcn-http-shutdown"));
+        return this;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitClose() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops accepting, waits for requests in progress, and releases the port. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            app.stop();
+            LOG.log(Level.INFO, "server on port stopped");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

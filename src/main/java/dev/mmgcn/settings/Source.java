@@ -1,0 +1,38 @@
+package dev.mmgcn.settings;
+
+import java.nio.file.Path;
+
+/**
+ * Where a setting's value came from, so that a message can point there: {@code --epochs} for the
+ * command line, {@code run.yaml: epochs} for a config file, {@code epochs (checkpoint runs/x/best.ckpt)}
+ * for a recorded run.
+ *
+ * @param description a short phrase naming the source
+ * @param file        the file, for a config file; null otherwise
+ */
+public record Source(String description, Path file, boolean commandLine) {
+    public static final Source DEFAULT = new Source("default", null, false);
+    public static final Source COMMAND_LINE = new Source("command line", null, true);
+
+    public static Source file(Path file) {
+        return new Source(file.toString(), file, false);
+    }
+
+    /** Any other origin: a recorded checkpoint, a sweep grid. */
+    public static Source of(String description) {
+        return new Source(description, null, false);
+    }
+
+    /** How a message names {@code key} as it came from here. */
+    public String where(Key<?> key) {
+        if (commandLine) return key.option();
+        if (file != null) return file + ": " + key.name();
+        if (this == DEFAULT) return key.option() + " (default)";
+        return key.name() + " (" + description + ")";
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
