@@ -31,6 +31,7 @@ public final class Init {
         for (long i = 0; i < t.size(); i++) t.setFlat(i, (float) ((rng.nextDouble() * 2 - 1) * a));
     }
 
+    /** N(0, std²): LightGCN's {@code --init normal} (the LightGCN authors' N(0, 0.1)). */
     public static void normal(Tensor t, double std, RandomGenerator rng) {
         for (long i = 0; i < t.size(); i++) t.setFlat(i, (float) (rng.nextGaussian() * std));
     }

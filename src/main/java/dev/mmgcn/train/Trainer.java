@@ -27,8 +27,8 @@ import java.util.SplittableRandom;
  *
  * <p>A step: propagate over the whole graph (a graph model's representations depend on every
  * neighbour), gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2
- * penalty on the batch's rows of the model's free embedding tables ({@link RecModel#regularised()})
- * plus any loss terms of the model's own ({@link RecModel#extraLoss}), one backward walk, one Adam step.
+ * penalty on the batch's rows of the model's free embedding tables ({@link RecModel#regularised()};
+ * {@link BprObjective}) plus any loss terms of the model's own ({@link RecModel#extraLoss}), one backward walk, one Adam step.
  * The only value read back to the host is the loss. Before each epoch the model may change its
  * training graph ({@link RecModel#startEpoch}).
  *
@@ -258,11 +258,7 @@ public final class Trainer implements AutoCloseable {
 
         tape.begin();
         Var r = model.forward(tape);
-        Var ru = tape.gather(r, b.users());
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, b.posRows())), tape.rowDot(ru, tape.gather(r, b.negRows())));
-        if (config.regWeight() > 0 && !regularised.isEmpty()) {
-            loss = tape.add(loss, tape.scale(L2Penalty.of(tape, regularised, b), config.regWeight() / n));
-        }
+        Var loss = BprObjective.loss(tape, r, b, config.regWeight(), regularised);
         Var extra = model.extraLoss(tape, r, b);
         if (extra != null) loss = tape.add(loss, extra);
         tape.backward(loss);

@@ -1,107 +1,109 @@
 package dev.mmgcn.model;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Tensor;
-import dev.mmgcn.tape.Var;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-/** Dense double-precision matrices for forward oracles written independently of the engine's kernels. */
+/** Plain double-precision matrix arithmetic for the test oracles: rows of {@code double[]}, nothing shared with the engine. */
 final class Dense {
     private Dense() {
     }
 
-    static double[][] of(Var v, Kernels k) {
-        return of(v.value(), k);
+    static double[][] zeros(int rows, int cols) {
+        return new double[rows][cols];
     }
 
-    static double[][] of(Tensor t, Kernels k) {
-        try (HostScope h = new HostScope()) {
-            Tensor host = h.floats(t.rows(), t.cols());
-            k.download(t, host);
-            double[][] out = new double[t.rows()][t.cols()];
-            for (int r = 0; r < t.rows(); r++) for (int c = 0; c < t.cols(); c++) out[r][c] = host.get(r, c);
-            return out;
-        }
-    }
-
-    static double[][] mul(double[][] a, double[][] b) {
-        double[][] out = new double[a.length][b[0].length];
-        for (int i = 0; i < a.length; i++) {
-            for (int k = 0; k < b.length; k++) {
-                if (a[i][k] == 0) continue;
-                for (int j = 0; j < b[0].length; j++) out[i][j] += a[i][k] * b[k][j];
+    static double[][] matmul(double[][] a, double[][] b) {
+        int n = a.length, k = b.length, m = b[0].length;
+        double[][] c = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            if (a[i].length != k) throw new IllegalArgumentException("matmul: " + a[i].length + " columns against " + k + " rows");
+            for (int j = 0; j < m; j++) {
+                double s = 0;
+                for (int t = 0; t < k; t++) s += a[i][t] * b[t][j];
+                c[i][j] = s;
             }
         }
-        return out;
+        return c;
+    }
+
+    /** x·w + b with b a single row (1×out), or x·w when b is null. */
+    static double[][] linear(double[][] x, double[][] w, double[][] b) {
+        double[][] y = matmul(x, w);
+        if (b != null) {
+            for (double[] row : y) for (int j = 0; j < row.length; j++) row[j] += b[0][j];
+        }
+        return y;
+    }
+
+    static double[][] leakyRelu(double[][] x, double slope) {
+        double[][] y = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = new double[x[i].length];
+            for (int j = 0; j < x[i].length; j++) y[i][j] = x[i][j] > 0 ? x[i][j] : slope * x[i][j];
+        }
+        return y;
     }
 
     static double[][] add(double[][] a, double[][] b) {
-        double[][] out = new double[a.length][a[0].length];
-        for (int i = 0; i < a.length; i++) for (int j = 0; j < a[0].length; j++) out[i][j] = a[i][j] + b[i][j];
-        return out;
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = new double[a[i].length];
+            for (int j = 0; j < a[i].length; j++) c[i][j] = a[i][j] + b[i][j];
+        }
+        return c;
     }
 
     static double[][] scale(double[][] a, double f) {
-        double[][] out = new double[a.length][a[0].length];
-        for (int i = 0; i < a.length; i++) for (int j = 0; j < a[0].length; j++) out[i][j] = a[i][j] * f;
-        return out;
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = new double[a[i].length];
+            for (int j = 0; j < a[i].length; j++) c[i][j] = a[i][j] * f;
+        }
+        return c;
     }
 
-    /** Rows of a on top of rows of b. */
-    static double[][] stack(double[][] a, double[][] b) {
-        double[][] out = new double[a.length + b.length][];
-        for (int i = 0; i < a.length; i++) out[i] = a[i].clone();
-        for (int i = 0; i < b.length; i++) out[a.length + i] = b[i].clone();
-        return out;
+    /** Rows of a, then rows of b. */
+    static double[][] stackRows(double[][] a, double[][] b) {
+        double[][] c = new double[a.length + b.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+        for (int i = 0; i < b.length; i++) c[a.length + i] = b[i].clone();
+        return c;
+    }
+
+    /** [a ‖ b]: columns of a, then columns of b. */
+    static double[][] concatCols(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = new double[a[i].length + b[i].length];
+            System.arraycopy(a[i], 0, c[i], 0, a[i].length);
+            System.arraycopy(b[i], 0, c[i], a[i].length, b[i].length);
+        }
+        return c;
+    }
+
+    /** Each row divided by its Euclidean norm (the test inputs have no zero rows). */
+    static double[][] rowL2Normalize(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            double n = Math.sqrt(dot(x[i], x[i]));
+            y[i] = new double[x[i].length];
+            for (int j = 0; j < x[i].length; j++) y[i][j] = x[i][j] / n;
+        }
+        return y;
     }
 
     static double dot(double[] a, double[] b) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        for (int j = 0; j < a.length; j++) s += a[j] * b[j];
         return s;
     }
 
-    /** log(1 + e^x), computed without overflow. */
-    static double softplus(double x) {
-        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    static double squaredNorm(double[] a) {
+        return dot(a, a);
     }
 
-    /** D^−½ A D^−½ of the symmetric bipartite adjacency of distinct (user, item) pairs; nodes are users then items. */
-    static double[][] normalisedBipartite(int users, int items, int[][] pairs) {
-        int n = users + items;
-        double[][] a = new double[n][n];
-        for (int[] p : pairs) {
-            a[p[0]][users + p[1]] = 1;
-            a[users + p[1]][p[0]] = 1;
-        }
-        double[] deg = new double[n];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) deg[i] += a[i][j];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (a[i][j] != 0) a[i][j] /= Math.sqrt(deg[i] * deg[j]);
-        return a;
-    }
-
-    /** mean(E, ÂE, …, Â^L E). */
-    static double[][] layerMean(double[][] adj, double[][] e0, int layers) {
-        double[][] sum = e0, e = e0;
-        for (int l = 0; l < layers; l++) {
-            e = mul(adj, e);
-            sum = add(sum, e);
-        }
-        return scale(sum, 1.0 / (layers + 1));
-    }
-
-    static void assertClose(double[][] want, double[][] got, double tol, String what) {
-        assertEquals(want.length, got.length, what + ": rows");
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i].length, got[i].length, what + ": cols");
-            for (int j = 0; j < want[i].length; j++) {
-                double w = want[i][j], g = got[i][j];
-                if (Math.abs(w - g) > tol * (1 + Math.abs(w))) {
-                    throw new AssertionError(what + "[" + i + "][" + j + "]: want " + w + ", got " + g);
-                }
-            }
-        }
+    /** A float array laid out row-major as rows×cols, widened exactly to double. */
+    static double[][] of(float[] flat, int rows, int cols) {
+        if (flat.length != rows * cols) throw new IllegalArgumentException(flat.length + " values for " + rows + "x" + cols);
+        double[][] m = new double[rows][cols];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) m[i][j] = flat[i * cols + j];
+        return m;
     }
 }

@@ -52,7 +52,7 @@ class FreedomTest {
         double[] norm = new double[n];
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < f.cols(); c++) x[i][c] = f.get(i, c);
-            norm[i] = Math.sqrt(Dense.dot(x[i], x[i]));
+            norm[i] = Math.sqrt(GraphOracle.dot(x[i], x[i]));
         }
         int[][] out = new int[n][];
         for (int i = 0; i < n; i++) {
@@ -63,7 +63,7 @@ class FreedomTest {
             final int row = i;
             Integer[] cand = java.util.stream.IntStream.range(0, n).filter(j -> norm[j] > 0).boxed().toArray(Integer[]::new);
             Arrays.sort(cand, (p, q) -> {
-                double sp = Dense.dot(x[row], x[p]) / (norm[row] * norm[p]), sq = Dense.dot(x[row], x[q]) / (norm[row] * norm[q]);
+                double sp = GraphOracle.dot(x[row], x[p]) / (norm[row] * norm[p]), sq = GraphOracle.dot(x[row], x[q]) / (norm[row] * norm[q]);
                 return sp != sq ? Double.compare(sq, sp) : Integer.compare(p, q);
             });
             out[i] = Arrays.stream(cand).limit(k).mapToInt(Integer::intValue).toArray();
@@ -92,12 +92,12 @@ class FreedomTest {
     }
 
     static double[][] representationOracle(Freedom model, Kernels k, double[][] uiAdj, double[][] itemAdj, FreedomConfig cfg) {
-        double[][] users = Dense.of(model.parameters().get("user_embedding"), k);
-        double[][] items = Dense.of(model.parameters().get("item_id_embedding"), k);
-        double[][] lgcn = Dense.layerMean(uiAdj, Dense.stack(users, items), cfg.uiLayers());
+        double[][] users = GraphOracle.of(model.parameters().get("user_embedding"), k);
+        double[][] items = GraphOracle.of(model.parameters().get("item_id_embedding"), k);
+        double[][] lgcn = GraphOracle.layerMean(uiAdj, GraphOracle.stack(users, items), cfg.uiLayers());
         double[][] h = items;
-        for (int l = 0; l < cfg.itemLayers(); l++) h = Dense.mul(itemAdj, h);
-        return Dense.add(lgcn, Dense.stack(new double[USERS][cfg.embeddingDim()], h));
+        for (int l = 0; l < cfg.itemLayers(); l++) h = GraphOracle.mul(itemAdj, h);
+        return GraphOracle.add(lgcn, GraphOracle.stack(new double[USERS][cfg.embeddingDim()], h));
     }
 
     // ---- tests ---------------------------------------------------------------------------------
@@ -142,12 +142,12 @@ class FreedomTest {
                     try (Freedom model = new Freedom(cfg, k, USERS, ITEMS, mods, TRAIN, 13); Tape tape = new Tape(k)) {
                         List<int[][]> nbs = List.of(knnOracle(mods.get(0).features(), 3), knnOracle(mods.get(1).features(), 3));
                         double[][] itemAdj = itemGraphOracle(nbs, new double[] {0.1, 0.9});
-                        double[][] full = Dense.normalisedBipartite(USERS, ITEMS, DISTINCT);
+                        double[][] full = GraphOracle.normalisedBipartite(USERS, ITEMS, DISTINCT);
                         double[][] want = representationOracle(model, k, full, itemAdj, cfg);
                         tape.begin();
-                        Dense.assertClose(want, Dense.of(model.inferenceForward(tape), k), 1e-5, k.name() + " evaluation, item layers " + itemLayers);
+                        GraphOracle.assertClose(want, GraphOracle.of(model.inferenceForward(tape), k), 1e-5, k.name() + " evaluation, item layers " + itemLayers);
                         tape.begin();
-                        Dense.assertClose(want, Dense.of(model.forward(tape), k), 1e-5, "training before any pruning");
+                        GraphOracle.assertClose(want, GraphOracle.of(model.forward(tape), k), 1e-5, "training before any pruning");
 
                         for (int epoch : new int[] {1, 2}) {
                             model.startEpoch(epoch, 77);
@@ -155,12 +155,12 @@ class FreedomTest {
                             assertEquals((int) (DISTINCT.length * 0.6), kept.length);
                             int[][] pairs = new int[kept.length][];
                             for (int t = 0; t < kept.length; t++) pairs[t] = new int[] {model.pruning().user(kept[t]), model.pruning().item(kept[t])};
-                            double[][] pruned = Dense.normalisedBipartite(USERS, ITEMS, pairs);
+                            double[][] pruned = GraphOracle.normalisedBipartite(USERS, ITEMS, pairs);
                             tape.begin();
-                            Dense.assertClose(representationOracle(model, k, pruned, itemAdj, cfg), Dense.of(model.forward(tape), k), 1e-5,
+                            GraphOracle.assertClose(representationOracle(model, k, pruned, itemAdj, cfg), GraphOracle.of(model.forward(tape), k), 1e-5,
                                     "training in epoch " + epoch);
                             tape.begin();
-                            Dense.assertClose(want, Dense.of(model.inferenceForward(tape), k), 1e-5, "evaluation keeps the full graph");
+                            GraphOracle.assertClose(want, GraphOracle.of(model.inferenceForward(tape), k), 1e-5, "evaluation keeps the full graph");
                         }
                     }
                 }
@@ -233,19 +233,19 @@ class FreedomTest {
             Batch b = LightGcnTest.batch(host, USERS, users, pos, neg);
             tape.begin();
             Var r = model.forward(tape);
-            double[][] rr = Dense.of(r, k);
+            double[][] rr = GraphOracle.of(r, k);
             double got = k.readScalar(model.extraLoss(tape, r, b).value());
             double want = 0;
             for (String m : List.of("visual", "textual")) {
-                double[][] f = Dense.of(model.parameters().get(m + ".features"), k);
-                double[][] w = Dense.of(model.parameters().get(m + ".projection.weight"), k);
-                double[] bias = Dense.of(model.parameters().get(m + ".projection.bias"), k)[0];
+                double[][] f = GraphOracle.of(model.parameters().get(m + ".features"), k);
+                double[][] w = GraphOracle.of(model.parameters().get(m + ".projection.weight"), k);
+                double[] bias = GraphOracle.of(model.parameters().get(m + ".projection.bias"), k)[0];
                 double sum = 0;
                 for (int t = 0; t < users.length; t++) {
-                    double[] fp = Dense.add(Dense.mul(new double[][] {f[pos[t]]}, w), new double[][] {bias})[0];
-                    double[] fn = Dense.add(Dense.mul(new double[][] {f[neg[t]]}, w), new double[][] {bias})[0];
+                    double[] fp = GraphOracle.add(GraphOracle.mul(new double[][] {f[pos[t]]}, w), new double[][] {bias})[0];
+                    double[] fn = GraphOracle.add(GraphOracle.mul(new double[][] {f[neg[t]]}, w), new double[][] {bias})[0];
                     double[] ru = rr[users[t]];
-                    sum += Dense.softplus(Dense.dot(ru, fn) - Dense.dot(ru, fp));
+                    sum += GraphOracle.softplus(GraphOracle.dot(ru, fn) - GraphOracle.dot(ru, fp));
                 }
                 want += sum / users.length;
             }

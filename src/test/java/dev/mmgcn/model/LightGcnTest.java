@@ -27,13 +27,13 @@ class LightGcnTest {
                 for (LightGcnConfig.EmbeddingInit init : LightGcnConfig.EmbeddingInit.values()) {
                     LightGcnConfig cfg = new LightGcnConfig(3, layers, init);
                     try (LightGcn model = new LightGcn(cfg, k, USERS, ITEMS, TRAIN, 11); Tape tape = new Tape(k)) {
-                        double[][] e0 = Dense.stack(Dense.of(model.parameters().get("user_embedding"), k),
-                                Dense.of(model.parameters().get("item_embedding"), k));
-                        double[][] want = Dense.layerMean(Dense.normalisedBipartite(USERS, ITEMS, DISTINCT), e0, layers);
+                        double[][] e0 = GraphOracle.stack(GraphOracle.of(model.parameters().get("user_embedding"), k),
+                                GraphOracle.of(model.parameters().get("item_embedding"), k));
+                        double[][] want = GraphOracle.layerMean(GraphOracle.normalisedBipartite(USERS, ITEMS, DISTINCT), e0, layers);
                         tape.begin();
-                        Dense.assertClose(want, Dense.of(model.forward(tape), k), 1e-5, k.name() + " layers " + layers + " " + init);
+                        GraphOracle.assertClose(want, GraphOracle.of(model.forward(tape), k), 1e-5, k.name() + " layers " + layers + " " + init);
                         tape.begin();
-                        Dense.assertClose(want, Dense.of(model.inferenceForward(tape), k), 1e-5, "inference");
+                        GraphOracle.assertClose(want, GraphOracle.of(model.inferenceForward(tape), k), 1e-5, "inference");
                     }
                 }
             }
@@ -45,14 +45,14 @@ class LightGcnTest {
         ScalarKernels k = new ScalarKernels();
         try (LightGcn x = new LightGcn(new LightGcnConfig(64, 1, LightGcnConfig.EmbeddingInit.XAVIER), k, 2000, 30, TRAIN, 1);
              LightGcn n = new LightGcn(new LightGcnConfig(64, 1, LightGcnConfig.EmbeddingInit.NORMAL), k, 2000, 30, TRAIN, 1)) {
-            double[][] xu = Dense.of(x.parameters().get("user_embedding"), k);
+            double[][] xu = GraphOracle.of(x.parameters().get("user_embedding"), k);
             double bound = Math.sqrt(6.0 / (2000 + 64)), max = 0, sq = 0;
             for (double[] r : xu) for (double v : r) {
                 max = Math.max(max, Math.abs(v));
                 sq += v * v;
             }
             org.junit.jupiter.api.Assertions.assertTrue(max <= bound && max > 0.95 * bound, "Glorot uniform bound " + bound + ", max " + max);
-            double[][] nu = Dense.of(n.parameters().get("user_embedding"), k);
+            double[][] nu = GraphOracle.of(n.parameters().get("user_embedding"), k);
             double s2 = 0;
             for (double[] r : nu) for (double v : r) s2 += v * v;
             double std = Math.sqrt(s2 / (2000 * 64));
