@@ -200,7 +200,7 @@ class CliTest {
         for (String c : List.of("train", "evaluate", "recommend", "serve", "export", "convert", "generate", "info", "bench")) {
             assertTrue(list.contains(" " + c + " "), c + " listed: " + list);
         }
-        assertTrue(list.contains(" train Trains MMGCN with BPR, validates every epoch, keeps the best checkpoint and reports the test metrics at the best validation epoch. evaluate "), list);
+        assertTrue(list.contains(" train Trains MMGCN, LightGCN or FREEDOM (--model) with BPR, validates during and after every epoch, keeps the best validated step's checkpoint and reports its test metrics. evaluate "), list);
         assertTrue(list.contains("own ids (as written in the training data's files). serve "), list);
         assertTrue(list.contains(" convert Converts a version-1 checkpoint (MMGCNCK1, written before checksums, ids and training items were kept) to the current format. generate "), list);
         assertEquals("no end at all", CommandList.firstSentence(new String[] {"no end", " at  all "}));
