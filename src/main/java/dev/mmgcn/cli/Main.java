@@ -75,6 +75,7 @@ public final class Main {
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof DataCommand dc) dc.addDataOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof BenchCommand) BenchCommand.addDataOptions(sub.getCommandSpec());
         }
         return cl;
     }

@@ -43,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "let --out name an earlier run's folder: its run files are removed before this run writes any")
     boolean overwrite;
 
+    @Option(names = "--profile", order = 3,
+            description = {"per epoch: seconds in sampling, forward, backward, optimiser and evaluation; backend calls,",
+                    "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json"})
+    boolean profile;
+
     static void addSettingOptions(CommandSpec spec) {
         SettingsOptions.add(spec, TrainSettings.KEYS);
     }
@@ -56,6 +61,6 @@ final class TrainCommand implements Callable<Integer> {
         TrainSettings settings = TrainSettings.resolve(layers);
         List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
         commandLine.addAll(List.of(top.args));
-        return new TrainRun(settings, file, overwrite, commandLine, top.out, top.err).run();
+        return new TrainRun(settings, file, overwrite, profile, commandLine, top.out, top.err).run();
     }
 }

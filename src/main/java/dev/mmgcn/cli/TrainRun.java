@@ -16,6 +16,7 @@ import dev.mmgcn.settings.TrainSettings;
 import dev.mmgcn.train.Checkpoint;
 import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
+import dev.mmgcn.profile.Profiler;
 import dev.mmgcn.train.Trainer;
 
 import java.io.IOException;
@@ -38,14 +39,17 @@ final class TrainRun {
     private final TrainSettings settings;
     private final ConfigFile configFile;
     private final boolean overwrite;
+    private final boolean profile;
     private final List<String> commandLine;
     private final PrintStream console;
     private final PrintStream consoleErr;
 
-    TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, List<String> commandLine, PrintStream out, PrintStream err) {
+    TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, boolean profile, List<String> commandLine,
+             PrintStream out, PrintStream err) {
         this.settings = settings;
         this.configFile = configFile;
         this.overwrite = overwrite;
+        this.profile = profile;
         this.commandLine = commandLine;
         this.console = out;
         this.consoleErr = err;
@@ -105,7 +109,8 @@ final class TrainRun {
             try (RecModel model = create(mc, kernels, data, tc.seed())) {
                 printHeader(out, mc, tc, model, folder);
                 Properties header = CheckpointHeader.of(settings, data, record.runId());
-                try (Trainer trainer = new Trainer(model, data, tc, kernels)) {
+                Profiler profiler = profile ? Profiler.on(p -> p.lines().forEach(out::println)) : Profiler.off();
+                try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
                     } else {

@@ -147,6 +147,12 @@ public final class Freedom implements RecModel {
         trainGraphEpoch = epoch;
     }
 
+    /** The epoch whose pruned graph {@link #forward} uses (0 before any pruning). */
+    @Override
+    public int graphVersion() {
+        return trainGraphEpoch;
+    }
+
     @Override
     public Var forward(Tape tape) {
         return represent(tape, trainGraph);

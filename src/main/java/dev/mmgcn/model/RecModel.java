@@ -66,6 +66,15 @@ public interface RecModel extends AutoCloseable {
     default void startEpoch(int epoch, long seed) {
     }
 
+    /**
+     * Identifies the graph {@link #forward} runs on: it changes whenever {@link #startEpoch} swaps the
+     * training graph, so a backend that records a training step and replays it ({@code Kernels.replayable})
+     * never replays one recorded on an earlier graph. Constant for models with a fixed graph.
+     */
+    default int graphVersion() {
+        return 0;
+    }
+
     /** One line describing the architecture, for the train log. */
     String describe();
 

@@ -38,7 +38,7 @@ public final class BprObjective {
         Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, batch.posRows())),
                 tape.rowDot(ru, tape.gather(representation, batch.negRows())));
         if (regWeight <= 0 || tables.isEmpty()) return loss;
-        return tape.add(loss, tape.scale(L2Penalty.of(tape, tables, batch), regWeight / batch.size()));
+        return tape.add(loss, L2Penalty.of(tape, tables, batch, regWeight / batch.size()));
     }
 
     /**

@@ -2,34 +2,45 @@ package dev.mmgcn.train;
 
 import dev.mmgcn.model.Batch;
 import dev.mmgcn.model.Regularised;
+import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Σ‖e‖² over the batch's rows of each regularised table: users, positives and negatives as each table is indexed. */
+/**
+ * weight · Σ‖e‖² over the batch's rows of each regularised table — users, positives and negatives as
+ * each table is indexed — as one tape node that never gathers the rows ({@link Tape#rowPenalty}).
+ */
 final class L2Penalty {
     private L2Penalty() {
     }
 
-    static Var of(Tape tape, List<Regularised> tables, Batch b) {
-        List<Var> terms = new ArrayList<>();
+    static Var of(Tape tape, List<Regularised> tables, Batch b, float weight) {
+        List<Var> vars = new ArrayList<>();
+        List<IntTensor> rows = new ArrayList<>();
         for (Regularised reg : tables) {
             Var t = reg.table();
             switch (reg.rows()) {
                 case NODES -> {
-                    terms.add(tape.sumSquares(tape.gather(t, b.users())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.posRows())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.negRows())));
+                    for (IntTensor r : List.of(b.users(), b.posRows(), b.negRows())) {
+                        vars.add(t);
+                        rows.add(r);
+                    }
                 }
-                case USERS -> terms.add(tape.sumSquares(tape.gather(t, b.users())));
+                case USERS -> {
+                    vars.add(t);
+                    rows.add(b.users());
+                }
                 case ITEMS -> {
-                    terms.add(tape.sumSquares(tape.gather(t, b.posItems())));
-                    terms.add(tape.sumSquares(tape.gather(t, b.negItems())));
+                    for (IntTensor r : List.of(b.posItems(), b.negItems())) {
+                        vars.add(t);
+                        rows.add(r);
+                    }
                 }
             }
         }
-        return tape.sum(terms);
+        return tape.rowPenalty(vars.toArray(Var[]::new), rows.toArray(IntTensor[]::new), weight);
     }
 }

@@ -11,7 +11,10 @@ import dev.mmgcn.model.Batch;
 import dev.mmgcn.model.RecModel;
 import dev.mmgcn.model.Regularised;
 import dev.mmgcn.optim.Adam;
+import dev.mmgcn.profile.Profiler;
+import dev.mmgcn.profile.Profiler.Phase;
 import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -19,18 +22,20 @@ import dev.mmgcn.tape.Var;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * BPR training of any {@link RecModel} with full-ranking validation during and after every epoch,
  * early stopping, and the model kept at its best validated step.
  *
- * <p>A step: propagate over the whole graph (a graph model's representations depend on every
- * neighbour), gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2
- * penalty on the batch's rows of the model's free embedding tables ({@link RecModel#regularised()};
- * {@link BprObjective}) plus any loss terms of the model's own ({@link RecModel#extraLoss}), one backward walk, one Adam step.
- * The only value read back to the host is the loss. Before each epoch the model may change its
- * training graph ({@link RecModel#startEpoch}).
+ * <p>An epoch starts with the model's own per-epoch change ({@link RecModel#startEpoch}, e.g. FREEDOM's
+ * pruned graph), then its {@link EpochPlan}: every step's users, positives and negatives, a pure
+ * function of (seed, epoch), uploaded to the backend once. A step then runs on the backend alone:
+ * propagate over the whole graph (a graph model's representations depend on every neighbour), gather
+ * the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on the
+ * batch's rows of the model's free embedding tables ({@link RecModel#regularised()}) plus any loss terms
+ * of the model's own ({@link RecModel#extraLoss}), one backward walk, one multi-tensor Adam step, and the
+ * loss added to a running sum in backend memory. Nothing crosses to the host inside a step; the sum is
+ * read every few steps for the progress callback, at validations and at the end of the epoch.
  *
  * <p>Validation runs at every epoch's end and every {@link ValidationSchedule#stepsBetween} steps in
  * between; the best validated step — wherever it falls — is the one whose test metrics are reported
@@ -39,6 +44,8 @@ import java.util.SplittableRandom;
  * from the last training batch, as the public MMGCN code does.
  */
 public final class Trainer implements AutoCloseable {
+    /** Segments of a step's index block: users, positive rows, negative rows, positive items, negative items. */
+    private static final int SEGMENTS = 5;
 
     /** Progress callbacks; all optional. */
     public interface Listener {
@@ -98,52 +105,67 @@ public final class Trainer implements AutoCloseable {
     private final Adam adam;
     private final HostScope host = new HostScope();
     private final Scope scope;
-    private final NegativeSampler sampler;
+    private final Profiler profiler;
+    private final EpochPlan plan;
     private final Evaluator validEvaluator;
     private final Evaluator testEvaluator;
     private final ItemOnly itemOnly;
-    private final BatchBuffers batch;
     private final Tensor representation;
     private final Tensor sumOfSquares;
-    private final SplittableRandom rng;
-    private final int[] trainUsers;
-    private final int[] trainItems;
+    /** The epoch's triples on the host, as the plan fills them. */
+    private final IntTensor epochUsersHost, epochPosHost, epochNegHost;
+    /**
+     * The same, laid out step by step — step b's users, positive rows, negative rows, positive items and
+     * negative items side by side — on the host and on the backend (uploaded once per epoch).
+     */
+    private final IntTensor epochBatchesHost, epochBatches;
+    /** The current step's indices, copied from epochBatches into the same memory every step. */
+    private final IntTensor batch;
+    /** Σ of this epoch's step losses, in backend memory. */
+    private final Tensor lossSum;
     private final List<Regularised> regularised;
     private Validation best;
 
     public Trainer(RecModel model, Dataset data, TrainConfig config, Kernels kernels) {
+        this(model, data, config, kernels, Profiler.off());
+    }
+
+    /** @param profiler times the phases of each epoch and counts backend calls ({@code --profile}) */
+    public Trainer(RecModel model, Dataset data, TrainConfig config, Kernels kernels, Profiler profiler) {
+        if (data.train().size() == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
         this.model = model;
         this.data = data;
         this.config = config;
-        this.kernels = kernels;
+        this.profiler = profiler;
+        this.kernels = profiler.wrap(kernels);
+        kernels = this.kernels;
         this.tape = new Tape(kernels);
+        model.parameters().flat(); // one buffer for all parameters: Adam updates them in one call
         this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
+        adam.prepare(model.parameters());
         this.scope = kernels.newScope();
-        this.rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
-        this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
+        NegativeSampler sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
                 config.negatives());
+        this.plan = new EpochPlan(data.train(), data.numUsers(), data.numItems(), sampler, config.seed());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
         this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
         this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.dim());
-        this.batch = new BatchBuffers(kernels, data.numUsers(), config.batchSize());
         this.regularised = List.copyOf(model.regularised());
         representation = scope.floats(data.numUsers() + data.numItems(), model.dim());
         sumOfSquares = scope.floats(1, 1);
-        // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
-        long[] codes = GraphBuilder.uniquePairs(data.numItems(), data.train());
-        int w = codes.length;
-        trainUsers = new int[w];
-        trainItems = new int[w];
-        for (int k = 0; k < w; k++) {
-            trainUsers[k] = (int) (codes[k] / data.numItems());
-            trainItems[k] = (int) (codes[k] % data.numItems());
-        }
-        if (w == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
+        int n = plan.pairs();
+        epochUsersHost = host.ints(n, 1);
+        epochPosHost = host.ints(n, 1);
+        epochNegHost = host.ints(n, 1);
+        epochBatchesHost = host.ints(SEGMENTS * n, 1);
+        epochBatches = scope.ints(SEGMENTS * n, 1);
+        batch = scope.ints(SEGMENTS * Math.min(config.batchSize(), n), 1);
+        lossSum = scope.floats(1, 1);
     }
 
     /** Training steps per epoch. */
     public int stepsPerEpoch() {
-        return (trainUsers.length + config.batchSize() - 1) / config.batchSize();
+        return plan.batches(config.batchSize());
     }
 
     /** Steps between validations inside an epoch, as this run will use them. */
@@ -158,32 +180,37 @@ public final class Trainer implements AutoCloseable {
         best = null;
         int sinceBest = 0;
         boolean stoppedEarly = false;
-        int[] order = new int[trainUsers.length];
-        for (int k = 0; k < order.length; k++) order[k] = k;
         int batches = stepsPerEpoch();
         int every = evalEvery();
+        // the loss sum is read for the progress callback after the first step (so progress never shows a
+        // loss it has not read), every few steps after and at validations: a host round trip on a device
+        int readEvery = Math.max(1, (batches + 9) / 10);
         long globalStep = 0;
 
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            model.startEpoch(epoch, config.seed());
             listener.epochStarted(epoch, batches);
+            profiler.epochStarted();
             long t0 = System.nanoTime();
+            beginEpoch(epoch);
             double evalSeconds = 0;
             int validations = 0;
             boolean improved = false;
             Validation end = null;
-            shuffle(order);
-            double lossSum = 0;
+            double meanLoss = Double.NaN;
+            long trainEnd = 0;
             for (int b = 0; b < batches; b++) {
-                int from = b * config.batchSize();
-                int n = Math.min(config.batchSize(), order.length - from);
-                lossSum += step(order, from, n);
+                step(b);
                 globalStep++;
-                listener.batchDone(epoch, b + 1, batches, lossSum / (b + 1));
                 boolean last = b == batches - 1;
+                boolean validateNow = last || (hasValidation() && globalStep % every == 0);
+                if (b == 0 || (b + 1) % readEvery == 0 || validateNow) meanLoss = lossSum() / (b + 1);
+                listener.batchDone(epoch, b + 1, batches, meanLoss);
+                if (last) trainEnd = profiler.mark();
                 // mid-epoch validations only make sense with something to select on
-                if (last || (hasValidation() && globalStep % every == 0)) {
+                if (validateNow) {
+                    profiler.begin(Phase.EVALUATION);
                     Validation v = validate(epoch, b + 1, batches, globalStep);
+                    profiler.end(Phase.EVALUATION);
                     if (v == null) continue; // diverged inside the epoch: its end reports it
                     evalSeconds += v.evalSeconds();
                     validations++;
@@ -192,13 +219,13 @@ public final class Trainer implements AutoCloseable {
                         end = v;
                     } else {
                         // the listener hears of a validation before the sink saves its parameters
-                        listener.validated(v, lossSum / (b + 1));
+                        listener.validated(v, meanLoss);
                         if (v.best() && sink != null) sink.accept(v, model, representation);
                     }
                 }
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
-            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, end, improved, validations);
+            EpochReport report = new EpochReport(epoch, meanLoss, trainSeconds, evalSeconds, end, improved, validations);
             history.add(report);
             if (!Double.isFinite(report.loss())) {
                 listener.epochDone(report);
@@ -209,6 +236,7 @@ public final class Trainer implements AutoCloseable {
             listener.epochDone(report);
             if (best == null) throw new IllegalStateException("training diverged at epoch " + epoch + " (the parameters are no longer finite); try a smaller --lr");
             if (end.best() && sink != null) sink.accept(end, model, representation);
+            profiler.epochDone(epoch, trainEnd);
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
                 break;
@@ -246,24 +274,78 @@ public final class Trainer implements AutoCloseable {
         return validEvaluator.evaluatedUsers() > 0;
     }
 
-    /** One BPR step on {@code n} training pairs starting at {@code order[from]}; returns the loss. */
-    double step(int[] order, int from, int n) {
-        batch.resize(n);
-        for (int r = 0; r < n; r++) {
-            int k = order[from + r];
-            int u = trainUsers[k];
-            batch.set(r, u, trainItems[k], sampler.sample(u, rng));
+    /**
+     * Starts epoch {@code epoch} (from 1): the model's per-epoch change ({@link RecModel#startEpoch}), then
+     * the epoch's plan, uploaded (the epoch's only host-to-backend copy), and the loss sum cleared.
+     */
+    void beginEpoch(int epoch) {
+        model.startEpoch(epoch, config.seed());
+        profiler.begin(Phase.SAMPLING);
+        plan.fill(epoch, epochUsersHost, epochPosHost, epochNegHost);
+        int pairs = plan.pairs(), numUsers = data.numUsers();
+        for (int from = 0; from < pairs; from += config.batchSize()) {
+            int n = Math.min(config.batchSize(), pairs - from);
+            long at = (long) SEGMENTS * from;
+            for (int r = 0; r < n; r++) {
+                int pos = epochPosHost.getFlat(from + r), neg = epochNegHost.getFlat(from + r);
+                epochBatchesHost.setFlat(at + r, epochUsersHost.getFlat(from + r));
+                epochBatchesHost.setFlat(at + n + r, pos);
+                epochBatchesHost.setFlat(at + 2L * n + r, neg);
+                epochBatchesHost.setFlat(at + 3L * n + r, pos - numUsers);
+                epochBatchesHost.setFlat(at + 4L * n + r, neg - numUsers);
+            }
         }
-        Batch b = batch.upload();
+        kernels.upload(epochBatchesHost, epochBatches);
+        kernels.fill(lossSum, 0f);
+        profiler.end(Phase.SAMPLING);
+    }
 
+    /** Steps of an epoch. */
+    int batches() {
+        return stepsPerEpoch();
+    }
+
+    /**
+     * Step {@code b} of the current epoch: its indices copied (backend to backend) into the step's fixed
+     * buffer, then forward, backward, Adam and the loss added to the epoch's sum — all on the backend, no
+     * host round trip. The compute is one {@link Kernels#replayable} region keyed by the batch size and the
+     * model's training graph ({@link RecModel#graphVersion}): it reads the same buffers every step, so a
+     * device may record it once and replay it.
+     */
+    void step(int b) {
+        int from = b * config.batchSize();
+        int n = Math.min(config.batchSize(), plan.pairs() - from);
+        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + batches());
+        profiler.begin(Phase.SAMPLING);
+        kernels.copy(epochBatches.rowSlice(SEGMENTS * from, SEGMENTS * (from + n)), batch.rowSlice(0, SEGMENTS * n));
+        profiler.end(Phase.SAMPLING);
+        kernels.replayable(List.of(n, model.graphVersion()), () -> compute(n));
+        profiler.stepDone();
+    }
+
+    /** A step's compute on the n triples in {@link #batch}. */
+    private void compute(int n) {
+        Batch b = new Batch(batch.rowSlice(0, n), batch.rowSlice(n, 2 * n), batch.rowSlice(2 * n, 3 * n),
+                batch.rowSlice(3 * n, 4 * n), batch.rowSlice(4 * n, 5 * n));
+        profiler.begin(Phase.FORWARD);
         tape.begin();
         Var r = model.forward(tape);
         Var loss = BprObjective.loss(tape, r, b, config.regWeight(), regularised);
         Var extra = model.extraLoss(tape, r, b);
         if (extra != null) loss = tape.add(loss, extra);
+        kernels.axpby(1f, loss.value(), 1f, lossSum);
+        profiler.end(Phase.FORWARD);
+        profiler.begin(Phase.BACKWARD);
         tape.backward(loss);
-        adam.step(tape, model.parameters().all());
-        return kernels.readScalar(loss.value());
+        profiler.end(Phase.BACKWARD);
+        profiler.begin(Phase.OPTIMISER);
+        adam.step(tape, model.parameters());
+        profiler.end(Phase.OPTIMISER);
+    }
+
+    /** Σ of the step losses since the epoch began, read from the backend. */
+    double lossSum() {
+        return kernels.readScalar(lossSum);
     }
 
     /** Recomputes R from the current parameters (inference graph) into the trainer's own buffer. */
@@ -284,15 +366,6 @@ public final class Trainer implements AutoCloseable {
 
     public Evaluator testEvaluator() { return testEvaluator; }
 
-    private void shuffle(int[] a) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     @Override
     public void close() {
         tape.close();
@@ -300,7 +373,6 @@ public final class Trainer implements AutoCloseable {
         validEvaluator.close();
         testEvaluator.close();
         itemOnly.close();
-        batch.close();
         scope.close();
         host.close();
     }
