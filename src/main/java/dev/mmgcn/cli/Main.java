@@ -73,6 +73,7 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof SweepCommand) SweepCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof DataCommand) DataCommand.addDataOptions(sub.getCommandSpec());
         }
         return cl;
