@@ -38,7 +38,12 @@ public record RunInfo(Path dir, Map<String, Object> config, Map<String, Object> 
         try {
             Map<String, Object> config = RunJson.readObject(dir.resolve(CONFIG));
             if (config == null) throw new DataException(dir + " is not a run folder: it has no " + CONFIG);
-            Map<String, Object> summary = RunJson.readObject(dir.resolve(SUMMARY));
+            Map<String, Object> summary;
+            try {
+                summary = RunJson.readObject(dir.resolve(SUMMARY));
+            } catch (DataException damaged) {
+                summary = null; // written last and atomically: a damaged one is not a finished run's
+            }
             return new RunInfo(dir, config, summary, RunJson.readLines(dir.resolve(METRICS)));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
