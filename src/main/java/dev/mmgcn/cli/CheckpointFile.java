@@ -1,5 +1,7 @@
 package dev.mmgcn.cli;
 
+import dev.mmgcn.api.LoadOptions;
+import dev.mmgcn.api.MmgcnModel;
 import dev.mmgcn.train.Checkpoint;
 
 import java.io.IOException;
@@ -25,9 +27,26 @@ final class CheckpointFile {
     }
 
     static Checkpoint read(Path file) {
+        return load(file, Checkpoint::read);
+    }
+
+    /** The checkpoint as the Java API's model: representations, ids and training items, no dataset. */
+    static MmgcnModel model(Path file, LoadOptions options) {
+        return load(file, f -> MmgcnModel.load(f, options));
+    }
+
+    private interface Loader<T> {
+        T load(Path file) throws IOException;
+    }
+
+    private static <T> T load(Path file, Loader<T> loader) {
         check(file);
         try {
-            return Checkpoint.read(file);
+            if (Checkpoint.isVersion1(file)) {
+                throw Failure.data("--checkpoint: " + file + " is a version-1 checkpoint (no checksums, ids or training items): re-train it, or "
+                        + "convert it with the data it was trained on: convert --checkpoint " + file + " --out NEW.ckpt [--data DIR]", null);
+            }
+            return loader.load(file);
         } catch (FileSystemException e) {
             throw Failure.io("--checkpoint: " + FileErrors.describe(e), e);
         } catch (IOException e) {

@@ -35,14 +35,19 @@ abstract class DataCommand {
     @Option(names = "--checkpoint", paramLabel = "FILE", order = 1, description = "checkpoint written by train (<run folder>/best.ckpt)")
     Path checkpoint;
 
-    static void addDataOptions(CommandSpec spec) {
-        SettingsOptions.add(spec, KEYS);
+    /** The settings this command takes as options: the data's and the backend's. */
+    List<Key<?>> keys() {
+        return KEYS;
     }
 
-    /** Data and backend settings: the checkpoint's, then the command line's. */
+    void addDataOptions(CommandSpec spec) {
+        SettingsOptions.add(spec, keys());
+    }
+
+    /** Data (and backend) settings: the checkpoint's, then the command line's. */
     Settings settings(Checkpoint ck) {
-        return Settings.resolve(KEYS, DataSpec.FAMILIES, List.of(CheckpointHeader.dataLayer(ck.header(), checkpoint),
-                SettingsOptions.matched(spec.commandLine().getParseResult(), KEYS)));
+        return Settings.resolve(keys(), DataSpec.FAMILIES, List.of(CheckpointHeader.dataLayer(ck.header(), checkpoint),
+                SettingsOptions.matched(spec.commandLine().getParseResult(), keys())));
     }
 
     /** The dataset the checkpoint was trained on (or the one given instead), checked against the checkpoint's counts. */

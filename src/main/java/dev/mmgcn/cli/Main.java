@@ -71,10 +71,11 @@ public final class Main {
         CommandLine cl = new CommandLine(top);
         cl.setUsageHelpWidth(110);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandList.install(cl);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof SweepCommand) SweepCommand.addSettingOptions(sub.getCommandSpec());
-            if (sub.getCommand() instanceof DataCommand) DataCommand.addDataOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof DataCommand dc) dc.addDataOptions(sub.getCommandSpec());
         }
         return cl;
     }

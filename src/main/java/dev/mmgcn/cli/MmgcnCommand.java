@@ -8,11 +8,11 @@ import java.util.concurrent.Callable;
 /** The top command: its subcommands, {@code --help} and {@code --version}; the streams every command prints to. */
 @Command(name = "mmgcn-engine", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         synopsisSubcommandLabel = "<command>",
-        description = {"MMGCN (multi-modal graph convolution network) recommender: train, evaluate, recommend.",
+        description = {"MMGCN (multi-modal graph convolution network) recommender: train, evaluate, recommend, serve.",
                 "./mmgcn <command> runs it with SIMD enabled; `<command> --help` lists a command's options.",
                 "@FILE anywhere reads more arguments from FILE (one or more per line)."},
-        subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, ExportCommand.class,
-                GenerateCommand.class, InfoCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, ServeCommand.class, ExportCommand.class,
+                ConvertCommand.class, GenerateCommand.class, InfoCommand.class, BenchCommand.class,
                 SweepCommand.class, CompareCommand.class, ReportCommand.class},
         footer = {"", Main.EXIT_CODES})
 final class MmgcnCommand implements Callable<Integer> {
@@ -29,7 +29,7 @@ final class MmgcnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("error: no command given (commands: train, evaluate, recommend, export, generate, info, bench, sweep, compare, report; see --help)");
+        err.println("error: no command given (commands: train, evaluate, recommend, serve, export, convert, generate, info, bench, sweep, compare, report; see --help)");
         return Failure.USAGE;
     }
 }

@@ -79,12 +79,13 @@ final class Relaunch {
         if (args.length == 0) return false;
         String command = args[0];
         if (command.startsWith("@")) return true; // an argument file: the command is inside
-        return List.of("train", "sweep", "evaluate", "recommend", "bench", "info").contains(command);
+        return List.of("train", "sweep", "evaluate", "recommend", "serve", "bench", "info").contains(command);
     }
 
     /**
-     * Runs the child to completion and returns its exit code; a parent stopped meanwhile takes the child
-     * with it, and a child whose parent is killed outright stops itself ({@link #watchParent}). The
+     * Runs the child to completion and returns its exit code; SIGTERM and SIGINT are passed on to the child
+     * (a second one kills it), a parent stopped otherwise takes the child with it, and a child whose parent is
+     * killed outright stops itself ({@link #watchParent}). The
      * child's stdin and stdout are this JVM's; its stderr is relayed byte by byte as it comes (progress
      * frames included), without the JVM's own first line "WARNING: Using incubator modules:
      * jdk.incubator.vector", which it prints on every start because the module is incubating.
@@ -94,11 +95,19 @@ final class Relaunch {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
-        pb.environment().put(GUARD, "1");
+        pb.environment().put(GUARD, Long.toString(ProcessHandle.current().pid())); // which parent the child watches
         // the child's stderr is a pipe to us: tell it whether the real one is a terminal
         pb.environment().putIfAbsent(Terminal.STDERR_TERMINAL, Terminal.stderrIsTerminal() ? "1" : "0");
         try {
             Process child = pb.start();
+            // SIGTERM / Ctrl-C: passed on to the child, whose exit code (0 for a server stopped gracefully) is ours; a
+            // second one while the child is still stopping ends it outright. Through the ProcessHandle, which only
+            // signals: Process.destroy() would also close the pipe that still carries the child's last lines.
+            java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+            Signals.onTermination(() -> {
+                if (signals.incrementAndGet() == 1) child.toHandle().destroy();
+                else child.toHandle().destroyForcibly();
+            });
             Thread reaper = new Thread(child::destroy, "mmgcn-child-reaper");
             Runtime.getRuntime().addShutdownHook(reaper);
             Thread relay = Thread.ofPlatform().name("mmgcn-stderr-relay").start(
@@ -147,12 +156,25 @@ final class Relaunch {
         }
     }
 
-    /** In the child: stop when the parent that relays our output is gone (killed with -9), instead of running on unseen. */
+    /**
+     * In the child: stop when the parent that relays our output is gone (killed with -9), instead of running on
+     * unseen — also when it was gone before this JVM got here (its pid is in {@value #GUARD}; by then our
+     * parent would be init or a subreaper).
+     */
     static void watchParent() {
-        if (System.getenv(GUARD) == null) return;
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> {
+        String guard = System.getenv(GUARD);
+        if (guard == null) return;
+        Optional<ProcessHandle> parent;
+        try {
+            parent = ProcessHandle.of(Long.parseLong(guard));
+        } catch (NumberFormatException e) {
+            parent = ProcessHandle.current().parent();
+        }
+        Runnable stop = () -> {
             System.err.println("error: the parent process ended; stopping");
             System.exit(143);
-        }));
+        };
+        if (parent.isEmpty() || !parent.get().isAlive()) stop.run();
+        else parent.get().onExit().thenRun(stop);
     }
 }

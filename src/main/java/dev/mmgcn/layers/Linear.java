@@ -1,6 +1,5 @@
 package dev.mmgcn.layers;
 
-import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
@@ -20,8 +19,4 @@ public final class Linear {
     public Var forward(Tape tape, Var x) {
         return tape.linear(x, weight, bias);
     }
-
-    public int in() { return weight.rows(); }
-
-    public int out() { return weight.cols(); }
 }

@@ -50,10 +50,6 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    public int steps() { return step; }
-
-    public float learningRate() { return learningRate; }
-
     @Override
     public void close() {
         scope.close();

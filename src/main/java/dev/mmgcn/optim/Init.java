@@ -24,8 +24,4 @@ public final class Init {
         double a = 1.0 / Math.sqrt(Math.max(fanIn, 1));
         for (long i = 0; i < t.size(); i++) t.setFlat(i, (float) ((rng.nextDouble() * 2 - 1) * a));
     }
-
-    public static void normal(Tensor t, double std, RandomGenerator rng) {
-        for (long i = 0; i < t.size(); i++) t.setFlat(i, (float) (rng.nextGaussian() * std));
-    }
 }

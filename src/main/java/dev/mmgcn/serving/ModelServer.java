@@ -3,6 +3,7 @@ package dev.mmgcn.serving;
 import dev.mmgcn.api.MmgcnModel;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.lang.System.Logger.Level;
@@ -21,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * parameter or body a 400, an unknown path a 404 and a wrong method a 405, each with a JSON body
  * {@code {"error": "..."}}; an unexpected failure is a 500 with {@code {"error":"internal error"}} and
  * is logged, never shown. {@link #close()} stops accepting connections and lets requests in progress
- * finish (up to {@value #STOP_TIMEOUT_MS} ms) before it returns.
+ * finish, their answers sent whole (up to {@value #STOP_TIMEOUT_MS} ms), before it returns; a request that
+ * arrives meanwhile on an open connection gets a 503 {@code {"error": "the server is stopping: …"}}.
  *
  * <p>The model is the caller's: closing the server does not close it.
  */
@@ -37,10 +39,13 @@ public final class ModelServer implements AutoCloseable {
 
     private final Javalin app;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final int port;
     private volatile boolean closed;
+    private volatile boolean graceful = true;
 
     private ModelServer(Javalin app) {
         this.app = app;
+        this.port = app.port();
     }
 
     /** Serves {@code model} on every interface at {@code port} (0 = any free port) with {@code threads} request threads. */
@@ -67,7 +72,13 @@ public final class ModelServer implements AutoCloseable {
             QueuedThreadPool pool = new QueuedThreadPool(threads + 4, Math.min(threads + 4, 8));
             pool.setName("mmgcn-http");
             config.jetty.threadPool = pool;
-            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+                // without it Jetty's stop closes connections mid-response; Javalin puts its handler inside this one,
+                // which answers requests that come while it stops with a 503 (JSON, as Jetty's other own answers)
+                server.setHandler(new GracefulHandler());
+                server.setErrorHandler(new JsonErrorHandler());
+            });
             config.http.maxRequestSize = 8L << 20;
             config.http.prefer405over404 = true;
             routes.register(config.routes);
@@ -94,19 +105,31 @@ public final class ModelServer implements AutoCloseable {
         return this;
     }
 
-    /** Blocks until {@link #close()} has finished. */
-    public void awaitClose() throws InterruptedException {
+    /**
+     * Blocks until {@link #close()} has finished.
+     *
+     * @return true when every request in progress was answered, false when some were still running after
+     *         {@value #STOP_TIMEOUT_MS} ms and were cut off
+     */
+    public boolean awaitClose() throws InterruptedException {
         stopped.await();
+        return graceful;
     }
 
-    /** Stops accepting, waits for requests in progress, and releases the port. Idempotent. */
+    /**
+     * Stops accepting, waits for requests in progress (up to {@value #STOP_TIMEOUT_MS} ms; those still running
+     * then are cut off, with a warning logged), and releases the port. Idempotent; never throws.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         try {
             app.stop();
-            LOG.log(Level.INFO, "server on port stopped");
+            LOG.log(Level.INFO, "server on port " + port + " stopped");
+        } catch (RuntimeException e) {
+            graceful = false;
+            LOG.log(Level.WARNING, "requests still in progress after " + STOP_TIMEOUT_MS / 1000 + " s were cut off (" + rootMessage(e) + ")");
         } finally {
             stopped.countDown();
         }

@@ -2,8 +2,13 @@ package dev.mmgcn.storage;
 
 /**
  * A sparse matrix in compressed sparse row form: {@code rowPtr} (rows+1), {@code colIdx} (nnz) and
- * optional {@code values} (nnz×1; absent means every stored entry is 1). Column indices are sorted
- * within each row.
+ * optional {@code values} (nnz×1; absent means every stored entry is 1). Column indices are strictly
+ * increasing within each row: a matrix holds at most one entry per coordinate. That is the one meaning a
+ * repeated coordinate has in this engine — {@link #fromCoo} sums repeated coordinates into one entry (as
+ * scipy's {@code tocsr()} and {@code sum_duplicates()} do), {@link #of} rejects arrays that repeat one — so
+ * every backend sees the same matrix: cuSPARSE, which refuses more entries than a matrix has cells and
+ * leaves duplicates undefined, included. Row-wise max ignores values, so for it a repeated neighbour is
+ * simply one neighbour.
  *
  * <p>The transpose is built once, on the first call, and kept: the backward pass of A·X needs Aᵀ·dY
  * every step, and building it each time would cost more than the product.
@@ -31,8 +36,9 @@ public final class CsrMatrix {
     }
 
     /**
-     * Builds a host CSR from coordinate triples. Entries are sorted by (row, column); duplicates are kept
-     * as separate entries. {@code vals} may be null for an all-ones pattern.
+     * Builds a host CSR from coordinate triples, sorted by (row, column). Repeated coordinates are summed
+     * into one entry; for an all-ones pattern ({@code vals} null) a repeated coordinate therefore becomes an
+     * explicit value (its count), and the result carries values only when some coordinate repeats.
      */
     public static CsrMatrix fromCoo(Scope scope, int rows, int cols, int[] r, int[] c, float[] vals) {
         int nnz = r.length;
@@ -48,18 +54,53 @@ public final class CsrMatrix {
         for (int i = 0; i < rows; i++) ptr[i + 1] += ptr[i];
         int[] next = ptr.clone();
         int[] col = new int[nnz];
-        float[] val = vals == null ? null : new float[nnz];
+        float[] val = new float[nnz];
         for (int k = 0; k < nnz; k++) {
             int at = next[r[k]]++;
             col[at] = c[k];
-            if (val != null) val[at] = vals[k];
+            val[at] = vals == null ? 1f : vals[k];
         }
         for (int i = 0; i < rows; i++) sortRow(col, val, ptr[i], ptr[i + 1]);
-        return of(scope, rows, cols, ptr, col, val);
+        // coalesce: one entry per coordinate, values summed in their sorted order
+        int w = 0;
+        boolean repeated = false;
+        int[] outPtr = new int[rows + 1];
+        for (int i = 0; i < rows; i++) {
+            for (int k = ptr[i]; k < ptr[i + 1]; k++) {
+                if (k > ptr[i] && col[k] == col[w - 1]) {
+                    val[w - 1] += val[k];
+                    repeated = true;
+                } else {
+                    col[w] = col[k];
+                    val[w] = val[k];
+                    w++;
+                }
+            }
+            outPtr[i + 1] = w;
+        }
+        float[] outVal = vals == null && !repeated ? null : java.util.Arrays.copyOf(val, w);
+        return of(scope, rows, cols, outPtr, java.util.Arrays.copyOf(col, w), outVal);
     }
 
-    /** Wraps already-compressed arrays (copied into the scope). */
+    /**
+     * Wraps already-compressed arrays (copied into the scope). The arrays must describe a matrix with one
+     * entry per coordinate: {@code ptr} non-decreasing from 0 to {@code col.length}, columns in range and
+     * strictly increasing within each row; anything else is rejected naming the first offending row.
+     */
     public static CsrMatrix of(Scope scope, int rows, int cols, int[] ptr, int[] col, float[] val) {
+        if (ptr.length != rows + 1 || ptr[0] != 0 || ptr[rows] != col.length) {
+            throw new IllegalArgumentException("row pointers must run from 0 to " + col.length + " over " + (rows + 1) + " entries");
+        }
+        for (int i = 0; i < rows; i++) {
+            if (ptr[i + 1] < ptr[i]) throw new IllegalArgumentException("row pointers decrease at row " + i);
+            for (int k = ptr[i]; k < ptr[i + 1]; k++) {
+                if (col[k] < 0 || col[k] >= cols) throw new IllegalArgumentException("row " + i + ": column " + col[k] + " out of range [0," + cols + ")");
+                if (k > ptr[i] && col[k] <= col[k - 1]) {
+                    throw new IllegalArgumentException("row " + i + ": column " + col[k] + (col[k] == col[k - 1] ? " repeats" : " out of order")
+                            + " (a CSR holds one entry per coordinate; build it with fromCoo to sum repeats)");
+                }
+            }
+        }
         IntTensor p = scope.ints(rows + 1, 1);
         p.copyFrom(ptr);
         IntTensor ci = scope.ints(col.length, 1);
@@ -77,18 +118,18 @@ public final class CsrMatrix {
     private Scope scope;
 
     private static void sortRow(int[] col, float[] val, int from, int to) {
-        // insertion sort: graph rows are short on average and usually near-sorted already
+        // insertion sort (stable): graph rows are short on average and usually near-sorted already
         for (int i = from + 1; i < to; i++) {
             int c = col[i];
-            float v = val == null ? 0 : val[i];
+            float v = val[i];
             int j = i - 1;
             while (j >= from && col[j] > c) {
                 col[j + 1] = col[j];
-                if (val != null) val[j + 1] = val[j];
+                val[j + 1] = val[j];
                 j--;
             }
             col[j + 1] = c;
-            if (val != null) val[j + 1] = v;
+            val[j + 1] = v;
         }
     }
 

@@ -25,6 +25,11 @@ public final class Tape implements AutoCloseable {
     private final Scope scope;
     private final ArrayList<Node> nodes = new ArrayList<>();
     private int cursor;
+    /**
+     * Step numbers come from one counter for all tapes, so a parameter used by two tapes (a trainer's and
+     * an evaluation's, or two in a test) never mistakes another tape's gradient for this step's.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger STEPS = new java.util.concurrent.atomic.AtomicInteger();
     private int stamp;
     /** Buffers taken from the scope so far; flat after the first step of a fixed-shape loop. */
     private long allocations;
@@ -39,7 +44,7 @@ public final class Tape implements AutoCloseable {
     /** Starts a new step: earlier intermediate Vars become invalid and all gradients become stale. */
     public void begin() {
         cursor = 0;
-        stamp++;
+        stamp = STEPS.incrementAndGet();
     }
 
     /** Number of primitives recorded since {@link #begin()}. */

@@ -238,6 +238,19 @@ public final class Checkpoint {
         return new Checkpoint(header, t, s, in, inShape, record);
     }
 
+    /** Whether {@code file} starts like a version-1 checkpoint ({@code MMGCNCK1}); an {@link IOException} when it cannot be read. */
+    public static boolean isVersion1(Path file) throws IOException {
+        return Version1.is(file);
+    }
+
+    /**
+     * Reads a version-1 checkpoint (settings and float tensors, no training record) to find what it was
+     * trained on before {@link #convertVersion1}; that format has no checksums, so nothing is verified.
+     */
+    public static Checkpoint readVersion1(Path file) throws IOException {
+        return Version1.read(file);
+    }
+
     /** Rewrites a version-1 checkpoint as version 2, adding the record of {@code trainedOn} (the data it was trained on). */
     public static void convertVersion1(Path v1, Dataset trainedOn, Path out) throws IOException {
         Checkpoint old = Version1.read(v1);

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  *
  * <p>A step: propagate over the whole graph (MMGCN's representations depend on every neighbour),
  * gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on
- * the batch's free embeddings (id embeddings and user preferences), one backward walk, one Adam step.
+ * the batch's free embeddings (id embeddings and user preferences; {@link BprObjective}), one backward
+ * walk, one Adam step.
  * The only value read back to the host is the loss.
  *
  * <p>Evaluation scores with the representation recomputed from the current parameters after the
@@ -204,26 +205,11 @@ public final class Trainer implements AutoCloseable {
         kernels.upload(negHost, neg);
 
         tape.begin();
-        Var r = model.forward(tape);
-        Var ru = tape.gather(r, users);
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(r, pos)), tape.rowDot(ru, tape.gather(r, neg)));
-        if (config.regWeight() > 0) loss = tape.add(loss, tape.scale(regulariser(), config.regWeight() / n));
+        Var loss = BprObjective.loss(tape, model.forward(tape), users, pos, neg, config.regWeight(),
+                model.idEmbedding(), model.preferences());
         tape.backward(loss);
         adam.step(tape, model.parameters().all());
         return kernels.readScalar(loss.value());
-    }
-
-    /** Σ‖e‖² over the batch's id-embedding rows (users, positives, negatives) and user preference rows. */
-    private Var regulariser() {
-        List<Var> terms = new ArrayList<>();
-        Var id = model.idEmbedding();
-        if (id != null) {
-            terms.add(tape.sumSquares(tape.gather(id, users)));
-            terms.add(tape.sumSquares(tape.gather(id, pos)));
-            terms.add(tape.sumSquares(tape.gather(id, neg)));
-        }
-        for (Var p : model.preferences()) terms.add(tape.sumSquares(tape.gather(p, users)));
-        return tape.sum(terms);
     }
 
     /** Recomputes R from the current parameters into the trainer's own buffer. */

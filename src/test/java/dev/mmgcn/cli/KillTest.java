@@ -180,7 +180,7 @@ class KillTest {
         String[] export = {"export", "--checkpoint", checkpoint.toString(), "--out", emb.toString()};
         Path gen = work.resolve("gen");
         String[] generate = {"generate", "--preset", "tiny", "--users", "2000", "--items", "1500", "--interactions", "40000", "--out", gen.toString()};
-        Map<String[], List<String>> outputs = Map.of(export, List.of("item_embeddings.npy", "user_embeddings.npy"),
+        Map<String[], List<String>> outputs = Map.of(export, List.of("item_embeddings.npy", "item_ids.txt", "user_embeddings.npy", "user_ids.txt"),
                 generate, List.of("textual_feat.npy", "tiny.inter", "visual_feat.npy"));
         for (String[] args : List.of(export, generate)) {
             Path dir = args == export ? emb : gen;

@@ -44,7 +44,7 @@ class RelaunchTest {
                 {"generate", "--out", "x"}, {"export", "--checkpoint", "c", "--out", "e"}, {"frobnicate"}}) {
             assertTrue(Relaunch.command(self(false, true, Map.of()), args).isEmpty(), String.join(" ", args));
         }
-        for (String[] args : new String[][] {{"train"}, {"evaluate", "--checkpoint", "c"}, {"recommend"}, {"bench"}, {"info"}, {"@args.txt"}}) {
+        for (String[] args : new String[][] {{"train"}, {"evaluate", "--checkpoint", "c"}, {"recommend"}, {"serve"}, {"bench"}, {"info"}, {"@args.txt"}}) {
             assertTrue(Relaunch.command(self(false, true, Map.of()), args).isPresent(), String.join(" ", args));
         }
     }

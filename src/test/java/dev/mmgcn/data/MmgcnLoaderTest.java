@@ -86,9 +86,10 @@ class MmgcnLoaderTest {
         CsrMatrix m = bow.itemWords();
         assertEquals(6, m.rows());
         assertEquals(6, m.cols(), "vocabulary = largest word id + 1");
-        assertArrayEquals(new int[]{0, 3, 4, 4, 5, 5, 5}, m.rowPtr().toArray());
-        assertArrayEquals(new int[]{2, 5, 5, 1, 0}, m.colIdx().toArray());
-        assertArrayEquals(new float[]{1 / 3f, 1 / 3f, 1 / 3f, 1, 1}, m.values().toArray());
+        // item 0's word 5 occurs twice: one entry holding both shares
+        assertArrayEquals(new int[]{0, 2, 3, 3, 4, 4, 4}, m.rowPtr().toArray());
+        assertArrayEquals(new int[]{2, 5, 1, 0}, m.colIdx().toArray());
+        assertArrayEquals(new float[]{1 / 3f, 2 / 3f, 1, 1}, m.values().toArray());
     }
 
     @Test

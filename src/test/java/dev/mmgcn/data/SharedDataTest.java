@@ -15,21 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Loads the real datasets beside the checkout ({@code ../shared/data} or {@code /work/shared/data});
- * skipped where they are absent, as on CI. Counts come from the data README, and the toy sets are
- * compared pair by pair with the plain-text copies in their {@code expected/} folders.
+ * Loads the real datasets beside the checkout ({@code ../shared/data}, relative to the project root where
+ * the build runs); skipped, with the path in the reason, where they are absent, as on CI. Counts come from
+ * the data README, and the toy sets are compared pair by pair with the plain-text copies in their
+ * {@code expected/} folders.
  */
 class SharedDataTest {
-    private static Path sharedData() {
-        for (Path p : List.of(Path.of("../shared/data"), Path.of("/work/shared/data"))) {
-            if (Files.isDirectory(p)) return p;
-        }
-        return null;
-    }
+    /** The shared data beside the checkout; no other place is looked in, so a run never reads data it was not given. */
+    private static final Path SHARED = Path.of("../shared/data");
 
     private static Path require(String sub) {
-        Path root = sharedData();
-        Assumptions.assumeTrue(root != null, "no shared data folder");
+        Path root = SHARED;
+        Assumptions.assumeTrue(Files.isDirectory(root), () -> "no shared data at " + root.toAbsolutePath().normalize());
         Path p = root.resolve(sub);
         Assumptions.assumeTrue(Files.isDirectory(p), "no " + p);
         return p;

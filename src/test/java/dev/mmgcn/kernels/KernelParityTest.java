@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The kernel regression suite: every {@link Kernels} method of every non-scalar backend this JVM can run
  * (the Vector API backend with its default threads and with three, and the CUDA backend when one is
- * present) against {@link ScalarKernels} on seeded random inputs of awkward sizes.
+ * present) against {@link ScalarKernels} on seeded random inputs of awkward sizes. A backend the run
+ * expects ({@link TestBackends#EXPECT}: the Vector API backend by default, CUDA too on the GPU check) that
+ * is missing fails the suite instead of leaving it with nothing to compare.
  *
  * <p>Inputs are made on the host, uploaded into the backend's own scope and the results downloaded, so
  * the same test drives a device backend. Tolerances, stated per test, are of the form
@@ -60,7 +62,7 @@ class KernelParityTest {
     /** Runs a test once per backend; the backends are shared by all tests, so JUnit must not close them. */
     @Target(ElementType.METHOD)
     @Retention(RetentionPolicy.RUNTIME)
-    @ParameterizedTest(name = "{0}", allowZeroInvocations = true, autoCloseArguments = false)
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backends")
     @interface EachBackend {
     }
@@ -71,10 +73,14 @@ class KernelParityTest {
     Stream<Named<Kernels>> backends() {
         if (backends == null) {
             backends = new ArrayList<>();
-            Backends.vector().ifPresent(backends::add);
-            // a fixed three threads exercises the multithreaded paths even on a one-core machine
-            if (Backends.vectorModulePresent()) backends.add(new VectorKernels(3));
-            Backends.cuda(null).ifPresent(backends::add);
+            // an expected backend that is missing fails here (TestBackends), and no backend at all fails
+            // every test with "no invocations": the suite never passes by having nothing to compare
+            if (TestBackends.vectorAvailable()) {
+                Backends.vector().ifPresent(backends::add);
+                // a fixed three threads exercises the multithreaded paths even on a one-core machine
+                backends.add(new VectorKernels(3));
+            }
+            TestBackends.cuda().ifPresent(backends::add);
         }
         return backends.stream().map(k -> Named.of(k.toString(), k));
     }
@@ -340,6 +346,40 @@ class KernelParityTest {
         REF.spmm(h, x, beta, y);
         t.k.spmm(d, t.up(x), beta, dy);
         Compare.close("spmm " + what + " width=" + w + " beta=" + beta, y.toArray(), t.down(dy), SUM, SUM);
+    }
+
+    /**
+     * A CSR built with repeated coordinates means their sum (CsrMatrix#fromCoo): on every backend, against
+     * values worked by hand — the 1×1 case is the one cuSPARSE refused before repeats were coalesced
+     * ("nnz (2) > matrix size (1)", H200 run of 2026-11-30).
+     */
+    @EachBackend
+    void repeatedCoordinatesMeanTheirSum(Kernels k) {
+        try (Run t = new Run(k, 27)) {
+            CsrMatrix one = CsrMatrix.fromCoo(t.host, 1, 1, new int[] {0, 0}, new int[] {0, 0}, null);
+            Tensor x = of(t.host, 1, 3, new float[] {1.5f, -2f, 0.25f});
+            Tensor y = t.dev.floats(1, 3);
+            CsrMatrix d = t.up(one);
+            k.spmm(d, t.up(x), 0f, y);
+            Compare.exact("2·x through a 1x1 CSR holding (0,0) twice", new float[] {3f, -4f, 0.5f}, t.down(y));
+            k.spmm(d.transpose(), t.up(x), 0f, y);
+            Compare.exact("its transpose", new float[] {3f, -4f, 0.5f}, t.down(y));
+            IntTensor arg = t.dev.ints(1, 3);
+            k.csrMax(d, t.up(x), y, arg);
+            Compare.exact("max over one (repeated) neighbour", new float[] {1.5f, -2f, 0.25f}, t.down(y));
+            Compare.exact("its argmax", new int[] {0, 0, 0}, t.down(arg));
+
+            // rows: 0 → (1, 0.5) + (1, 0.25) + (0, 1); 1 → (2, 2) twice; 2 → empty
+            CsrMatrix m = CsrMatrix.fromCoo(t.host, 3, 3, new int[] {0, 1, 0, 1, 0}, new int[] {1, 2, 1, 2, 0},
+                    new float[] {0.5f, 2f, 0.25f, 2f, 1f});
+            Tensor x3 = of(t.host, 3, 2, new float[] {1f, 2f, 4f, 8f, 16f, 32f});
+            Tensor y3 = t.dev.floats(3, 2);
+            CsrMatrix d3 = t.up(m);
+            k.spmm(d3, t.up(x3), 0f, y3);
+            Compare.exact("weighted repeats summed", new float[] {1 + 0.75f * 4, 2 + 0.75f * 8, 4 * 16, 4 * 32, 0, 0}, t.down(y3));
+            k.spmm(d3.transpose(), t.up(x3), 0f, y3);
+            Compare.exact("weighted repeats summed, transposed", new float[] {1, 2, 0.75f, 1.5f, 4 * 4, 4 * 8}, t.down(y3));
+        }
     }
 
     @EachBackend
@@ -693,7 +733,7 @@ class KernelParityTest {
 
     @Test
     void vectorBackendRejectsBadIndicesBeforeWriting() {
-        assumeTrue(Backends.vectorModulePresent());
+        assumeTrue(TestBackends.vectorAvailable(), "no Vector API in this JVM (and none expected)");
         try (VectorKernels k = new VectorKernels(2); Scope s = new HostScope()) {
             Random rnd = new Random(25);
             Tensor table = uniform(s, rnd, 4, 7);
@@ -713,7 +753,7 @@ class KernelParityTest {
 
     @Test
     void vectorKernelsGiveTheSameBitsWithOneTwoAndThreeThreads() {
-        assumeTrue(Backends.vectorModulePresent());
+        assumeTrue(TestBackends.vectorAvailable(), "no Vector API in this JVM (and none expected)");
         Map<String, int[]> one;
         try (VectorKernels k = new VectorKernels(1)) {
             one = everyOp(k);

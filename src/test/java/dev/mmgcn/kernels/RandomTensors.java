@@ -72,8 +72,9 @@ final class RandomTensors {
 
     /**
      * A graph-like CSR with the features that break naive kernels: about a fifth of the rows empty, a band
-     * of columns never referenced (isolated nodes), repeated (row, column) entries, and one row far denser
-     * than the rest. Values are null (all ones) unless {@code weighted}.
+     * of columns never referenced (isolated nodes), repeated (row, column) coordinates (which fromCoo sums
+     * into one entry, so an unweighted graph with a repeat carries its counts as values), and one row far
+     * denser than the rest. Values are null (all ones) unless {@code weighted} or a coordinate repeats.
      */
     static CsrMatrix graph(Scope s, Random rnd, int rows, int cols, double avgDegree, boolean weighted) {
         List<int[]> coo = new ArrayList<>();

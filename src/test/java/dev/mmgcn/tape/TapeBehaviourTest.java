@@ -116,4 +116,65 @@ class TapeBehaviourTest {
             assertThrows(IllegalArgumentException.class, () -> t.backward(a));
         }
     }
+
+    /** Two tapes at the same step number must not share a parameter's gradient (step numbers are global). */
+    @Test
+    void twoTapesSharingAParameterEachGetAFreshGradient() {
+        try (HostScope s = new HostScope(); Tape one = new Tape(k); Tape two = new Tape(k)) {
+            Var x = param(s, "x", 1f, -2f);
+            one.begin();
+            one.backward(one.sumSquares(x));
+            assertArrayEquals(new float[] {2f, -4f}, x.grad().toArray());
+            two.begin();
+            assertFalse(two.hasGrad(x), "the other tape's gradient is not this step's");
+            two.backward(two.sumSquares(two.scale(x, 3f)));
+            assertArrayEquals(new float[] {18f, -36f}, x.grad().toArray(), "d/dx Σ(3x)² = 18x, not added to the other tape's 2x");
+        }
+    }
+
+    /**
+     * A step larger than every earlier one must grow the buffers the tape keeps (outputs, gradients, the
+     * norms and argmax a node holds): the larger step's values and gradients equal a fresh tape's.
+     */
+    @Test
+    void buffersGrowWhenALaterStepIsLarger() {
+        try (HostScope s = new HostScope(); Tape reused = new Tape(k)) {
+            CsrMatrix g = GraphBuilder.bipartite(s, 3, 4, new Interactions(new int[] {0, 0, 1, 2, 2}, new int[] {0, 3, 1, 1, 2}),
+                    GraphBuilder.Weights.ONES);
+            Tensor table = s.floats(7, 3);
+            for (int i = 0; i < 21; i++) table.setFlat(i, (float) Math.sin(i + 1));
+            Var x = Var.parameter("x", table, s.floats(7, 3));
+            int[] few = {1, 5}, many = {0, 6, 2, 2, 5, 3, 1, 4, 6};
+            float[] small = step(reused, s, g, x, few, false);
+            float[] smallGrad = x.grad().toArray();
+            float[] large = step(reused, s, g, x, many, true);
+            float[] largeGrad = x.grad().toArray();
+            try (Tape fresh = new Tape(k)) {
+                assertArrayEquals(step(fresh, s, g, x, many, true), large, "values after growing");
+                assertArrayEquals(x.grad().toArray(), largeGrad, "gradients after growing");
+            }
+            try (Tape fresh = new Tape(k)) {
+                assertArrayEquals(step(fresh, s, g, x, few, false), small);
+                assertArrayEquals(x.grad().toArray(), smallGrad);
+            }
+        }
+    }
+
+    /**
+     * max-aggregate x (or [x ‖ x], wider: the argmax map grows), pick rows (the output grows with the
+     * index), normalise them (the norms grow), L = Σ (normalised + picked)²; returns the normalised rows and L.
+     */
+    private float[] step(Tape t, HostScope s, CsrMatrix g, Var x, int[] idx, boolean wide) {
+        IntTensor index = s.ints(idx.length, 1);
+        index.copyFrom(idx);
+        t.begin();
+        Var m = t.csrMax(g, wide ? t.concatCols(x, x) : x);
+        Var picked = t.gather(m, index);
+        Var normed = t.l2NormalizeRows(picked, 1e-12f);
+        Var loss = t.sumSquares(t.add(normed, picked));
+        t.backward(loss);
+        float[] out = java.util.Arrays.copyOf(normed.value().toArray(), (int) normed.value().size() + 1);
+        out[out.length - 1] = k.readScalar(loss.value());
+        return out;
+    }
 }
