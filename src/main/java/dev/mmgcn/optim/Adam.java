@@ -50,6 +50,53 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /** Steps taken so far (the bias correction's t). */
+    public int steps() { return step; }
+
+    /**
+     * Each parameter's first and second moments as host copies ({@code {m, v}}), by parameter name; a
+     * parameter that has had no step yet is absent. With {@link #steps()} this is the whole optimiser state.
+     */
+    public Map<String, float[][]> moments(List<Var> parameters) {
+        Map<String, float[][]> out = new java.util.LinkedHashMap<>();
+        try (dev.mmgcn.storage.HostScope host = new dev.mmgcn.storage.HostScope()) {
+            for (Var p : parameters) {
+                Tensor[] mv = moments.get(p);
+                if (mv == null) continue;
+                float[][] pair = new float[2][];
+                for (int i = 0; i < 2; i++) {
+                    Tensor t = host.floats(p.rows(), p.cols());
+                    kernels.download(mv[i], t);
+                    pair[i] = t.toArray();
+                }
+                out.put(p.name(), pair);
+            }
+        }
+        return out;
+    }
+
+    /** Sets the state {@link #moments} and {@link #steps()} gave: the next step continues as the saved optimiser would have. */
+    public void restore(int steps, List<Var> parameters, Map<String, float[][]> saved) {
+        if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
+        this.step = steps;
+        try (dev.mmgcn.storage.HostScope host = new dev.mmgcn.storage.HostScope()) {
+            for (Var p : parameters) {
+                float[][] pair = saved.get(p.name());
+                if (pair == null) continue;
+                Tensor[] mv = moments.computeIfAbsent(p, v -> new Tensor[] {
+                        scope.floats(v.rows(), v.cols()), scope.floats(v.rows(), v.cols())});
+                for (int i = 0; i < 2; i++) {
+                    if (pair[i].length != (long) p.rows() * p.cols()) {
+                        throw new IllegalArgumentException("Adam moments of " + p.name() + ": " + pair[i].length + " values for " + p.rows() + "x" + p.cols());
+                    }
+                    Tensor t = host.floats(p.rows(), p.cols());
+                    t.copyFrom(pair[i]);
+                    kernels.upload(t, mv[i]);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         scope.close();

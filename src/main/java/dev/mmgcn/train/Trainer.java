@@ -17,7 +17,9 @@ import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -80,7 +82,7 @@ public final class Trainer implements AutoCloseable {
     private final IntTensor usersHost, posHost, negHost;
     private final IntTensor users, pos, neg;
     private final Tensor representation;
-    private final SplittableRandom rng;
+    private SplittableRandom rng;
     private final int[] trainUsers;
     private final int[] trainItems;
 
@@ -92,7 +94,6 @@ public final class Trainer implements AutoCloseable {
         this.tape = new Tape(kernels);
         this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
         this.scope = kernels.newScope();
-        this.rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
                 config.negatives());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
@@ -122,19 +123,48 @@ public final class Trainer implements AutoCloseable {
     }
 
     public Result fit(Listener listener, BestModelSink sink) {
+        return fit(listener, sink, null, null);
+    }
+
+    /** Called after each epoch (its listener call done) with the state to continue from; e.g. to write {@code last.ckpt}. */
+    public interface StateSink {
+        void accept(TrainingState state);
+    }
+
+    /**
+     * Trains from {@code resumeFrom} (null: from the start) and hands {@code stateSink} (may be null) the state
+     * after every epoch. On the CPU a run resumed from the state after epoch E ends exactly as the run that
+     * was not stopped: the parameters, Adam's moments and step, the epochs so far and the early-stopping
+     * counter come back, and each epoch's sampling depends on (seed, epoch) only.
+     */
+    public Result fit(Listener listener, BestModelSink sink, TrainingState resumeFrom, StateSink stateSink) {
         RankingMetrics popValid = Popularity.evaluate(kernels, validEvaluator, data.numUsers(), data.numItems(), data.train());
         RankingMetrics popTest = Popularity.evaluate(kernels, testEvaluator, data.numUsers(), data.numItems(), data.train());
         List<EpochReport> history = new ArrayList<>();
         EpochReport best = null;
         int sinceBest = 0;
         boolean stoppedEarly = false;
+        int firstEpoch = 1;
+        if (resumeFrom != null) {
+            restore(resumeFrom);
+            history.addAll(resumeFrom.history());
+            best = resumeFrom.best();
+            sinceBest = resumeFrom.sinceBest();
+            firstEpoch = resumeFrom.epoch() + 1;
+            if (config.patience() > 0 && sinceBest >= config.patience()) { // it had stopped early: nothing left to train
+                firstEpoch = config.epochs() + 1;
+                stoppedEarly = resumeFrom.epoch() < config.epochs();
+            }
+        }
         int[] order = new int[trainUsers.length];
-        for (int k = 0; k < order.length; k++) order[k] = k;
         int batches = (order.length + config.batchSize() - 1) / config.batchSize();
 
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             listener.epochStarted(epoch, batches);
             long t0 = System.nanoTime();
+            // the epoch's shuffle and negatives depend on (seed, epoch) alone, so a resumed run draws what an unbroken one would
+            rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL ^ (0x9E3779B97F4A7C15L * epoch));
+            for (int k = 0; k < order.length; k++) order[k] = k;
             shuffle(order);
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
@@ -170,6 +200,7 @@ public final class Trainer implements AutoCloseable {
                 sinceBest++;
             }
             listener.epochDone(report);
+            if (stateSink != null) stateSink.accept(capture(epoch, sinceBest, history));
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
                 break;
@@ -177,6 +208,36 @@ public final class Trainer implements AutoCloseable {
         }
         return new Result(best, history, popValid, popTest, stoppedEarly, validEvaluator.evaluatedUsers(),
                 validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers());
+    }
+
+    /** The state after {@code epoch}: parameters and Adam's moments copied to the host. */
+    private TrainingState capture(int epoch, int sinceBest, List<EpochReport> history) {
+        Map<String, float[]> params = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        try (HostScope h = new HostScope()) {
+            for (Var p : model.parameters().all()) {
+                params.put(p.name(), model.parameters().read(p, h));
+                shapes.put(p.name(), new int[] {p.rows(), p.cols()});
+            }
+        }
+        return new TrainingState(epoch, sinceBest, history, adam.steps(), params, shapes, adam.moments(model.parameters().all()), Map.of());
+    }
+
+    /** Puts the parameters and Adam's state of {@code s} in place, checking that they fit this model. */
+    private void restore(TrainingState s) {
+        for (Var p : model.parameters().all()) {
+            int[] shape = s.shapes().get(p.name());
+            if (shape == null) throw new IllegalStateException("the saved state lacks parameter '" + p.name() + "'");
+            if (shape[0] != p.rows() || shape[1] != p.cols()) {
+                throw new IllegalStateException("parameter '" + p.name() + "' is " + shape[0] + "x" + shape[1] + " in the saved state but "
+                        + p.rows() + "x" + p.cols() + " in the model");
+            }
+            model.parameters().write(p, s.parameters().get(p.name()));
+        }
+        if (s.parameters().size() != model.parameters().all().size()) {
+            throw new IllegalStateException("the saved state has " + s.parameters().size() + " parameters, the model " + model.parameters().all().size());
+        }
+        adam.restore(s.adamSteps(), model.parameters().all(), s.moments());
     }
 
     /** False when no user has a validation item: then the last epoch is reported and nothing stops early. */
