@@ -26,10 +26,22 @@ final class RunRecorder {
     private int lastEpochWritten;
 
     RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc) {
+        this(folder, log, record, tc, List.of());
+    }
+
+    /** A recorder whose metrics.jsonl starts with {@code earlier}, one line per epoch already trained (a resumed run). */
+    RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc, List<String> earlier) {
         this.folder = folder;
         this.log = log;
         this.record = record;
         this.tc = tc;
+        lines.addAll(earlier);
+        lastEpochWritten = earlier.size();
+    }
+
+    /** Lines in metrics.jsonl so far: a training state records it, so a resumed run knows which lines are its own. */
+    int metricsLines() {
+        return lines.size();
     }
 
     Trainer.Listener listener(EpochTable table, Progress progress) {

@@ -43,19 +43,32 @@ final class TrainCommand implements Callable<Integer> {
             description = "let --out name an earlier run's folder: its run files are removed before this run writes any")
     boolean overwrite;
 
+    @Option(names = "--resume", paramLabel = "DIR", order = 3,
+            description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, or set --threads)")
+    Path resume;
+
     static void addSettingOptions(CommandSpec spec) {
         SettingsOptions.add(spec, TrainSettings.KEYS);
     }
 
     @Override
     public Integer call() throws Exception {
+        List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
+        commandLine.addAll(List.of(top.args));
+        if (resume != null) {
+            if (config != null) throw Failure.usage("--resume and --config cannot be combined: a resumed run keeps the settings in its config.json");
+            if (overwrite) throw Failure.usage("--resume and --overwrite cannot be combined: a resumed run continues its own folder");
+            Settings.Layer given = SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS);
+            if (given.values().containsKey(TrainSettings.OUT.name())) {
+                throw Failure.usage("--resume and --out cannot be combined: the run continues in its own folder, " + resume);
+            }
+            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given), commandLine, top.out, top.err).run();
+        }
         List<Settings.Layer> layers = new ArrayList<>();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
         if (file != null) layers.add(file.layer());
         layers.add(SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS));
         TrainSettings settings = TrainSettings.resolve(layers);
-        List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
-        commandLine.addAll(List.of(top.args));
         return new TrainRun(settings, file, overwrite, commandLine, top.out, top.err).run();
     }
 }
