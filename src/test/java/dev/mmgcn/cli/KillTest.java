@@ -221,7 +221,7 @@ class KillTest {
         }
         complete(work, args);
         checkRunFolder(run, KILLS + 1);
-        assertEquals(List.of("best.ckpt", "config.json", "metrics.jsonl", "summary.json", "train.log"), names(run));
+        assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), names(run));
         assertEquals("finished", Json.read(Files.readString(run.resolve("config.json"))).get("status"));
     }
 
