@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "  --format npz:  " + ExportCommand.NPZ + ": every parameter under its name, user_embeddings, item_embeddings,",
                 "                 user_ids, item_ids (numpy strings), seen_row_ptr + seen_items (each user's training items as a",
                 "                 CSR, int32), metadata (the settings and data fingerprint as JSON); numpy.load reads it, no pickle",
-                "Each file is written atomically (a kill leaves the old file or the new one)."},
+                "Each file is written atomically (a kill leaves the old file or the new one); existing ones are kept unless --overwrite."},
         footer = {"", Main.EXIT_CODES})
 final class ExportCommand implements Callable<Integer> {
     static final String USERS = "user_embeddings.npy";
@@ -54,6 +54,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", order = 3, description = "npy (default): embeddings and id lists; npz: one numpy archive with every parameter too")
     Format format = Format.npy;
 
+    @Option(names = "--overwrite", order = 4, description = "replace export files already in --out")
+    boolean overwrite;
+
     @Override
     public Integer call() throws IOException {
         CheckpointFile.check(checkpoint);
@@ -62,6 +65,7 @@ final class ExportCommand implements Callable<Integer> {
         for (Path p : targets) {
             if (Files.isDirectory(p)) throw Failure.usage("--out: " + p + " is a folder; it would be replaced by the export");
         }
+        OutputFile.refuseExisting("--out", overwrite, targets.toArray(Path[]::new));
         Checkpoint ck = CheckpointFile.read(checkpoint);
         int users = CheckpointFile.intEntry(ck, "data.users");
         if (!ck.has(Checkpoint.REPRESENTATION)) throw Failure.data("--checkpoint " + checkpoint + " has no representation tensor", null);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", order = 7, description = "dataset name, i.e. NAME.inter (default: the preset's)")
     String name;
 
+    @Option(names = "--overwrite", order = 8, description = "replace the dataset files already in --out")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         if (out == null) throw Failure.usage("--out DIR is required");
@@ -72,10 +76,11 @@ final class GenerateCommand implements Callable<Integer> {
             throw Failure.usage(String.format(Locale.ROOT, "--interactions %,d is more than %,d users × %,d items can hold",
                     spec.interactions(), spec.users(), spec.items()));
         }
-        OutputFile.folder("--out", out);
         List<Path> targets = new ArrayList<>();
         targets.add(out.resolve(spec.name() + ".inter"));
         for (String m : spec.modalities().keySet()) targets.add(out.resolve(m + "_feat.npy"));
+        if (Files.isDirectory(out)) OutputFile.refuseExisting("--out", overwrite, targets.toArray(Path[]::new));
+        OutputFile.folder("--out", out);
         OutputFile.clean("--out", targets.toArray(Path[]::new));
         long t0 = System.nanoTime();
         try (Dataset d = SyntheticGenerator.generate(spec, seed == null ? DataSpec.DEFAULT_DATA_SEED : seed)) {

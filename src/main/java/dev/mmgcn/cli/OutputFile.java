@@ -44,6 +44,21 @@ final class OutputFile {
         return dir;
     }
 
+    /**
+     * Refuses to replace files a user already has: unless {@code overwrite}, any existing target is a usage error naming
+     * the flag, the file (the first few when several) and {@code --overwrite}.
+     */
+    static void refuseExisting(String flag, boolean overwrite, Path... targets) {
+        if (overwrite) return;
+        java.util.List<Path> existing = java.util.Arrays.stream(targets).filter(Files::exists).toList();
+        if (existing.isEmpty()) return;
+        String names = existing.size() == 1 ? existing.getFirst().toString()
+                : existing.stream().limit(3).map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + (existing.size() > 3 ? " and " + (existing.size() - 3) + " more" : "");
+        throw Failure.usage(flag + ": " + names + (existing.size() == 1 ? " exists" : " exist") + "; pass --overwrite to replace "
+                + (existing.size() == 1 ? "it" : "them"));
+    }
+
     /** Removes stale temporaries of these files (left by a killed earlier run). */
     static void clean(String flag, Path... targets) {
         for (Path t : targets) {

@@ -56,7 +56,10 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", order = 7, description = "write the TSV here (atomically) instead of to stdout")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", order = 8, description = "threads that rank (default: all cores)")
+    @Option(names = "--overwrite", order = 8, description = "replace --out when it exists")
+    boolean overwrite;
+
+    @Option(names = "--threads", paramLabel = "N", order = 9, description = "threads that rank (default: all cores)")
     Integer threads;
 
     @Override
@@ -65,7 +68,10 @@ final class RecommendCommand implements Callable<Integer> {
         int topK = k == null ? 10 : k;
         if (topK < 1) throw Failure.usage("--k must be at least 1, got " + topK);
         if (threads != null && threads < 1) throw Failure.usage("--threads must be at least 1, got " + threads);
-        if (out != null) OutputFile.file("--out", out);
+        if (out != null) {
+            OutputFile.file("--out", out);
+            OutputFile.refuseExisting("--out", overwrite, out);
+        }
         LoadOptions options = threads == null ? LoadOptions.defaults() : new LoadOptions(threads);
         try (Progress progress = Progress.forStderr(top.err)) {
             progress.startOpen("loading " + checkpoint, null);

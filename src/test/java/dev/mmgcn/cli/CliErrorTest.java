@@ -108,7 +108,7 @@ class CliErrorTest {
                 + "\"$@\"; code=$?; echo \"exit=$code\"; cat \"$m/recs.tsv\"; ls -A \"$m\"; exit 0";
         List<String> cmd = new ArrayList<>(List.of("unshare", "-rm", "sh", "-c", script, "sh", mount.toString(), java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "recommend", "--checkpoint", ckpt.toString(), "--all-users", "--k", "100", "--out", mount.resolve("recs.tsv").toString()));
+                "recommend", "--checkpoint", ckpt.toString(), "--all-users", "--k", "100", "--out", mount.resolve("recs.tsv").toString(), "--overwrite"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put(Relaunch.OPT_OUT, "1");
         Process p;

@@ -81,7 +81,7 @@ class ExportCommandTest {
             assertEquals(expected, members);
         }
         byte[] first = Files.readAllBytes(out.resolve("model.npz"));
-        assertEquals(0, run("export", "--checkpoint", model.checkpoint.toString(), "--out", out.toString(), "--format", "NPZ").code());
+        assertEquals(0, run("export", "--checkpoint", model.checkpoint.toString(), "--out", out.toString(), "--format", "NPZ", "--overwrite").code());
         assertArrayEquals(first, Files.readAllBytes(out.resolve("model.npz")), "the same checkpoint gives the same bytes");
     }
 
@@ -117,6 +117,40 @@ class ExportCommandTest {
         assertError(run("export", "--checkpoint", model.checkpoint.toString(), "--out", out.toString(), "--format", "npz"), 2,
                 "--out: " + out.resolve("model.npz") + " is a folder");
         assertEquals(List.of("model.npz"), names(out));
+    }
+
+    /** export, recommend --out and generate keep a file the user already has unless --overwrite; the refusal names it. */
+    @Test
+    void existingOutputsAreKeptUnlessOverwrite() throws Exception {
+        String ck = model.checkpoint.toString();
+        Path emb = dir.resolve("emb");
+        Files.createDirectories(emb);
+        Files.writeString(emb.resolve("item_ids.txt"), "mine\n");
+        assertError(run("export", "--checkpoint", ck, "--out", emb.toString()), 2,
+                "--out: " + emb.resolve("item_ids.txt") + " exists; pass --overwrite to replace it");
+        assertEquals(List.of("item_ids.txt"), names(emb), "nothing else written");
+        assertEquals("mine\n", Files.readString(emb.resolve("item_ids.txt")));
+        assertEquals(0, run("export", "--checkpoint", ck, "--out", emb.toString(), "--overwrite").code());
+        assertEquals(oracle.itemIds, Files.readAllLines(emb.resolve("item_ids.txt"), StandardCharsets.UTF_8));
+
+        Path recs = dir.resolve("recs.tsv");
+        Files.writeString(recs, "mine\n");
+        assertError(run("recommend", "--checkpoint", ck, "--all-users", "--out", recs.toString()), 2,
+                "--out: " + recs + " exists; pass --overwrite to replace it");
+        assertEquals("mine\n", Files.readString(recs));
+        assertEquals(0, run("recommend", "--checkpoint", ck, "--all-users", "--k", "2", "--out", recs.toString(), "--overwrite").code());
+        List<String> lines = Files.readAllLines(recs);
+        assertEquals("user\trank\titem\tscore", lines.getFirst());
+        assertEquals(1 + 2L * model.users, lines.size());
+
+        Path gen = dir.resolve("gen");
+        Files.createDirectories(gen);
+        Files.writeString(gen.resolve("tiny.inter"), "mine\n");
+        assertError(run("generate", "--preset", "tiny", "--out", gen.toString()), 2,
+                "--out: " + gen.resolve("tiny.inter") + " exists; pass --overwrite to replace it");
+        assertEquals(List.of("tiny.inter"), names(gen));
+        assertEquals(0, run("generate", "--preset", "tiny", "--out", gen.toString(), "--overwrite").code());
+        assertNotEquals("mine\n", Files.readString(gen.resolve("tiny.inter")));
     }
 
     static boolean python(String statement) {

@@ -153,7 +153,7 @@ class KillTest {
     @Test
     void recommendOutIsTheOldFileOrTheWholeNewOne(@TempDir Path work) throws Exception {
         Path out = work.resolve("recs.tsv");
-        String[] args = {"recommend", "--checkpoint", checkpoint.toString(), "--all-users", "--k", "300", "--out", out.toString()};
+        String[] args = {"recommend", "--checkpoint", checkpoint.toString(), "--all-users", "--k", "300", "--out", out.toString(), "--overwrite"};
         List<byte[]> after = new ArrayList<>();
         double seconds = 0;
         for (int k = 1; k <= KILLS; k++) {
@@ -177,9 +177,9 @@ class KillTest {
     @Test
     void exportAndGenerateLeaveOldOrNewFilesWhole(@TempDir Path work) throws Exception {
         Path emb = work.resolve("emb");
-        String[] export = {"export", "--checkpoint", checkpoint.toString(), "--out", emb.toString()};
+        String[] export = {"export", "--checkpoint", checkpoint.toString(), "--out", emb.toString(), "--overwrite"};
         Path gen = work.resolve("gen");
-        String[] generate = {"generate", "--preset", "tiny", "--users", "2000", "--items", "1500", "--interactions", "40000", "--out", gen.toString()};
+        String[] generate = {"generate", "--preset", "tiny", "--users", "2000", "--items", "1500", "--interactions", "40000", "--out", gen.toString(), "--overwrite"};
         Map<String[], List<String>> outputs = Map.of(export, List.of("item_embeddings.npy", "item_ids.txt", "user_embeddings.npy", "user_ids.txt"),
                 generate, List.of("textual_feat.npy", "tiny.inter", "visual_feat.npy"));
         for (String[] args : List.of(export, generate)) {
