@@ -83,7 +83,9 @@ final class SweepCommand implements Callable<Integer> {
                 List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
                 commandLine.addAll(List.of(top.args));
                 try {
-                    new TrainRun(s, null, clear, commandLine, top.out, top.err).run();
+                    Resume resume = clear ? resumable(trialDir) : null;
+                    if (resume != null) new TrainRun(resume, commandLine, top.out, top.err).run();
+                    else new TrainRun(s, null, clear, commandLine, top.out, top.err).run();
                     return null;
                 } catch (Failure f) {
                     if (f.exitCode() != Failure.DIVERGED && f.exitCode() != Failure.MEMORY) throw f;
@@ -98,6 +100,19 @@ final class SweepCommand implements Callable<Integer> {
         }
         boolean anyFinished = o.leaderboard().rows().stream().anyMatch(r -> !r.finished().isEmpty());
         return anyFinished ? 0 : lastCode[0] != 0 ? lastCode[0] : 0;
+    }
+
+    /** An unfinished trial that left a usable last.ckpt continues from it; null when it must start again. */
+    private Resume resumable(Path trialDir) {
+        if (!Files.exists(trialDir.resolve(RunFolder.LAST))) return null;
+        try {
+            Resume r = Resume.open(trialDir, new Settings.Layer(Source.of("sweep"), Map.of()));
+            top.out.println("         continuing from epoch " + r.state().epoch() + " (" + trialDir.resolve(RunFolder.LAST) + ")");
+            return r;
+        } catch (RuntimeException unusable) {
+            top.out.println("         its last.ckpt cannot be used (" + unusable.getMessage() + "): training it from the start");
+            return null;
+        }
     }
 
     /** A grid entry is inline (KEY=V1,V2) unless it names an existing file. */

@@ -15,7 +15,8 @@ import java.util.List;
  * Runs a {@link SweepPlan}'s trials one after another, each a normal run folder inside the sweep folder.
  * Order: every trial checked by the runner (data, paths) before anything is written; the folder
  * created and {@code sweep.json} written; then each trial, skipping those whose folder holds a complete
- * summary.json and redoing (with their folder cleared) those a kill or failure left unfinished;
+ * summary.json and running again those a kill or failure left unfinished (the runner may continue one
+ * from its saved state, or clear its folder and start it again);
  * {@code leaderboard.tsv} is rewritten after every trial and the table printed at the end.
  */
 public final class Sweep {
@@ -27,11 +28,12 @@ public final class Sweep {
         void check(TrainSettings settings);
 
         /**
-         * Trains into {@code dir}; {@code clear} lets it remove an unfinished earlier attempt's files.
+         * Trains into {@code dir}; {@code earlier}: the folder holds an unfinished earlier attempt, which the
+         * runner continues (train --resume) or clears and starts again.
          * Returns null on success, or the one-line reason a trial failed in a way that should not stop
          * the sweep (it diverged, it does not fit in memory); other failures are thrown.
          */
-        String run(Trial trial, Path dir, boolean clear) throws IOException;
+        String run(Trial trial, Path dir, boolean earlier) throws IOException;
     }
 
     /** How the sweep went: trials run now, skipped as finished earlier, and failed. */
@@ -82,7 +84,7 @@ public final class Sweep {
                 continue;
             }
             boolean earlier = SweepPlan.nonEmpty(trialDir);
-            out.println(head + (earlier ? ": unfinished earlier, run again from the start" : ""));
+            out.println(head + (earlier ? ": unfinished earlier, run again (from its last.ckpt when it has one)" : ""));
             String failure = runner.run(t, trialDir, earlier);
             ran++;
             if (failure != null) {

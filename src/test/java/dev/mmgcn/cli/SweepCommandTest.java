@@ -86,29 +86,30 @@ class SweepCommandTest {
     }
 
     @Test
-    void aRerunSkipsFinishedTrialsAndRedoesAnUnfinishedOne() throws Exception {
+    void aRerunSkipsFinishedTrialsAndRunsUnfinishedOnesAgain() throws Exception {
         assertEquals(0, first.code(), first.err());
         Map<String, String> ids = new LinkedHashMap<>();
         for (String t : TRIALS) ids.put(t, (String) json(sweep.resolve(t).resolve("config.json")).get("run_id"));
-        Path killed = sweep.resolve(TRIALS.get(2));
-        Map<String, Object> before = json(killed.resolve("summary.json"));
-        Files.delete(killed.resolve("summary.json")); // as a kill before the end leaves it
+        Path stopped = sweep.resolve(TRIALS.get(2)), early = sweep.resolve(TRIALS.get(3));
+        Map<String, Object> stoppedBefore = json(stopped.resolve("summary.json")), earlyBefore = json(early.resolve("summary.json"));
+        Files.delete(stopped.resolve("summary.json")); // as a kill after the last epoch leaves it: last.ckpt is there
+        Files.delete(early.resolve("summary.json")); // as a kill in the first epoch leaves it: no last.ckpt
+        Files.delete(early.resolve("last.ckpt"));
 
         CliTest.Outcome again = run("sweep", "--config", base.toString(), "--grid", grid.toString(), "--out", sweep.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("(continuing: finished trials are skipped)"), again.out());
-        for (String t : TRIALS) {
-            String runId = (String) json(sweep.resolve(t).resolve("config.json")).get("run_id");
-            if (t.equals(TRIALS.get(2))) {
-                assertTrue(again.out().contains("trial 3/4  " + t + ": unfinished earlier, run again from the start"), again.out());
-                assertNotEquals(ids.get(t), runId);
-            } else {
-                assertTrue(again.out().contains(t + ": finished earlier, skipped"), again.out());
-                assertEquals(ids.get(t), runId, t + " was not run again");
-            }
+        for (String t : TRIALS.subList(0, 2)) {
+            assertTrue(again.out().contains(t + ": finished earlier, skipped"), again.out());
+            assertEquals(ids.get(t), json(sweep.resolve(t).resolve("config.json")).get("run_id"), t + " was not run again");
         }
-        Map<String, Object> after = json(killed.resolve("summary.json"));
-        assertEquals(before.get("valid"), after.get("valid"), "same seed, same numbers");
+        assertTrue(again.out().contains("trial 3/4  " + TRIALS.get(2) + ": unfinished earlier, run again (from its last.ckpt when it has one)\n"
+                + "         continuing from epoch 1"), again.out());
+        assertEquals(ids.get(TRIALS.get(2)), json(stopped.resolve("config.json")).get("run_id"), "continued: the same run");
+        assertTrue(again.out().contains("trial 4/4  " + TRIALS.get(3) + ": unfinished earlier"), again.out());
+        assertNotEquals(ids.get(TRIALS.get(3)), json(early.resolve("config.json")).get("run_id"), "started again: a new run");
+        assertEquals(stoppedBefore.get("valid"), json(stopped.resolve("summary.json")).get("valid"), "same seed, same numbers");
+        assertEquals(earlyBefore.get("test"), json(early.resolve("summary.json")).get("test"), "same seed, same numbers");
         assertEquals(3, Files.readAllLines(sweep.resolve("leaderboard.tsv")).size());
     }
 
