@@ -1,5 +1,6 @@
 package dev.mmgcn.eval;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -8,8 +9,13 @@ import java.util.Map;
  * Top-K ranking metrics averaged over evaluated users: Precision, Recall, NDCG (ideal DCG over
  * min(|positives|, K) hits), MAP (average precision normalised by min(|positives|, K)) and hit rate.
  * Users without positives in the split are not averaged in; the caller counts them via {@link #skip()}.
+ *
+ * <p>Partial results over disjoint sets of users (one per worker or partition) combine with
+ * {@link #merge}; they are {@link Serializable} so that a distributed job can ship them back.
  */
-public final class RankingMetrics {
+public final class RankingMetrics implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final int[] DEFAULT_KS = {10, 20, 50};
     public static final String[] NAMES = {"precision", "recall", "ndcg", "map", "hit"};
 
@@ -80,6 +86,20 @@ public final class RankingMetrics {
     }
 
     public void skip() { skipped++; }
+
+    /**
+     * Adds the sums and counts of {@code other}, a partial result over other users with the same cut-offs:
+     * afterwards this object holds the metrics over both sets of users (up to the order of the sums).
+     */
+    public void merge(RankingMetrics other) {
+        if (!java.util.Arrays.equals(ks, other.ks)) {
+            throw new IllegalArgumentException("cannot merge metrics at K=" + java.util.Arrays.toString(other.ks)
+                    + " into metrics at K=" + java.util.Arrays.toString(ks));
+        }
+        for (int m = 0; m < sums.length; m++) for (int j = 0; j < ks.length; j++) sums[m][j] += other.sums[m][j];
+        users += other.users;
+        skipped += other.skipped;
+    }
 
     public int users() { return users; }
 

@@ -42,6 +42,34 @@ class RankingMetricsTest {
     }
 
     @Test
+    void mergedPartsAverageOverAllTheirUsers() throws Exception {
+        // the users of averagesOverUsersAndCountsSkipped, held by two partial results as two workers would
+        RankingMetrics a = new RankingMetrics(new int[] {2});
+        a.addUser(new int[] {5, 3}, 2, new int[] {1, 3, 7});
+        RankingMetrics b = new RankingMetrics(new int[] {2});
+        b.addUser(new int[] {2, 4}, 2, new int[] {10});
+        b.skip();
+        // a partial result crosses a process boundary in a distributed job: serialise b on the way
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(b);
+        }
+        RankingMetrics shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (RankingMetrics) in.readObject();
+        }
+        a.merge(shipped);
+        assertEquals(2, a.users());
+        assertEquals(1, a.skipped());
+        assertEquals(0.25, a.get("precision@2"), 1e-12);
+        assertEquals(1.0 / 6, a.get("recall@2"), 1e-12);
+        assertEquals(0.5 * L3 / (1 + L3), a.get("ndcg@2"), 1e-12);
+        assertEquals(0.5 * 0.5 / 2, a.get("map@2"), 1e-12);
+        assertEquals(0.5, a.get("hit@2"), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> a.merge(new RankingMetrics(new int[] {3})), "other cut-offs");
+    }
+
+    @Test
     void perfectRankingScoresOne() {
         RankingMetrics m = new RankingMetrics(new int[] {3});
         m.addUser(new int[] {4, 8, 1}, 3, new int[] {1, 4, 8});
