@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code compare}: runs side by side — the settings that differ, metrics, s/epoch. The logic is {@link Comparison}. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Prints one table of runs: the settings that differ between them, and each run's validation and test",
-                "metrics at its best validation epoch, epochs and seconds per epoch. A sweep folder stands for its trials."},
+        description = {"Prints one table of runs with the settings that differ between them and their metrics.",
+                "Each run's validation and test metrics are those at its best validation epoch, beside its epochs and",
+                "seconds per epoch. A sweep folder stands for its trials."},
         footer = {"", Main.EXIT_CODES})
 final class CompareCommand implements Callable<Integer> {
     @ParentCommand

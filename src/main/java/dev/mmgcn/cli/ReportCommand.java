@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
 
 /** {@code report}: one self-contained HTML page with a run's (or a sweep's) settings, summary and curves. The logic is {@link HtmlReport}. */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Writes one self-contained HTML page (no scripts, fonts or links to fetch; opens offline) about a run:",
-                "its settings, summary and SVG curves of the loss and the validation metric with the item-only check per",
-                "epoch; for a sweep folder, the leaderboard and the curves of all trials overlaid."},
+        description = {"Writes one self-contained HTML page with a run's settings, summary and training curves.",
+                "The page has no scripts, fonts or links to fetch (it opens offline); its SVG curves show the loss and",
+                "the validation metric with the item-only check per epoch. For a sweep folder: the leaderboard and the",
+                "curves of all trials overlaid."},
         footer = {"", Main.EXIT_CODES})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand

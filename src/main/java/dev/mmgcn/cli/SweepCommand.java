@@ -26,16 +26,17 @@ import java.util.concurrent.Callable;
 
 /** {@code sweep}: a grid of train settings, one run folder per trial, and a leaderboard. The logic is {@link Sweep}. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Trains every combination of the settings in a grid, one after another, each trial a normal run folder",
-                "inside the sweep folder (named by the settings it varies), and ranks them by the validation metric in",
-                "leaderboard.tsv and a printed table (mean ± std over seeds; test metrics at each run's best valid epoch).",
+        description = {"Trains every combination of the settings in a grid and ranks them by the validation metric.",
+                "Trials run one after another, each a normal run folder inside the sweep folder (named by the settings",
+                "it varies); leaderboard.tsv and a printed table give mean ± std over seeds, with the test metrics at",
+                "each run's best valid epoch.",
                 "",
                 "A grid file uses the keys of a config file; a list means \"try each\" (lr: [0.001, 0.003], seed: [1, 2]),",
                 "a single value is held fixed (synthetic: tiny). --grid KEY=V1,V2 gives one setting inline. The train",
                 "options and --config set what the grid does not vary.",
                 "",
                 "Run again with the same --out, a killed or failed sweep continues: trials with a complete summary.json",
-                "are skipped, unfinished ones are trained again from the start."},
+                "are skipped, unfinished ones continue from their last.ckpt (or start again when they have none)."},
         footer = {"", Main.EXIT_CODES})
 final class SweepCommand implements Callable<Integer> {
     @ParentCommand

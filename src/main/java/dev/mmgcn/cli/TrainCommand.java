@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 "(epochs: 50, lr: 0.001, modality: [visual=image_feat.npy]); options on the command line override it.",
                 "A run folder's config.json replays that run: train --config runs/X/config.json."},
         footer = {"", "The run folder gets config.json (every setting, the command line, the data's fingerprint), train.log,",
-                "metrics.jsonl, best.ckpt and summary.json. It must be new or empty unless --overwrite is given.", "",
+                "metrics.jsonl, best.ckpt, last.ckpt (the state after the newest epoch) and summary.json. It must be new",
+                "or empty unless --overwrite is given. train --resume DIR continues a stopped run from its last.ckpt.", "",
                 Main.EXIT_CODES})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
