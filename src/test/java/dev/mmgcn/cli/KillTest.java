@@ -247,6 +247,12 @@ class KillTest {
             int best = Integer.parseInt(ck.get("train.best_epoch"));
             assertTrue(best <= lastEpoch, why("the checkpoint's epoch " + best + " has its metrics line (last " + lastEpoch + ")", kill));
         }
+        if (files.contains("last.ckpt")) {
+            var state = dev.mmgcn.train.TrainingStateFile.read(run.resolve("last.ckpt")); // fails on a partial file
+            assertEquals(id, state.extra().get("run_id"), why("last.ckpt is this run's", kill));
+            assertTrue(state.epoch() <= lastEpoch, why("last.ckpt's epoch " + state.epoch() + " has its metrics line (last " + lastEpoch + ")", kill));
+            assertEquals(Integer.toString(state.epoch()), state.extra().get("metrics_lines"), why("last.ckpt counts its epochs' lines", kill));
+        }
         if (files.contains("summary.json")) {
             assertEquals(id, Json.read(Files.readString(run.resolve("summary.json"))).get("run_id"), why("summary.json is this run's", kill));
         }
