@@ -12,6 +12,7 @@
 #   smoke/         the runs' metrics.jsonl and summary.json
 #   bench.log      step bench:     SelfCheck --bench: device, driver, cuSPARSE algorithm, timings of the big products
 #   memcheck.log   step memcheck:  compute-sanitizer memcheck over CudaBackendTest and the CUDA parity tests
+#   profile.log    step profile:   train --profile epochs on --device cuda and cpu, then bench --profile (issue 14)
 #   racecheck.log  step racecheck: compute-sanitizer racecheck over the top-K tests (shared-memory races)
 #
 # The whole script ends within five minutes: each step has a time cap, and the sanitizer steps, which come
@@ -67,7 +68,8 @@ step_junit() {
         return 4
     fi
     junit --details=tree --select-class dev.mmgcn.kernels.KernelParityTest --select-class dev.mmgcn.cuda.CudaBackendTest \
-        --select-class dev.mmgcn.model.ForwardOracleTest --select-class dev.mmgcn.optim.AdamByHandTest 2>&1 | tee "$OUT/junit.log"
+        --select-class dev.mmgcn.model.ForwardOracleTest --select-class dev.mmgcn.optim.AdamByHandTest \
+        --select-class dev.mmgcn.kernels.FusedKernelParityTest 2>&1 | tee "$OUT/junit.log"
     return "${PIPESTATUS[0]}"
 }
 
@@ -121,6 +123,29 @@ step_bench() {
     return "${PIPESTATUS[0]}"
 }
 
+# issue 14: where a training epoch's time goes on the device, and what a step asks of it (train --profile:
+# seconds per phase, backend calls, host reads and uploads per step, calls per kernel). Observational: the
+# step passes when both runs finish and print their profile lines; the numbers are for reading.
+step_profile() {
+    local status=0 data=(--synthetic tiktok) epochs=2
+    [ "$DEVICE" = cpu ] && data=(--synthetic tiny)
+    {
+        for dev in "$DEVICE" cpu; do
+            local dir=/tmp/mmgcn-profile/$dev
+            rm -rf "$dir"
+            echo "== train ${data[*]} --epochs $epochs --patience 0 --profile --device $dev"
+            "${JAVA[@]}" -jar "$JAR" train "${data[@]}" --epochs $epochs --patience 0 --device "$dev" --profile \
+                --out "$dir" 2>&1 | grep -E '^(profile|  |epoch|backend)'
+        done
+        if [ "$DEVICE" = cuda ]; then
+            echo "== bench --backends cuda --profile --synthetic tiny --epochs 2"
+            "${JAVA[@]}" -jar "$JAR" bench --backends cuda --seconds 0.2 --profile --synthetic tiny --epochs 2 2>&1 | grep -E '^(profile|  )'
+        fi
+    } 2>&1 | tee "$OUT/profile.log"
+    grep -q '^profile  epoch' "$OUT/profile.log" || status=1
+    return $status
+}
+
 sanitizer() {
     command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1
 }
@@ -142,7 +167,8 @@ sanitize() {
 }
 
 step_memcheck() {
-    sanitize memcheck --select-class dev.mmgcn.cuda.CudaBackendTest --select-class dev.mmgcn.kernels.KernelParityTest
+    sanitize memcheck --select-class dev.mmgcn.cuda.CudaBackendTest --select-class dev.mmgcn.kernels.KernelParityTest \
+        --select-class dev.mmgcn.kernels.FusedKernelParityTest
 }
 
 step_racecheck() {
@@ -174,7 +200,7 @@ run_step env 15
 run_step junit 120
 run_step smoke 75
 run_step bench 40
-# (profiling steps go here)
+run_step profile 45
 run_step memcheck 90
 run_step racecheck 60
 

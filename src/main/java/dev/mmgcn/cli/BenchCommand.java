@@ -1,18 +1,26 @@
 package dev.mmgcn.cli;
 
+import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.settings.DataSpec;
+import dev.mmgcn.settings.Settings;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.train.ProfiledRun;
+import dev.mmgcn.train.TrainConfig;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -49,6 +57,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S", order = 4, description = "time per case (default 2)")
     double seconds = 2;
 
+    @Option(names = "--profile", order = 5,
+            description = {"then profile training epochs per backend (not scalar) on --data or --synthetic (default: built-in",
+                    "synthetic): seconds per phase, backend calls, host reads and uploads per step"})
+    boolean profile;
+
+    @Option(names = "--epochs", paramLabel = "N", order = 6, description = "epochs to profile (default 2: the first includes JIT warm-up)")
+    int epochs = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    static void addDataOptions(CommandSpec spec) {
+        SettingsOptions.add(spec, DataSpec.KEYS);
+    }
+
     @Override
     public Integer call() {
         PrintStream out = top.out;
@@ -57,6 +80,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0) || !Double.isFinite(seconds) || seconds > 3600) {
             throw Failure.usage("--seconds must be a positive number of seconds up to 3600, got " + seconds);
         }
+        if (epochs < 1 || epochs > 1000) throw Failure.usage("--epochs must be between 1 and 1000, got " + epochs);
+        Settings dataSettings = Settings.resolve(DataSpec.KEYS, DataSpec.FAMILIES,
+                List.of(SettingsOptions.matched(spec.commandLine().getParseResult(), DataSpec.KEYS)));
+        if (profile) DataLoading.check(DataSpec.of(dataSettings), dataSettings); // bad data options fail before any timing
         List<String> names = new ArrayList<>();
         if (backends != null) {
             for (String b : backends.split(",")) {
@@ -116,7 +143,25 @@ final class BenchCommand implements Callable<Integer> {
                 k.close();
             }
         }
+        if (profile) profile(dataSettings, names, out);
         return 0;
+    }
+
+    /** {@code --profile}: a few training epochs per (non-scalar) backend with the profiler's lines. */
+    private void profile(Settings dataSettings, List<String> names, PrintStream out) {
+        TrainConfig tc = TrainConfig.defaults().withEpochs(epochs);
+        try (Dataset data = DataLoading.load(DataSpec.of(dataSettings), dataSettings, top.err)) {
+            for (String name : names) {
+                if (name.equals("scalar")) continue;
+                out.println("profile  " + name + " on " + data.summary());
+                Kernels k = Backend.open("--backends", name, null);
+                try {
+                    ProfiledRun.run(k, data, MmgcnConfig.defaults(), tc, p -> p.lines().forEach(out::println));
+                } finally {
+                    k.close();
+                }
+            }
+        }
     }
 
     /** A user–item style graph: half the nodes users, half items, nnz/2 random interactions stored both ways. */

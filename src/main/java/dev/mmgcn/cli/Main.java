@@ -76,6 +76,7 @@ public final class Main {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof SweepCommand) SweepCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof DataCommand dc) dc.addDataOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof BenchCommand) BenchCommand.addDataOptions(sub.getCommandSpec());
         }
         return cl;
     }

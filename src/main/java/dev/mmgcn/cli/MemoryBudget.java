@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>The terms follow the engine's buffers: the model's copies of features and graph (with its cached
  * transpose), parameters with their gradients and both Adam moments, the tape's output and gradient
  * buffer of every op of a step (per modality and layer: the graph product, its aggregation, LeakyReLUs,
- * the self and combine linears, the id-embedding add and the concatenation), the representation, and
+ * the fused self and combine linears with their LeakyReLUs, the id-embedding add), the epoch plan, the representation, and
  * the rankers' score blocks (at most 4096 users × items, 256 MB) with their masks. Tensors live outside
  * the Java heap; the Java heap holds the interaction arrays. {@code MemoryBudgetTest} checks the
  * estimate against the memory a real run takes.
@@ -73,17 +73,16 @@ final class MemoryBudget {
             for (int l = 0; l < m.layers(); l++) {
                 double combineIn = m.combination() == Combination.CONCAT ? in + d : in;
                 params += in * in + (in * d + d) + (combineIn * d + d);
-                // conv product, aggregation, LeakyReLU; self linear, LeakyReLU, id add; [concat]; combine, LeakyReLU
-                activations += 3 * n * in + 3 * n * d + (m.combination() == Combination.CONCAT ? n * (in + d) : 0) + 2 * n * d;
+                // conv product, aggregation, LeakyReLU; self linear + LeakyReLU (one fused node), id add; combine +
+                // LeakyReLU (one fused node: no concatenation is built)
+                activations += 3 * n * in + 3 * n * d;
                 if (m.aggregation() == Aggregation.MAX) activations += n * in; // argmax indices
                 in = d;
             }
         }
         if (s.featureDims().size() > 1) activations += n * d; // fusion
-        double widths = 0;
-        for (int f : s.featureDims()) widths += f > m.latentDim() ? m.latentDim() : f;
-        // a batch's gathers: user, positive and negative rows of R, of the id embedding, and the users' preference rows
-        activations += b * (6 * d + widths) + 4 * b;
+        // a batch's gathers: user, positive and negative rows of R (the L2 penalty reads its rows in place)
+        activations += b * 3 * d + 4 * b;
         double graph = 2 * ((n + 1) * 4 + 2.0 * s.trainPairs() * 8); // CSR with values, and its cached transpose
         double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
         double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
@@ -93,6 +92,9 @@ final class MemoryBudget {
         parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
         parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
         parts.put("representation", bytes(2 * n * d * FLOAT));
+        // the epoch plan: users, positives and negatives on the host, their per-batch layout on the host and
+        // on the backend, and the step's triples
+        parts.put("epoch plan", bytes((9.0 * s.trainPairs() + 3 * b) * 4));
         parts.put("ranking blocks", bytes(ranking));
         double offHeap = 0;
         for (long v : parts.values()) offHeap += v;

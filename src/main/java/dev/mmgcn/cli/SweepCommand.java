@@ -85,8 +85,8 @@ final class SweepCommand implements Callable<Integer> {
                 commandLine.addAll(List.of(top.args));
                 try {
                     Resume resume = clear ? resumable(trialDir) : null;
-                    if (resume != null) new TrainRun(resume, commandLine, top.out, top.err).run();
-                    else new TrainRun(s, null, clear, commandLine, top.out, top.err).run();
+                    if (resume != null) new TrainRun(resume, false, commandLine, top.out, top.err).run();
+                    else new TrainRun(s, null, clear, false, commandLine, top.out, top.err).run();
                     return null;
                 } catch (Failure f) {
                     if (f.exitCode() != Failure.DIVERGED && f.exitCode() != Failure.MEMORY) throw f;

@@ -44,6 +44,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "let --out name an earlier run's folder: its run files are removed before this run writes any")
     boolean overwrite;
 
+    @Option(names = "--profile", order = 4,
+            description = {"per epoch: seconds in sampling, forward, backward, optimiser and evaluation; backend calls,",
+                    "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json"})
+    boolean profile;
+
     @Option(names = "--resume", paramLabel = "DIR", order = 3,
             description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, or set --threads)")
     Path resume;
@@ -63,13 +68,13 @@ final class TrainCommand implements Callable<Integer> {
             if (given.values().containsKey(TrainSettings.OUT.name())) {
                 throw Failure.usage("--resume and --out cannot be combined: the run continues in its own folder, " + resume);
             }
-            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given), commandLine, top.out, top.err).run();
+            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given), profile, commandLine, top.out, top.err).run();
         }
         List<Settings.Layer> layers = new ArrayList<>();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
         if (file != null) layers.add(file.layer());
         layers.add(SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS));
         TrainSettings settings = TrainSettings.resolve(layers);
-        return new TrainRun(settings, file, overwrite, commandLine, top.out, top.err).run();
+        return new TrainRun(settings, file, overwrite, profile, commandLine, top.out, top.err).run();
     }
 }

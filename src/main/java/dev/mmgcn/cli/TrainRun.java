@@ -12,6 +12,7 @@ import dev.mmgcn.settings.TrainSettings;
 import dev.mmgcn.train.Checkpoint;
 import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
+import dev.mmgcn.profile.Profiler;
 import dev.mmgcn.train.Trainer;
 import dev.mmgcn.train.TrainingStateFile;
 
@@ -35,26 +36,29 @@ final class TrainRun {
     private final TrainSettings settings;
     private final ConfigFile configFile;
     private final boolean overwrite;
+    private final boolean profile;
     private final List<String> commandLine;
     private final PrintStream console;
     private final PrintStream consoleErr;
     /** Null, or the stopped run this one continues (train --resume). */
     private final Resume resume;
 
-    TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, List<String> commandLine, PrintStream out, PrintStream err) {
-        this(settings, configFile, overwrite, commandLine, out, err, null);
+    TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, boolean profile, List<String> commandLine,
+             PrintStream out, PrintStream err) {
+        this(settings, configFile, overwrite, profile, commandLine, out, err, null);
     }
 
-    TrainRun(Resume resume, List<String> commandLine, PrintStream out, PrintStream err) {
-        this(resume.settings(), null, false, commandLine, out, err, resume);
+    TrainRun(Resume resume, boolean profile, List<String> commandLine, PrintStream out, PrintStream err) {
+        this(resume.settings(), null, false, profile, commandLine, out, err, resume);
     }
 
-    private TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, List<String> commandLine, PrintStream out,
-                     PrintStream err, Resume resume) {
+    private TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, boolean profile, List<String> commandLine,
+                     PrintStream out, PrintStream err, Resume resume) {
         this.resume = resume;
         this.settings = settings;
         this.configFile = configFile;
         this.overwrite = overwrite;
+        this.profile = profile;
         this.commandLine = commandLine;
         this.console = out;
         this.consoleErr = err;
@@ -119,7 +123,8 @@ final class TrainRun {
             try (Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed())) {
                 printHeader(out, mc, tc, model, folder);
                 Properties header = CheckpointHeader.of(settings, data, record.runId());
-                try (Trainer trainer = new Trainer(model, data, tc, kernels)) {
+                Profiler profiler = profile ? Profiler.on(p -> p.lines().forEach(out::println)) : Profiler.off();
+                try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
                     }

@@ -33,6 +33,11 @@ public final class Checks {
         if (t.size() != (long) rows * cols) throw new IllegalArgumentException("expected " + rows + "x" + cols + " ints, got " + t.shape());
     }
 
+    /** The fused LeakyReLU backward reads signs from the output, which is only right for slope ≥ 0. */
+    public static void nonNegativeSlope(float slope) {
+        if (!(slope >= 0f)) throw new IllegalArgumentException("the backward pass from the output needs slope >= 0, got " + slope);
+    }
+
     public static void block(Tensor t, int row, int col, int rows, int cols) {
         if (row < 0 || col < 0 || rows < 0 || cols < 0 || row + rows > t.rows() || col + cols > t.cols()) {
             throw new IndexOutOfBoundsException("block " + rows + "x" + cols + " at (" + row + "," + col + ") outside " + t.shape());

@@ -147,6 +147,161 @@ public interface Kernels extends AutoCloseable {
      */
     void topK(Tensor scores, int k, IntTensor indices, Tensor values);
 
+    // ---- fused (optional) -------------------------------------------------------------------
+    //
+    // Each one does the work of a few primitives in fewer passes over memory (and, on a device, fewer
+    // launches). The defaults below are built from the primitives, so a backend is correct without
+    // overriding them. Where a default needs scratch memory it takes it from the caller's
+    // {@code workspace} (backend memory of the stated size, shared by calls since calls are ordered;
+    // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
+    // the method ignores the workspace.
+
+    /**
+     * dst = src for int tensors of equal size, backend to backend. The default moves the bits through
+     * {@link #copyBlock} on float views of the same memory: a plain copy on every backend (no arithmetic
+     * touches the values, and indices below 2³¹ are never NaN patterns). A device overrides it with an
+     * asynchronous device-to-device copy.
+     */
+    default void copy(IntTensor src, IntTensor dst) {
+        if (src.size() != dst.size()) throw new IllegalArgumentException("sizes differ: " + src.shape() + " vs " + dst.shape());
+        if (src.size() == 0) return;
+        int n = Math.toIntExact(src.size());
+        Tensor from = new Tensor(src.segment().asSlice(0, (long) n * Integer.BYTES), src.device(), n, 1);
+        Tensor to = new Tensor(dst.segment().asSlice(0, (long) n * Integer.BYTES), dst.device(), n, 1);
+        copyBlock(from, 0, 0, to, 0, 0, n, 1, false);
+    }
+
+    /**
+     * Runs {@code calls}: a sequence of this backend's calls that is the same — same kernels, same
+     * arguments, same buffers — every time it runs with an equal {@code key}; only the contents of backend
+     * memory differ, and nothing in it reads back to the host. A device backend may record the calls (a
+     * CUDA graph: stream capture) and from then on replay the recording instead of running {@code calls},
+     * so Java code inside {@code calls} runs only when recorded. It should record a key's second run, not
+     * its first: a first run may allocate (the tape sizes its buffers on its first step) and such calls do
+     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by the batch size
+     * (full batches share one recording, the shorter last batch gets its own).
+     */
+    default void replayable(Object key, Runnable calls) {
+        calls.run();
+    }
+
+    /** out = a + b element-wise over equal shapes, in one pass; out may be a or b. */
+    default void add(Tensor a, Tensor b, Tensor out) {
+        Checks.sameShape(a, b);
+        Checks.sameShape(a, out);
+        if (out == b) {
+            axpby(1f, a, 1f, out);
+            return;
+        }
+        if (out != a) copyBlock(a, 0, 0, out, 0, 0, a.rows(), a.cols(), false);
+        axpby(1f, b, 1f, out);
+    }
+
+    /**
+     * y = LeakyReLU(x + bias), bias a 1×cols row vector or null; x and y may be the same tensor (the
+     * activation in place on a GEMM's output).
+     */
+    default void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        Checks.sameShape(x, y);
+        if (bias != null) Checks.rowVector(bias, y.cols());
+        if (x != y) copyBlock(x, 0, 0, y, 0, 0, x.rows(), x.cols(), false);
+        if (bias != null) addRowVector(bias, y);
+        leakyRelu(y, slope, y);
+    }
+
+    /**
+     * The backward pass of {@link #biasLeakyRelu} computed from its <em>output</em>: with slope ≥ 0,
+     * y > 0 exactly where x + bias > 0, so the pre-activation need not be kept.
+     * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (the pre-activation's gradient, owned
+     * by the caller) and may be dy itself; when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
+     *
+     * @param workspace used by the default only when dz is dy: at least y.size() floats
+     */
+    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                       Tensor workspace) {
+        Checks.sameShape(y, dy);
+        Checks.sameShape(y, dz);
+        Checks.nonNegativeSlope(slope);
+        if (dBias != null) Checks.rowVector(dBias, y.cols());
+        if (dz == dy) {
+            // in place: keep dy aside, then dz = 0 + mask·dy
+            try (Scratch s = new Scratch(this, workspace, y.size())) {
+                Tensor g = s.take(dy.rows(), dy.cols());
+                copyBlock(dy, 0, 0, g, 0, 0, dy.rows(), dy.cols(), false);
+                fill(dz, 0f);
+                leakyReluBackward(y, g, slope, dz);
+            }
+        } else {
+            fill(dz, 0f);
+            leakyReluBackward(y, dy, slope, dz);
+        }
+        if (dBias != null) sumRows(dz, biasBeta, dBias);
+    }
+
+    /**
+     * The L2 penalty of a batch's rows without gathering them:
+     * {@code out = weight·Σ_k ‖table[index[k],:]‖² + beta·out} (out 1×1; beta == 0 ignores its old contents).
+     * Several tables' penalties chain into one scalar with beta = 1.
+     *
+     * @param workspace for the default: at least index.size()·table.cols() + 1 floats
+     */
+    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        Checks.scalar(out);
+        int n = Math.toIntExact(index.size());
+        try (Scratch s = new Scratch(this, workspace, (long) n * table.cols() + 1)) {
+            Tensor rows = s.take(n, table.cols());
+            gatherRows(table, index, rows);
+            Tensor sum = s.take(1, 1);
+            sumSquares(rows, sum);
+            axpby(weight, sum, beta, out);
+        }
+    }
+
+    /**
+     * The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:].
+     *
+     * @param workspace for the default: at least 2·index.size()·table.cols() + 1 floats
+     */
+    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                          Tensor workspace) {
+        Checks.scalar(dOut);
+        Checks.sameShape(table, dTable);
+        int n = Math.toIntExact(index.size());
+        try (Scratch s = new Scratch(this, workspace, 2L * n * table.cols() + 1)) {
+            Tensor rows = s.take(n, table.cols());
+            gatherRows(table, index, rows);
+            Tensor g = s.take(1, 1);
+            axpby(weight, dOut, 0f, g);
+            Tensor dRows = s.take(n, table.cols());
+            fill(dRows, 0f);
+            sumSquaresBackward(rows, g, dRows);
+            scatterAddRows(dRows, index, dTable);
+        }
+    }
+
+    /**
+     * {@link #adamStep(Tensor, Tensor, Tensor, Tensor, float, float, float, float, float, int) adamStep} with the
+     * step number (counted from 1, held as an exact float) read from {@code step}, a 1×1 tensor in this
+     * backend's memory: the optimiser advances it there, so a step needs no host value that changes from
+     * one step to the next. The default reads it back, which on a device is a host round trip; a device
+     * backend overrides this to read it in the kernel. param, grad, m and v are typically views of the
+     * flat buffers that hold every parameter, so one call updates the whole model.
+     */
+    default void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                          float eps, float weightDecay, Tensor step) {
+        Checks.scalar(step);
+        adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, Math.round(readScalar(step)));
+    }
+
+    /**
+     * Marks on this backend's timeline, for profiling. Host backends compute synchronously, so the
+     * default reads the host clock. A device backend should override it to record events in its stream
+     * and read their elapsed times only when asked (see {@link BackendClock}).
+     */
+    default BackendClock clock() {
+        return BackendClock.HOST;
+    }
+
     @Override
     default void close() {
     }

@@ -366,6 +366,74 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    // ---- fused -------------------------------------------------------------------------------
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        sameShape(a, b);
+        sameShape(a, out);
+        for (long i = 0; i < a.size(); i++) out.setFlat(i, a.getFlat(i) + b.getFlat(i));
+    }
+
+    @Override
+    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        sameShape(x, y);
+        if (bias != null) rowVector(bias, y.cols());
+        for (int r = 0; r < x.rows(); r++) {
+            for (int c = 0; c < x.cols(); c++) {
+                float v = bias == null ? x.get(r, c) : x.get(r, c) + bias.getFlat(c);
+                y.set(r, c, v > 0f ? v : slope * v);
+            }
+        }
+    }
+
+    @Override
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
+        sameShape(y, dy);
+        sameShape(y, dz);
+        nonNegativeSlope(slope);
+        if (dBias != null) rowVector(dBias, y.cols());
+        double[] sums = new double[y.cols()];
+        for (int r = 0; r < y.rows(); r++) {
+            for (int c = 0; c < y.cols(); c++) {
+                float g = y.get(r, c) > 0f ? dy.get(r, c) : slope * dy.get(r, c);
+                dz.set(r, c, g);
+                sums[c] += g;
+            }
+        }
+        if (dBias == null) return;
+        for (int c = 0; c < y.cols(); c++) {
+            float old = biasBeta == 0f ? 0f : biasBeta * dBias.getFlat(c);
+            dBias.setFlat(c, (float) sums[c] + old);
+        }
+    }
+
+    @Override
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        scalar(out);
+        double s = 0;
+        for (long k = 0; k < index.size(); k++) {
+            int row = checkIndex(index.getFlat(k), table.rows(), "gather index");
+            for (int c = 0; c < table.cols(); c++) s += (double) table.get(row, c) * table.get(row, c);
+        }
+        float old = beta == 0f ? 0f : beta * out.getFlat(0);
+        out.setFlat(0, (float) (weight * s) + old);
+    }
+
+    @Override
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
+        scalar(dOut);
+        sameShape(table, dTable);
+        for (long k = 0; k < index.size(); k++) checkIndex(index.getFlat(k), table.rows(), "scatter index");
+        float g = 2f * weight * dOut.getFlat(0);
+        for (long k = 0; k < index.size(); k++) {
+            int row = index.getFlat(k);
+            for (int c = 0; c < table.cols(); c++) dTable.set(row, c, dTable.get(row, c) + g * table.get(row, c));
+        }
+    }
+
     // ---- evaluation --------------------------------------------------------------------------
 
     @Override

@@ -27,7 +27,7 @@ final class VectorElementwise {
 
     /** Runs {@code body} over {@code [0, n)} in vector-aligned ranges; small inputs stay on the caller. */
     static void flat(Parallel parallel, long n, Flat body) {
-        int parts = n < 2L * GRAIN ? 1 : (int) Math.min(parallel.threads(), n / GRAIN);
+        int parts = n < 2L * GRAIN ? 1 : (int) Math.min(parallel.parts(), n / GRAIN);
         if (parts <= 1) {
             if (n > 0) body.run(0, n);
             return;

@@ -22,7 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
  *
  * <p>Each element of C is summed over k in the same order whatever the thread count or the tile a thread
  * got: blocks of {@link #KC} in order, then p in order inside a block, one FMA per step. Partitioning over
- * rows or columns of C therefore cannot change a single bit of the result.
+ * rows or columns of C therefore cannot change a single bit of the result. Weight gradients (Aᵀ·B with a
+ * small C and a long k) are split along k instead ({@link #splitsDepth}): each KC block is summed on its
+ * own and the blocks are added in order — a different order from the row split's, but one fixed by the
+ * shape, so again the same bits for any thread count.
  */
 final class VectorGemm {
     private static final long VB = (long) L * Float.BYTES;
@@ -74,13 +77,18 @@ final class VectorGemm {
             if (beta != 1f) VectorElementwise.scale(parallel, c, beta);
             return;
         }
+        Operands op = new Operands(transA, transB, alpha, a, b, beta, c, m, n, k);
+        if (splitsDepth(transA, m, n, k)) {
+            gemmByDepth(parallel, op);
+            return;
+        }
         int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + NR - 1) / NR;
-        int tasks = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : parallel.threads();
+        int tasks = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : parallel.parts();
         // rows first: every task then packs B once for its whole row range; columns only when rows run out
         int rowParts = Math.min(tasks, rowTiles);
         int colParts = Math.min((tasks + rowParts - 1) / rowParts, colTiles);
-        Operands op = new Operands(transA, transB, alpha, a, b, beta, c, m, n, k);
+        MemorySegment cs = c.segment();
         parallel.forParts(rowParts * colParts, t -> {
             int rp = t / colParts;
             int cp = t % colParts;
@@ -88,7 +96,72 @@ final class VectorGemm {
             int r1 = Math.min(m, Parallel.bound(rowTiles, rowParts, rp + 1) * MR);
             int c0 = Parallel.bound(colTiles, colParts, cp) * NR;
             int c1 = Math.min(n, Parallel.bound(colTiles, colParts, cp + 1) * NR);
-            block(op, r0, r1, c0, c1, WORKSPACE.get());
+            block(op, r0, r1, c0, c1, 0, k, cs, alpha, beta, WORKSPACE.get());
+        });
+    }
+
+    /** A weight gradient's output is at most this many elements for the depth split: its partials stay small. */
+    static final int DEPTH_SPLIT_MAX_OUTPUT = 256 * 256;
+
+    /**
+     * Whether C = op(A)ᵀ-style products with a small output and a long depth — the weight gradients
+     * Xᵀ·dY, k = graph nodes — are split along k. A function of the shape alone, never of the thread
+     * count, so the summation order (and every bit of C) is the same on any number of threads.
+     */
+    static boolean splitsDepth(boolean transA, int m, int n, int k) {
+        return transA && k >= 2 * KC && (long) m * n <= DEPTH_SPLIT_MAX_OUTPUT;
+    }
+
+    /** Per-thread partial sums of a depth-split GEMM, grown when needed and kept. */
+    private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * C = alpha·Σ_chunks P_chunk + beta·C, where chunk j is the KC-deep slice [j·KC, (j+1)·KC) of the
+     * product, computed by whichever thread claims it into its own slot P_j (each slice of A and B is
+     * packed exactly once, by the thread that multiplies it), and the slots are added in chunk order.
+     * The row split it replaces gave at most ceil(m/MR) parts, each packing the whole of B.
+     */
+    private static void gemmByDepth(Parallel parallel, Operands op) {
+        int m = op.m, n = op.n, k = op.k;
+        int chunks = (k + KC - 1) / KC;
+        int mn = m * n;
+        float[][] holder = PARTIALS.get();
+        if (holder[0].length < chunks * mn) holder[0] = new float[chunks * mn];
+        float[] partial = holder[0];
+        MemorySegment ps = MemorySegment.ofArray(partial);
+        parallel.forParts(chunks, ch -> {
+            int p0 = ch * KC;
+            MemorySegment slot = ps.asSlice((long) ch * mn * Float.BYTES, (long) mn * Float.BYTES);
+            block(op, 0, m, 0, n, p0, Math.min(k, p0 + KC), slot, 1f, 0f, WORKSPACE.get());
+        });
+        MemorySegment cs = op.c.segment();
+        float alpha = op.alpha, beta = op.beta;
+        int vecCols = S.loopBound(n);
+        parallel.forRange(m, Math.max(1, (1 << 14) / Math.max(1, n * chunks)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int row = r * n;
+                int q = 0;
+                for (; q < vecCols; q += L) {
+                    FloatVector acc = FloatVector.fromArray(S, partial, row + q);
+                    for (int ch = 1; ch < chunks; ch++) acc = acc.add(FloatVector.fromArray(S, partial, ch * mn + row + q));
+                    long at = ((long) row + q) * Float.BYTES;
+                    FloatVector out;
+                    if (beta == 0f) out = acc.mul(alpha);
+                    else if (beta == 1f) out = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, cs, at, NATIVE));
+                    else out = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, cs, at, NATIVE).mul(beta));
+                    out.intoMemorySegment(cs, at, NATIVE);
+                }
+                for (; q < n; q++) {
+                    float acc = partial[row + q];
+                    for (int ch = 1; ch < chunks; ch++) acc += partial[ch * mn + row + q];
+                    long at = ((long) row + q) * Float.BYTES;
+                    float v;
+                    if (beta == 0f) v = acc * alpha;
+                    else if (beta == 1f) v = Math.fma(acc, alpha, cs.get(JAVA_FLOAT_UNALIGNED, at));
+                    else v = Math.fma(acc, alpha, cs.get(JAVA_FLOAT_UNALIGNED, at) * beta);
+                    cs.set(JAVA_FLOAT_UNALIGNED, at, v);
+                }
+            }
         });
     }
 
@@ -96,18 +169,26 @@ final class VectorGemm {
                             int m, int n, int k) {
     }
 
-    /** C[r0:r1, c0:c1] over the whole depth: the five loops around the micro-kernel. */
-    private static void block(Operands op, int r0, int r1, int c0, int c1, Workspace ws) {
-        MemorySegment cs = op.c.segment();
+    /**
+     * C[r0:r1, c0:c1] = alpha·op(A)[r0:r1, p0:p1]·op(B)[p0:p1, c0:c1] + beta·C over depth [p0, p1), into
+     * {@code cs} (an m×n row-major block: C itself, or a depth split's partial): the five loops around the
+     * micro-kernel.
+     */
+    private static void block(Operands op, int r0, int r1, int c0, int c1, int p0, int p1, MemorySegment cs, float alpha,
+                              float beta, Workspace ws) {
         long ldc = (long) op.n * Float.BYTES;
         for (int jc = c0; jc < c1; jc += NC) {
             int nc = Math.min(NC, c1 - jc);
-            for (int pc = 0; pc < op.k; pc += KC) {
-                int kc = Math.min(KC, op.k - pc);
-                int mode = pc > 0 || op.beta == 1f ? ADD : op.beta == 0f ? OVERWRITE : SCALE;
+            for (int pc = p0; pc < p1; pc += KC) {
+                int kc = Math.min(KC, p1 - pc);
+                int mode = pc > p0 || beta == 1f ? ADD : beta == 0f ? OVERWRITE : SCALE;
                 packB(op, pc, kc, jc, nc, ws);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
+                    if (DIRECT_A) {
+                        directRows(op, ic, mc, pc, kc, jc, nc, cs, ldc, mode, alpha, beta, ws);
+                        continue;
+                    }
                     packA(op, ic, mc, pc, kc, ws);
                     // element (r, p) of the strip at row ir sits at ap[a + r·rs + p·ps]
                     int padded = (mc + MR - 1) / MR * MR;
@@ -122,13 +203,102 @@ final class VectorGemm {
                             boolean full = mr == MR && nr == NR;
                             int aOff = op.transA ? ir : ir * kc;
                             kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
-                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, op.alpha, op.beta);
-                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, op.alpha, op.beta);
+                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
+                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * A is read in place by the 6×4-vector micro-kernel ({@link #directRows}); {@code -Dmmgcn.gemm.packA=true}
+     * packs it first, as before, for before/after measurements in one build (the results are the same bits).
+     */
+    static final boolean DIRECT_A = !Boolean.getBoolean("mmgcn.gemm.packA");
+
+    /**
+     * The rows [ic, ic+mc) of C with A read straight from memory instead of from a packed copy: with
+     * MMGCN's narrow outputs each row strip of op(A) meets one or two strips of B, so copying A cost a
+     * full extra pass over it. Element (r, p) of op(A) is at r·rs + p·ps bytes from the strip's start
+     * (rs = a row of A and ps = 4 bytes, or the other way round when A is transposed). A last strip
+     * shorter than MR is packed, zero-padded, as before. The FMAs are the packed kernel's, in the same
+     * order, so the result is the same to the bit.
+     */
+    private static void directRows(Operands op, int ic, int mc, int pc, int kc, int jc, int nc, MemorySegment cs, long ldc,
+                                   int mode, float alpha, float beta, Workspace ws) {
+        MemorySegment as = op.a.segment();
+        long lda = (long) op.a.cols() * Float.BYTES;
+        long rs = op.transA ? Float.BYTES : lda;
+        long ps = op.transA ? lda : Float.BYTES;
+        int full = mc / MR * MR;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < full; ir += MR) {
+                long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
+                long aOff = (ic + ir) * rs + pc * ps;
+                if (NV == 4) {
+                    kernel6x4Direct(as, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
+                } else {
+                    packA(op, ic + ir, MR, pc, kc, ws);
+                    packedKernel(op, MR, kc, bOff, ws);
+                }
+                if (nr == NR) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
+                else mergeTile(ws.tile, MR, nr, cs, cOff, ldc, mode, alpha, beta);
+            }
+            if (full < mc) {
+                int mr = mc - full;
+                packA(op, ic + full, mr, pc, kc, ws);
+                long cOff = (ic + full) * ldc + (long) (jc + jr) * Float.BYTES;
+                packedKernel(op, mr, kc, bOff, ws);
+                mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
+            }
+        }
+    }
+
+    /** The micro-kernel on one strip packed by {@link #packA} (mc = its row count, at most MR). */
+    private static void packedKernel(Operands op, int mc, int kc, int bOff, Workspace ws) {
+        int padded = (mc + MR - 1) / MR * MR;
+        kernel(ws.a, 0, op.transA ? 1 : kc, op.transA ? padded : 1, ws.b, bOff, kc, ws.tile);
+    }
+
+    /** {@link #kernel6x4} reading op(A)'s six rows from memory: element (r, p) at a + r·rs + p·ps bytes. */
+    private static void kernel6x4Direct(MemorySegment as, long a, long rs, long ps, float[] bp, int b, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        long a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            long q = p * ps;
+            int bi = b + p * 4 * L;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a + q));
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01); c02 = b2.fma(x0, c02); c03 = b3.fma(x0, c03);
+            FloatVector x1 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a1 + q));
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11); c12 = b2.fma(x1, c12); c13 = b3.fma(x1, c13);
+            FloatVector x2 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a2 + q));
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21); c22 = b2.fma(x2, c22); c23 = b3.fma(x2, c23);
+            FloatVector x3 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a3 + q));
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31); c32 = b2.fma(x3, c32); c33 = b3.fma(x3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a4 + q));
+            c40 = b0.fma(x4, c40); c41 = b1.fma(x4, c41); c42 = b2.fma(x4, c42); c43 = b3.fma(x4, c43);
+            FloatVector x5 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a5 + q));
+            c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51); c52 = b2.fma(x5, c52); c53 = b3.fma(x5, c53);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
+        c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
+        c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
+        c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
+        c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as strips of NR columns, each kc rows of NR floats; short strips are zero-padded. */

@@ -162,6 +162,33 @@ public final class VectorKernels implements Kernels {
         VectorElementwise.adamStep(parallel, param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
     }
 
+    // ---- fused -------------------------------------------------------------------------------
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) { VectorFused.add(parallel, a, b, out); }
+
+    @Override
+    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        VectorFused.biasLeakyRelu(parallel, x, bias, slope, y);
+    }
+
+    @Override
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
+        VectorFused.biasLeakyReluBackward(parallel, y, dy, slope, dz, dBias, biasBeta);
+    }
+
+    @Override
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        VectorFused.gatherSumSquares(parallel, table, index, weight, beta, out);
+    }
+
+    @Override
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
+        VectorFused.gatherSumSquaresBackward(parallel, table, index, weight, dOut, dTable);
+    }
+
     // ---- evaluation --------------------------------------------------------------------------
 
     @Override

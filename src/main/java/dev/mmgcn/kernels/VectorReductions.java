@@ -95,13 +95,13 @@ final class VectorReductions {
     private static final ThreadLocal<double[][]> PARTIALS = ThreadLocal.withInitial(() -> new double[1][0]);
     private static final ThreadLocal<float[][]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    private static double[] doubleScratch(int size) {
+    static double[] doubleScratch(int size) {
         double[][] h = PARTIALS.get();
         if (h[0].length < size) h[0] = new double[size];
         return h[0];
     }
 
-    private static float[] floatScratch(int size) {
+    static float[] floatScratch(int size) {
         float[][] h = ACCUMULATORS.get();
         if (h[0].length < size) h[0] = new float[size];
         return h[0];

@@ -41,11 +41,10 @@ public final class GraphConvLayer {
         Var messages = tape.matmul(x, conv);
         Var aggregated = aggregation == Aggregation.MAX ? tape.csrMax(graph, messages) : tape.spmm(graph, messages);
         Var h = tape.leakyRelu(aggregated, slope);
-        Var xHat = tape.leakyRelu(self.forward(tape, x), slope);
+        Var xHat = self.forwardLeakyRelu(tape, x, slope);
         if (idEmbedding != null) xHat = tape.add(xHat, idEmbedding);
-        if (combination == Combination.CONCAT) {
-            return tape.leakyRelu(combine.forward(tape, tape.concatCols(h, xHat)), slope);
-        }
-        return tape.leakyRelu(tape.add(combine.forward(tape, h), xHat), slope);
+        // the combination as one fused node: no [H ‖ X^] buffer, W3 used as its two row blocks
+        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, slope);
+        return combine.forwardAddLeakyRelu(tape, h, xHat, slope);
     }
 }

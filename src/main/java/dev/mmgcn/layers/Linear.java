@@ -19,4 +19,23 @@ public final class Linear {
     public Var forward(Tape tape, Var x) {
         return tape.linear(x, weight, bias);
     }
+
+    /** LeakyReLU(x·W + b) as one fused tape node. */
+    public Var forwardLeakyRelu(Tape tape, Var x, float slope) {
+        return tape.linearLeakyRelu(x, weight, bias, slope);
+    }
+
+    /** LeakyReLU([x1 ‖ x2]·W + b) without building the concatenation: W's row blocks meet x1 and x2 separately. */
+    public Var forwardLeakyRelu(Tape tape, Var x1, Var x2, float slope) {
+        return tape.linearLeakyRelu(x1, x2, weight, bias, slope);
+    }
+
+    /** LeakyReLU(x·W + b + addend) as one fused tape node. */
+    public Var forwardAddLeakyRelu(Tape tape, Var x, Var addend, float slope) {
+        return tape.linearAddLeakyRelu(x, weight, bias, addend, slope);
+    }
+
+    public int in() { return weight.rows(); }
+
+    public int out() { return weight.cols(); }
 }

@@ -47,6 +47,15 @@ public final class IntTensor {
 
     public String shape() { return rows + "x" + cols; }
 
+    /** A view of rows [from, to) sharing this buffer (device tensors too: only the address moves). */
+    public IntTensor rowSlice(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("rows [" + from + "," + to + ") of " + shape());
+        }
+        return new IntTensor(data.asSlice((long) from * cols * Integer.BYTES, (long) (to - from) * cols * Integer.BYTES), device,
+                to - from, cols);
+    }
+
     public int getFlat(long i) {
         requireHost();
         return data.getAtIndex(INT, i);

@@ -73,6 +73,18 @@ public final class Tensor {
         return new Tensor(data.asSlice(start, bytes), device, to - from, cols);
     }
 
+    /**
+     * A rows×cols view of this buffer starting at element {@code offset}, bounded by the capacity rather
+     * than the current shape: how one flat buffer holds many parameters. Works for device tensors too.
+     */
+    public Tensor view(long offset, int rows, int cols) {
+        long size = (long) rows * cols;
+        if (offset < 0 || rows < 0 || cols < 0 || offset + size > capacity) {
+            throw new IndexOutOfBoundsException(rows + "x" + cols + " at element " + offset + " outside a buffer of " + capacity);
+        }
+        return new Tensor(data.asSlice(offset * Float.BYTES, Math.max(size, 0) * Float.BYTES), device, rows, cols);
+    }
+
     public boolean sameShape(Tensor other) {
         return rows == other.rows && cols == other.cols;
     }

@@ -13,6 +13,12 @@ final class Node {
     Var a;
     Var b;
     Var c;
+    /** Fourth and fifth inputs of the fused linear node: its weight and an optional addend. */
+    Var d;
+    Var e;
+    /** Multi-input nodes (the row penalty): tables and their index lists, parallel arrays. */
+    Var[] vars;
+    IntTensor[] indices;
     Var out;
     CsrMatrix csr;
     IntTensor index;
@@ -22,7 +28,9 @@ final class Node {
     float f;
 
     void clearInputs() {
-        a = b = c = null;
+        a = b = c = d = e = null;
+        vars = null;
+        indices = null;
         csr = null;
         index = null;
     }

@@ -4,9 +4,11 @@ import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.Tensor;
 
 /**
- * The tape's primitives, each with its forward and backward rule side by side. Backward rules only
- * accumulate ({@code +=}) into input gradients, which is what makes fan-out correct; an input whose
- * gradient is not needed ({@link Tape#gradOf} returns null) is skipped.
+ * The tape's primitives, each with its forward and backward rule side by side. Backward rules add
+ * into input gradients, which is what makes fan-out correct: a kernel with an output beta takes
+ * {@link Tape#betaFor} (0 for the first write of the step, which then overwrites and spares the
+ * zero-fill; 1 after it), an accumulate-only kernel gets a buffer zeroed on first use from
+ * {@link Tape#gradOf}. An input whose gradient is not needed is skipped.
  */
 enum Op {
     /** out = a·b (+ c as a row vector bias when c is set). */
@@ -18,12 +20,76 @@ enum Op {
 
         void backward(Node n, Tape t, Kernels k) {
             Tensor dy = n.out.grad;
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.gemm(false, true, 1f, dy, n.b.value, 1f, da);
-            Tensor db = t.gradOf(n.b);
-            if (db != null) k.gemm(true, false, 1f, n.a.value, dy, 1f, db);
-            Tensor dc = n.c == null ? null : t.gradOf(n.c);
-            if (dc != null) k.sumRows(dy, 1f, dc);
+            if (n.a.requiresGrad) k.gemm(false, true, 1f, dy, n.b.value, t.betaFor(n.a), t.gradForWrite(n.a));
+            if (n.b.requiresGrad) k.gemm(true, false, 1f, n.a.value, dy, t.betaFor(n.b), t.gradForWrite(n.b));
+            if (n.c != null && n.c.requiresGrad) k.sumRows(dy, t.betaFor(n.c), t.gradForWrite(n.c));
+        }
+    },
+    /**
+     * out = LeakyReLU(a·W + b·W' + c + e) with d = [W ; W'] the weight (b, c, e optional; W' = d's rows
+     * below a.cols() when b is set) and f ≥ 0 the slope. The backward pass turns out.grad into the
+     * pre-activation's gradient in place, computing c's gradient in the same pass, then runs the GEMMs.
+     */
+    LINEAR_LEAKY_RELU {
+        void forward(Node n, Kernels k) {
+            Tensor y = n.out.value;
+            Tensor w = n.d.value;
+            int k1 = n.a.cols();
+            float beta = 0f;
+            if (n.e != null) {
+                k.copyBlock(n.e.value, 0, 0, y, 0, 0, y.rows(), y.cols(), false);
+                beta = 1f;
+            }
+            k.gemm(false, false, 1f, n.a.value, n.b == null ? w : w.rowSlice(0, k1), beta, y);
+            if (n.b != null) k.gemm(false, false, 1f, n.b.value, w.rowSlice(k1, w.rows()), 1f, y);
+            k.biasLeakyRelu(y, n.c == null ? null : n.c.value, n.f, y);
+        }
+
+        void backward(Node n, Tape t, Kernels k) {
+            Tensor dz = n.out.grad;
+            boolean biasGrad = n.c != null && n.c.requiresGrad;
+            float biasBeta = biasGrad ? t.betaFor(n.c) : 0f;
+            k.biasLeakyReluBackward(n.out.value, dz, n.f, dz, biasGrad ? t.gradForWrite(n.c) : null, biasBeta, t.workspace(dz.size()));
+            Tensor w = n.d.value;
+            int k1 = n.a.cols();
+            boolean split = n.b != null;
+            if (n.a.requiresGrad) {
+                k.gemm(false, true, 1f, dz, split ? w.rowSlice(0, k1) : w, t.betaFor(n.a), t.gradForWrite(n.a));
+            }
+            if (split && n.b.requiresGrad) {
+                k.gemm(false, true, 1f, dz, w.rowSlice(k1, w.rows()), t.betaFor(n.b), t.gradForWrite(n.b));
+            }
+            if (n.d.requiresGrad) {
+                float beta = t.betaFor(n.d);
+                Tensor dw = t.gradForWrite(n.d);
+                if (!split) {
+                    k.gemm(true, false, 1f, n.a.value, dz, beta, dw);
+                } else {
+                    k.gemm(true, false, 1f, n.a.value, dz, beta, dw.rowSlice(0, k1));
+                    k.gemm(true, false, 1f, n.b.value, dz, beta, dw.rowSlice(k1, dw.rows()));
+                }
+            }
+            if (n.e != null && n.e.requiresGrad) k.axpby(1f, dz, t.betaFor(n.e), t.gradForWrite(n.e));
+        }
+    },
+    /**
+     * out (1×1) = f·Σ_i ‖vars[i][indices[i]]‖²: the L2 penalty on a batch's rows, never gathered; aux is
+     * the tape's shared workspace, for a backend that runs the kernels' defaults.
+     */
+    ROW_PENALTY {
+        void forward(Node n, Kernels k) {
+            for (int i = 0; i < n.vars.length; i++) {
+                Tensor table = n.vars[i].value;
+                k.gatherSumSquares(table, n.indices[i], n.f, i == 0 ? 0f : 1f, n.out.value, n.aux);
+            }
+        }
+
+        void backward(Node n, Tape t, Kernels k) {
+            for (int i = 0; i < n.vars.length; i++) {
+                Tensor d = t.gradOf(n.vars[i]);
+                Tensor table = n.vars[i].value;
+                if (d != null) k.gatherSumSquaresBackward(table, n.indices[i], n.f, n.out.grad, d, n.aux);
+            }
         }
     },
     /** out = csr·a; the gradient flows back through the cached transpose. */
@@ -33,8 +99,7 @@ enum Op {
         }
 
         void backward(Node n, Tape t, Kernels k) {
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.spmm(n.csr.transpose(), n.out.grad, 1f, da);
+            if (n.a.requiresGrad) k.spmm(n.csr.transpose(), n.out.grad, t.betaFor(n.a), t.gradForWrite(n.a));
         }
     },
     /** out[i,c] = max over neighbours j of a[j,c]; intAux keeps the argmax for the backward pass. */
@@ -69,10 +134,14 @@ enum Op {
 
         void backward(Node n, Tape t, Kernels k) {
             int rows = n.a.rows();
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.copyBlock(n.out.grad, 0, 0, da, 0, 0, rows, n.a.cols(), true);
-            Tensor db = t.gradOf(n.b);
-            if (db != null) k.copyBlock(n.out.grad, 0, n.a.cols(), db, 0, 0, rows, n.b.cols(), true);
+            if (n.a.requiresGrad) {
+                boolean add = t.betaFor(n.a) != 0f;
+                k.copyBlock(n.out.grad, 0, 0, t.gradForWrite(n.a), 0, 0, rows, n.a.cols(), add);
+            }
+            if (n.b.requiresGrad) {
+                boolean add = t.betaFor(n.b) != 0f;
+                k.copyBlock(n.out.grad, 0, n.a.cols(), t.gradForWrite(n.b), 0, 0, rows, n.b.cols(), add);
+            }
         }
     },
     /** out = [a ; b] stacked. */
@@ -85,10 +154,14 @@ enum Op {
 
         void backward(Node n, Tape t, Kernels k) {
             int cols = n.a.cols();
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.copyBlock(n.out.grad, 0, 0, da, 0, 0, n.a.rows(), cols, true);
-            Tensor db = t.gradOf(n.b);
-            if (db != null) k.copyBlock(n.out.grad, n.a.rows(), 0, db, 0, 0, n.b.rows(), cols, true);
+            if (n.a.requiresGrad) {
+                boolean add = t.betaFor(n.a) != 0f;
+                k.copyBlock(n.out.grad, 0, 0, t.gradForWrite(n.a), 0, 0, n.a.rows(), cols, add);
+            }
+            if (n.b.requiresGrad) {
+                boolean add = t.betaFor(n.b) != 0f;
+                k.copyBlock(n.out.grad, n.a.rows(), 0, t.gradForWrite(n.b), 0, 0, n.b.rows(), cols, add);
+            }
         }
     },
     /** out = a > 0 ? a : f·a. */
@@ -98,8 +171,13 @@ enum Op {
         }
 
         void backward(Node n, Tape t, Kernels k) {
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.leakyReluBackward(n.a.value, n.out.grad, n.f, da);
+            if (!n.a.requiresGrad) return;
+            if (t.betaFor(n.a) == 0f && n.f >= 0f) {
+                // first write: the fused kernel overwrites, reading the signs from the output
+                k.biasLeakyReluBackward(n.out.value, n.out.grad, n.f, t.gradForWrite(n.a), null, 0f, null);
+            } else {
+                k.leakyReluBackward(n.a.value, n.out.grad, n.f, t.gradOf(n.a));
+            }
         }
     },
     /** out_r = a_r / max(‖a_r‖, f); aux keeps the norms. */
@@ -116,15 +194,22 @@ enum Op {
     /** out = a + b. */
     ADD {
         void forward(Node n, Kernels k) {
-            k.copyBlock(n.a.value, 0, 0, n.out.value, 0, 0, n.a.rows(), n.a.cols(), false);
-            k.axpby(1f, n.b.value, 1f, n.out.value);
+            k.add(n.a.value, n.b.value, n.out.value);
         }
 
         void backward(Node n, Tape t, Kernels k) {
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.axpby(1f, n.out.grad, 1f, da);
-            Tensor db = t.gradOf(n.b);
-            if (db != null) k.axpby(1f, n.out.grad, 1f, db);
+            if (n.a.requiresGrad) k.axpby(1f, n.out.grad, t.betaFor(n.a), t.gradForWrite(n.a));
+            if (n.b.requiresGrad) k.axpby(1f, n.out.grad, t.betaFor(n.b), t.gradForWrite(n.b));
+        }
+    },
+    /** out = f·Σ vars[i] (two or more, equal shapes): the fusion of modality branches by sum or mean. */
+    WEIGHTED_SUM {
+        void forward(Node n, Kernels k) {
+            for (int i = 0; i < n.vars.length; i++) k.axpby(n.f, n.vars[i].value, i == 0 ? 0f : 1f, n.out.value);
+        }
+
+        void backward(Node n, Tape t, Kernels k) {
+            for (Var v : n.vars) if (v.requiresGrad) k.axpby(n.f, n.out.grad, t.betaFor(v), t.gradForWrite(v));
         }
     },
     /** out = f·a. */
@@ -134,8 +219,7 @@ enum Op {
         }
 
         void backward(Node n, Tape t, Kernels k) {
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.axpby(n.f, n.out.grad, 1f, da);
+            if (n.a.requiresGrad) k.axpby(n.f, n.out.grad, t.betaFor(n.a), t.gradForWrite(n.a));
         }
     },
     /** out (rows×1) = row-wise dot product of a and b. */

@@ -24,13 +24,15 @@ public final class Tape implements AutoCloseable {
     private final Kernels kernels;
     private final Scope scope;
     private final ArrayList<Node> nodes = new ArrayList<>();
+    private Tensor workspace;
     private int cursor;
     /**
-     * Step numbers come from one counter for all tapes, so a parameter used by two tapes (a trainer's and
-     * an evaluation's, or two in a test) never mistakes another tape's gradient for this step's.
+     * Step stamps are unique across all tapes, not just this one: a parameter shared by two tapes (a
+     * model evaluated on one and trained on another) must never find its stale stamp equal to another
+     * tape's current step and take last step's gradient for this one's.
      */
-    private static final java.util.concurrent.atomic.AtomicInteger STEPS = new java.util.concurrent.atomic.AtomicInteger();
-    private int stamp;
+    private static final java.util.concurrent.atomic.AtomicLong STAMPS = new java.util.concurrent.atomic.AtomicLong();
+    private long stamp;
     /** Buffers taken from the scope so far; flat after the first step of a fixed-shape loop. */
     private long allocations;
 
@@ -44,7 +46,7 @@ public final class Tape implements AutoCloseable {
     /** Starts a new step: earlier intermediate Vars become invalid and all gradients become stale. */
     public void begin() {
         cursor = 0;
-        stamp = STEPS.incrementAndGet();
+        stamp = STAMPS.incrementAndGet();
     }
 
     /** Number of primitives recorded since {@link #begin()}. */
@@ -70,6 +72,69 @@ public final class Tape implements AutoCloseable {
         if (x.cols() != w.rows()) throw shape("linear", x, w);
         if (bias != null && bias.value.size() != w.cols()) throw shape("linear bias", w, bias);
         Node n = record(Op.LINEAR, x, w, bias, x.rows(), w.cols());
+        return run(n);
+    }
+
+    /**
+     * LeakyReLU(x·w + bias) as one node (bias may be null). The activation runs in place on the GEMM's
+     * output and its backward pass reads the output's signs, so no pre-activation is kept and the bias
+     * gradient comes out of the same pass. Slopes below 0 fall back to separate ops.
+     */
+    public Var linearLeakyRelu(Var x, Var w, Var bias, float slope) {
+        return fusedLinear(x, null, w, bias, null, slope);
+    }
+
+    /**
+     * LeakyReLU([x1 ‖ x2]·w + bias) without materialising the concatenation: w's first {@code x1.cols()}
+     * rows multiply x1 and the rest x2 (two GEMMs into one output), and the gradients go straight to x1,
+     * x2 and the two row blocks of w's gradient.
+     */
+    public Var linearLeakyRelu(Var x1, Var x2, Var w, Var bias, float slope) {
+        return fusedLinear(x1, x2, w, bias, null, slope);
+    }
+
+    /** LeakyReLU(x·w + bias + addend) as one node: the element-wise combination of a graph layer. */
+    public Var linearAddLeakyRelu(Var x, Var w, Var bias, Var addend, float slope) {
+        return fusedLinear(x, null, w, bias, addend, slope);
+    }
+
+    private Var fusedLinear(Var x1, Var x2, Var w, Var bias, Var addend, float slope) {
+        int k = x1.cols() + (x2 == null ? 0 : x2.cols());
+        if (k != w.rows()) {
+            throw new IllegalArgumentException("linear: inputs of " + k + " columns" + (x2 == null ? "" : " (" + x1.cols()
+                    + " + " + x2.cols() + ")") + " for a weight of " + w.value.shape());
+        }
+        if (x2 != null && x2.rows() != x1.rows()) throw shape("linear inputs", x1, x2);
+        if (bias != null && bias.value.size() != w.cols()) throw shape("linear bias", w, bias);
+        if (addend != null && (addend.rows() != x1.rows() || addend.cols() != w.cols())) throw shape("linear addend", x1, addend);
+        if (!(slope >= 0f)) {
+            Var z = linear(x2 == null ? x1 : concatCols(x1, x2), w, bias);
+            return leakyRelu(addend == null ? z : add(z, addend), slope);
+        }
+        Node n = record(Op.LINEAR_LEAKY_RELU, x1, x2, bias, x1.rows(), w.cols());
+        n.d = w;
+        n.e = addend;
+        n.f = slope;
+        n.out.requiresGrad |= w.requiresGrad || (addend != null && addend.requiresGrad);
+        return run(n);
+    }
+
+    /**
+     * 1×1: {@code weight·Σ_i Σ_k ‖tables[i][indices[i][k],:]‖²}, the L2 penalty on a batch's rows of
+     * several tables, without gathering the rows; one node, one scalar.
+     */
+    public Var rowPenalty(Var[] tables, IntTensor[] indices, float weight) {
+        if (tables.length == 0 || tables.length != indices.length) {
+            throw new IllegalArgumentException("rowPenalty: " + tables.length + " tables and " + indices.length + " index lists");
+        }
+        Node n = record(Op.ROW_PENALTY, tables[0], null, null, 1, 1);
+        n.vars = tables;
+        n.indices = indices;
+        n.f = weight;
+        long need = 1;
+        for (int i = 0; i < tables.length; i++) need = Math.max(need, 2 * indices[i].size() * tables[i].cols() + 1);
+        n.aux = workspace(need);
+        for (Var t : tables) n.out.requiresGrad |= t.requiresGrad;
         return run(n);
     }
 
@@ -132,20 +197,26 @@ public final class Tape implements AutoCloseable {
         return run(n);
     }
 
-    /** The element-wise mean of one or more Vars of equal shape. */
+    /** The element-wise mean of one or more Vars of equal shape: one node, f·Σ x with f = 1/n. */
     public Var mean(java.util.List<Var> xs) {
         if (xs.isEmpty()) throw new IllegalArgumentException("mean of nothing");
-        Var sum = xs.get(0);
-        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
-        return xs.size() == 1 ? sum : scale(sum, 1f / xs.size());
+        return xs.size() == 1 ? xs.get(0) : weightedSum(xs, 1f / xs.size());
     }
 
-    /** The element-wise sum of one or more Vars of equal shape. */
+    /** The element-wise sum of one or more Vars of equal shape: one node. */
     public Var sum(java.util.List<Var> xs) {
         if (xs.isEmpty()) throw new IllegalArgumentException("sum of nothing");
-        Var sum = xs.get(0);
-        for (int i = 1; i < xs.size(); i++) sum = add(sum, xs.get(i));
-        return sum;
+        return xs.size() == 1 ? xs.get(0) : weightedSum(xs, 1f);
+    }
+
+    private Var weightedSum(java.util.List<Var> xs, float factor) {
+        Var first = xs.get(0);
+        for (Var x : xs) if (!x.value.sameShape(first.value)) throw shape("sum", first, x);
+        Node n = record(Op.WEIGHTED_SUM, first, null, null, first.rows(), first.cols());
+        n.vars = xs.toArray(new Var[0]);
+        n.f = factor;
+        for (Var x : xs) n.out.requiresGrad |= x.requiresGrad;
+        return run(n);
     }
 
     /** rows×1 dot products of matching rows. */
@@ -171,7 +242,7 @@ public final class Tape implements AutoCloseable {
     public void backward(Var loss) {
         if (loss.value.size() != 1) throw new IllegalArgumentException("backward needs a 1x1 loss, got " + loss.value.shape());
         if (!loss.requiresGrad) throw new IllegalStateException("the loss does not depend on any parameter");
-        Tensor seed = gradOf(loss);
+        Tensor seed = gradForWrite(loss);
         kernels.fill(seed, 1f);
         for (int i = cursor - 1; i >= 0; i--) {
             Node n = nodes.get(i);
@@ -186,16 +257,50 @@ public final class Tape implements AutoCloseable {
     Tensor gradOf(Var v) {
         if (!v.requiresGrad) return null;
         if (v.gradStamp != stamp) {
+            gradForWrite(v);
+            kernels.fill(v.grad, 0f);
+        }
+        return v.grad;
+    }
+
+    /**
+     * 0 when nothing has written {@code v}'s gradient yet this step, so a kernel with an output beta may
+     * overwrite it instead of the tape zero-filling it first; 1 when it must accumulate. Ask before
+     * {@link #gradForWrite}, which marks the gradient as written.
+     */
+    float betaFor(Var v) {
+        return v.gradStamp == stamp ? 1f : 0f;
+    }
+
+    /**
+     * This step's gradient buffer of {@code v} without zeroing it: for a kernel that writes every element
+     * with the beta {@link #betaFor} gave. Null for a Var that takes no gradient.
+     */
+    Tensor gradForWrite(Var v) {
+        if (!v.requiresGrad) return null;
+        if (v.gradStamp != stamp) {
             if (v.grad == null || v.grad.capacity() < v.value.size()) {
                 if (v.parameter) throw new IllegalStateException("parameter " + v.name + " has no gradient buffer");
                 v.grad = scope.floats(v.rows(), v.cols());
                 allocations++;
             }
             v.grad.reshape(v.rows(), v.cols());
-            kernels.fill(v.grad, 0f);
             v.gradStamp = stamp;
         }
         return v.grad;
+    }
+
+    /**
+     * One scratch buffer shared by every node of this tape, grown when a call needs more: the workspace
+     * that the fused kernels' default implementations use (calls run one after another, so sharing is
+     * safe). Backends that override the fused kernels never touch it.
+     */
+    Tensor workspace(long floats) {
+        if (workspace == null || workspace.capacity() < floats) {
+            workspace = scope.floats(Math.toIntExact(floats), 1);
+            allocations++;
+        }
+        return workspace;
     }
 
     /** A throwaway gradient buffer owned by a node, for fused kernels that always write two outputs. */

@@ -13,8 +13,8 @@ public final class Var {
     boolean requiresGrad;
     final boolean parameter;
     final String name;
-    /** The tape step in which {@link #grad} was last zeroed; a stale stamp means "no gradient this step". */
-    int gradStamp = -1;
+    /** The tape step in which {@link #grad} was last written first; a stale stamp means "no gradient this step". */
+    long gradStamp = -1;
 
     Var(Tensor value, Tensor grad, boolean requiresGrad, boolean parameter, String name) {
         this.value = value;
@@ -35,6 +35,20 @@ public final class Var {
     /** A leaf that takes no gradient: input features, fixed tables. */
     public static Var constant(String name, Tensor value) {
         return new Var(value, null, false, false, name);
+    }
+
+    /**
+     * Moves a parameter into new buffers of the same shape, e.g. views of one flat buffer that holds
+     * every parameter of a model. The caller copies the values over; gradients start anew.
+     */
+    public void moveTo(Tensor newValue, Tensor newGrad) {
+        if (!parameter) throw new IllegalStateException(this + " is not a parameter");
+        if (!newValue.sameShape(value) || !newGrad.sameShape(value)) {
+            throw new IllegalArgumentException("moving " + this + " into " + newValue.shape() + " / " + newGrad.shape());
+        }
+        value = newValue;
+        grad = newGrad;
+        gradStamp = -1;
     }
 
     public Tensor value() { return value; }

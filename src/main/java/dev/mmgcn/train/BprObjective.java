@@ -34,14 +34,20 @@ public final class BprObjective {
         Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, pos)),
                 tape.rowDot(ru, tape.gather(representation, neg)));
         if (regWeight <= 0) return loss;
-        List<Var> terms = new ArrayList<>();
+        // the penalty as one tape node (Tape.rowPenalty): each table's rows are read where they lie, never gathered
+        List<Var> tables = new ArrayList<>();
+        List<IntTensor> rows = new ArrayList<>();
         if (idEmbedding != null) {
-            terms.add(tape.sumSquares(tape.gather(idEmbedding, users)));
-            terms.add(tape.sumSquares(tape.gather(idEmbedding, pos)));
-            terms.add(tape.sumSquares(tape.gather(idEmbedding, neg)));
+            for (IntTensor idx : List.of(users, pos, neg)) {
+                tables.add(idEmbedding);
+                rows.add(idx);
+            }
         }
-        for (Var p : userTables) terms.add(tape.sumSquares(tape.gather(p, users)));
-        if (terms.isEmpty()) return loss;
-        return tape.add(loss, tape.scale(tape.sum(terms), regWeight / users.size()));
+        for (Var p : userTables) {
+            tables.add(p);
+            rows.add(users);
+        }
+        if (tables.isEmpty()) return loss;
+        return tape.add(loss, tape.rowPenalty(tables.toArray(Var[]::new), rows.toArray(IntTensor[]::new), regWeight / users.size()));
     }
 }

@@ -4,11 +4,9 @@ import dev.mmgcn.data.DataException;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.IntTensor;
 
-import java.util.SplittableRandom;
-
 /**
- * Uniform negatives: an item from a candidate pool that the user has no training interaction with.
- * Rejection sampling against the user's sorted row of the train CSR — no per-draw copies or sets; the
+ * Uniform negatives: an item from a candidate pool that the user has no training interaction with,
+ * drawn from a counter-based generator ({@link Philox}). Rejection sampling against the user's sorted row of the train CSR — no per-draw copies or sets; the
  * expected number of draws is pool / (pool − degree), close to 1 for sparse data.
  *
  * <p>The pool is either every item, or only items with at least one training interaction (MMRec's
@@ -48,11 +46,17 @@ public final class NegativeSampler {
 
     public int poolSize() { return pool.length; }
 
-    public int sample(int user, SplittableRandom rng) {
+    /**
+     * The negative for position {@code slot} of epoch {@code epoch}: attempt a = 0, 1, … draws
+     * {@code pool[Philox(seed; slot, a, epoch, NEGATIVES) mod |pool|]} until it is not one of the user's
+     * training items. A pure function of its arguments: any slot can be drawn on its own, in any order,
+     * on any device.
+     */
+    public int sample(int user, long seed, int epoch, int slot) {
         int from = rowPtr.getFlat(user);
         int to = rowPtr.getFlat(user + 1);
-        while (true) {
-            int item = pool[rng.nextInt(pool.length)];
+        for (int attempt = 0; ; attempt++) {
+            int item = pool[Philox.below(Philox.bits(seed, slot, attempt, epoch, EpochPlan.NEGATIVES), pool.length)];
             if (!contains(from, to, item)) return item;
         }
     }

@@ -9,6 +9,8 @@ import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.optim.Adam;
+import dev.mmgcn.profile.Profiler;
+import dev.mmgcn.profile.Profiler.Phase;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
@@ -20,16 +22,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * BPR training of an {@link Mmgcn} with full-ranking validation after every epoch and early stopping.
  *
- * <p>A step: propagate over the whole graph (MMGCN's representations depend on every neighbour),
- * gather the batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on
- * the batch's free embeddings (id embeddings and user preferences; {@link BprObjective}), one backward
- * walk, one Adam step.
- * The only value read back to the host is the loss.
+ * <p>An epoch starts with its {@link EpochPlan}: every step's users, positives and negatives, a pure
+ * function of (seed, epoch), uploaded to the backend once. A step then runs on the backend alone:
+ * propagate over the whole graph (MMGCN's representations depend on every neighbour), gather the
+ * batch's user / positive / negative rows, BPR loss (stable softplus) plus an L2 penalty on the batch's
+ * free embeddings (id embeddings and user preferences; {@link BprObjective}), one backward walk, one multi-tensor Adam step,
+ * and the loss added to a running sum in backend memory. Nothing crosses to the host inside a step;
+ * the sum is read every few steps for the progress callback and once at the end of the epoch. A
+ * backend that captures one step as a graph can replay it for every full batch (the last, shorter
+ * batch is a second shape).
  *
  * <p>Evaluation scores with the representation recomputed from the current parameters after the
  * epoch — not the one left over from the last training batch, as the public code does.
@@ -75,51 +80,59 @@ public final class Trainer implements AutoCloseable {
     private final Adam adam;
     private final HostScope host = new HostScope();
     private final Scope scope;
-    private final NegativeSampler sampler;
+    private final Profiler profiler;
+    private final EpochPlan plan;
     private final Evaluator validEvaluator;
     private final Evaluator testEvaluator;
     private final ItemOnly itemOnly;
-    private final IntTensor usersHost, posHost, negHost;
-    private final IntTensor users, pos, neg;
+    /** The epoch's triples on the host, as the plan fills them. */
+    private final IntTensor epochUsersHost, epochPosHost, epochNegHost;
+    /**
+     * The same, laid out batch by batch — batch b's users, positives and negatives side by side — on the
+     * host and on the backend (uploaded once per epoch).
+     */
+    private final IntTensor epochBatchesHost, epochBatches;
+    /** The current step's triples, copied from epochBatches into the same memory every step. */
+    private final IntTensor batch;
+    /** The current step's users, positives and negatives: views of {@link #batch}. */
+    private IntTensor users, pos, neg;
+    /** Σ of this epoch's step losses, in backend memory. */
+    private final Tensor lossSum;
     private final Tensor representation;
-    private SplittableRandom rng;
-    private final int[] trainUsers;
-    private final int[] trainItems;
 
     public Trainer(Mmgcn model, Dataset data, TrainConfig config, Kernels kernels) {
+        this(model, data, config, kernels, Profiler.off());
+    }
+
+    /** @param profiler times the phases of each epoch and counts backend calls ({@code --profile}) */
+    public Trainer(Mmgcn model, Dataset data, TrainConfig config, Kernels kernels, Profiler profiler) {
+        if (data.train().size() == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
         this.model = model;
         this.data = data;
         this.config = config;
-        this.kernels = kernels;
+        this.profiler = profiler;
+        this.kernels = profiler.wrap(kernels);
+        kernels = this.kernels;
         this.tape = new Tape(kernels);
+        model.parameters().flat(); // one buffer for all parameters: Adam updates them in one call
         this.adam = new Adam(kernels, config.learningRate(), config.weightDecay());
+        adam.prepare(model.parameters());
         this.scope = kernels.newScope();
-        this.sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
+        NegativeSampler sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
                 config.negatives());
+        this.plan = new EpochPlan(data.train(), data.numUsers(), data.numItems(), sampler, config.seed());
         this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
         this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
         this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.config().embeddingDim());
-        int b = config.batchSize();
-        usersHost = host.ints(b, 1);
-        posHost = host.ints(b, 1);
-        negHost = host.ints(b, 1);
-        users = scope.ints(b, 1);
-        pos = scope.ints(b, 1);
-        neg = scope.ints(b, 1);
+        int n = plan.pairs();
+        epochUsersHost = host.ints(n, 1);
+        epochPosHost = host.ints(n, 1);
+        epochNegHost = host.ints(n, 1);
+        epochBatchesHost = host.ints(3 * n, 1);
+        epochBatches = scope.ints(3 * n, 1);
+        batch = scope.ints(3 * Math.min(config.batchSize(), n), 1);
+        lossSum = scope.floats(1, 1);
         representation = scope.floats(data.numUsers() + data.numItems(), model.config().embeddingDim());
-        // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
-        long[] codes = new long[data.train().size()];
-        for (int k = 0; k < codes.length; k++) codes[k] = (long) data.train().users()[k] * data.numItems() + data.train().items()[k];
-        java.util.Arrays.sort(codes);
-        int w = 0;
-        for (int k = 0; k < codes.length; k++) if (k == 0 || codes[k] != codes[k - 1]) codes[w++] = codes[k];
-        trainUsers = new int[w];
-        trainItems = new int[w];
-        for (int k = 0; k < w; k++) {
-            trainUsers[k] = (int) (codes[k] / data.numItems());
-            trainItems[k] = (int) (codes[k] % data.numItems());
-        }
-        if (w == 0) throw new dev.mmgcn.data.DataException("dataset '" + data.name() + "' has no training interactions");
     }
 
     public Result fit(Listener listener, BestModelSink sink) {
@@ -156,26 +169,27 @@ public final class Trainer implements AutoCloseable {
                 stoppedEarly = resumeFrom.epoch() < config.epochs();
             }
         }
-        int[] order = new int[trainUsers.length];
-        int batches = (order.length + config.batchSize() - 1) / config.batchSize();
+        int batches = plan.batches(config.batchSize());
+        // the loss sum is read for the progress callback after the first step (so progress never shows a
+        // loss it has not read) and every few steps after: a host round trip on a device
+        int readEvery = Math.max(1, (batches + 9) / 10);
 
         for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             listener.epochStarted(epoch, batches);
+            profiler.epochStarted();
             long t0 = System.nanoTime();
-            // the epoch's shuffle and negatives depend on (seed, epoch) alone, so a resumed run draws what an unbroken one would
-            rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL ^ (0x9E3779B97F4A7C15L * epoch));
-            for (int k = 0; k < order.length; k++) order[k] = k;
-            shuffle(order);
-            double lossSum = 0;
+            beginEpoch(epoch); // the epoch's shuffle and negatives depend on (seed, epoch) alone: a resumed run draws what an unbroken one would
+            double meanLoss = Double.NaN;
             for (int b = 0; b < batches; b++) {
-                int from = b * config.batchSize();
-                int n = Math.min(config.batchSize(), order.length - from);
-                lossSum += step(order, from, n);
-                listener.batchDone(epoch, b + 1, batches, lossSum / (b + 1));
+                step(b);
+                if (b == 0 || (b + 1) % readEvery == 0 || b + 1 == batches) meanLoss = kernels.readScalar(lossSum) / (b + 1);
+                listener.batchDone(epoch, b + 1, batches, meanLoss);
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            long trainEnd = profiler.mark();
 
             long t1 = System.nanoTime();
+            profiler.begin(Phase.EVALUATION);
             computeRepresentation();
             RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
             double score = valid.get(config.validMetric());
@@ -184,7 +198,8 @@ public final class Trainer implements AutoCloseable {
             RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
             double evalSeconds = (System.nanoTime() - t1) / 1e9;
             RankingMetrics itemOnlyValid = itemOnly.evaluate(validEvaluator, userRows(), itemRows());
-            EpochReport report = new EpochReport(epoch, lossSum / batches, trainSeconds, evalSeconds, valid, test, improved,
+            profiler.end(Phase.EVALUATION);
+            EpochReport report = new EpochReport(epoch, meanLoss, trainSeconds, evalSeconds, valid, test, improved,
                     itemOnlyValid);
             history.add(report);
             if (!Double.isFinite(report.loss())) {
@@ -200,6 +215,7 @@ public final class Trainer implements AutoCloseable {
                 sinceBest++;
             }
             listener.epochDone(report);
+            profiler.epochDone(epoch, trainEnd);
             if (stateSink != null) stateSink.accept(capture(epoch, sinceBest, history));
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
@@ -245,32 +261,72 @@ public final class Trainer implements AutoCloseable {
         return validEvaluator.evaluatedUsers() > 0;
     }
 
-    /** One BPR step on {@code n} training pairs starting at {@code order[from]}; returns the loss. */
-    double step(int[] order, int from, int n) {
-        int numUsers = data.numUsers();
-        usersHost.reshape(n, 1);
-        posHost.reshape(n, 1);
-        negHost.reshape(n, 1);
-        for (int r = 0; r < n; r++) {
-            int k = order[from + r];
-            int u = trainUsers[k];
-            usersHost.setFlat(r, u);
-            posHost.setFlat(r, numUsers + trainItems[k]);
-            negHost.setFlat(r, numUsers + sampler.sample(u, rng));
+    /**
+     * Makes epoch {@code epoch}'s plan, uploads it (the epoch's only host-to-backend copy) and clears
+     * the loss sum. Epochs count from 1.
+     */
+    void beginEpoch(int epoch) {
+        profiler.begin(Phase.SAMPLING);
+        plan.fill(epoch, epochUsersHost, epochPosHost, epochNegHost);
+        int pairs = plan.pairs();
+        for (int from = 0; from < pairs; from += config.batchSize()) {
+            int n = Math.min(config.batchSize(), pairs - from);
+            for (int r = 0; r < n; r++) {
+                epochBatchesHost.setFlat(3L * from + r, epochUsersHost.getFlat(from + r));
+                epochBatchesHost.setFlat(3L * from + n + r, epochPosHost.getFlat(from + r));
+                epochBatchesHost.setFlat(3L * from + 2L * n + r, epochNegHost.getFlat(from + r));
+            }
         }
-        users.reshape(n, 1);
-        pos.reshape(n, 1);
-        neg.reshape(n, 1);
-        kernels.upload(usersHost, users);
-        kernels.upload(posHost, pos);
-        kernels.upload(negHost, neg);
+        kernels.upload(epochBatchesHost, epochBatches);
+        kernels.fill(lossSum, 0f);
+        profiler.end(Phase.SAMPLING);
+    }
 
+    /** Steps of an epoch. */
+    int batches() {
+        return plan.batches(config.batchSize());
+    }
+
+    /**
+     * Step {@code b} of the current epoch: its triples copied (backend to backend) into the step's fixed
+     * buffer, then forward, backward, Adam and the loss added to the epoch's sum — all on the backend, no
+     * host round trip. The compute is one {@link Kernels#replayable} region keyed by the batch size: it
+     * reads the same buffers every step, so a device may record it once and replay it.
+     */
+    void step(int b) {
+        int from = b * config.batchSize();
+        int n = Math.min(config.batchSize(), plan.pairs() - from);
+        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + batches());
+        profiler.begin(Phase.SAMPLING);
+        kernels.copy(epochBatches.rowSlice(3 * from, 3 * (from + n)), batch.rowSlice(0, 3 * n));
+        profiler.end(Phase.SAMPLING);
+        kernels.replayable(n, () -> compute(n));
+        profiler.stepDone();
+    }
+
+    /** A step's compute on the n triples in {@link #batch}. */
+    private void compute(int n) {
+        users = batch.rowSlice(0, n);
+        pos = batch.rowSlice(n, 2 * n);
+        neg = batch.rowSlice(2 * n, 3 * n);
+
+        profiler.begin(Phase.FORWARD);
         tape.begin();
         Var loss = BprObjective.loss(tape, model.forward(tape), users, pos, neg, config.regWeight(),
                 model.idEmbedding(), model.preferences());
+        kernels.axpby(1f, loss.value(), 1f, lossSum);
+        profiler.end(Phase.FORWARD);
+        profiler.begin(Phase.BACKWARD);
         tape.backward(loss);
-        adam.step(tape, model.parameters().all());
-        return kernels.readScalar(loss.value());
+        profiler.end(Phase.BACKWARD);
+        profiler.begin(Phase.OPTIMISER);
+        adam.step(tape, model.parameters());
+        profiler.end(Phase.OPTIMISER);
+    }
+
+    /** Σ of the step losses since the epoch began, read from the backend. */
+    double lossSum() {
+        return kernels.readScalar(lossSum);
     }
 
     /** Recomputes R from the current parameters into the trainer's own buffer. */
@@ -290,15 +346,6 @@ public final class Trainer implements AutoCloseable {
     public Evaluator validEvaluator() { return validEvaluator; }
 
     public Evaluator testEvaluator() { return testEvaluator; }
-
-    private void shuffle(int[] a) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
 
     @Override
     public void close() {

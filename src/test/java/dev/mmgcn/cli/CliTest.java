@@ -25,6 +25,23 @@ class CliTest {
     }
 
     @Test
+    void trainAndBenchProfile(@TempDir Path dir) {
+        Outcome t = run("train", "--synthetic", "tiny", "--epochs", "1", "--batch", "512", "--dim", "16", "--profile",
+                "--out", dir.resolve("run").toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("profile  epoch 1: train "), t.out());
+        assertTrue(t.out().contains(" host reads, "), t.out());
+        assertTrue(t.out().contains("adamStep ×1 "), "one multi-tensor Adam call per step: " + t.out());
+        String config = assertDoesNotThrow(() -> Files.readString(dir.resolve("run").resolve("config.json")));
+        String settings = config.substring(config.indexOf("\"settings\" : {"), config.indexOf("\"data\" : {"));
+        assertFalse(settings.contains("profile"), "--profile observes a run; it is not one of its settings: " + settings);
+        Outcome b = run("bench", "--backends", "vector", "--seconds", "0.05", "--nodes", "2000", "--nnz", "20000", "--profile",
+                "--synthetic", "tiny", "--epochs", "1");
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("profile  epoch 1: train "), b.out());
+    }
+
+    @Test
     void trainEvaluateRecommend(@TempDir Path dir) throws Exception {
         Path runDir = dir.resolve("run");
         Outcome t = run("train", "--synthetic", "tiny", "--epochs", "2", "--batch", "512", "--dim", "16", "--out", runDir.toString());

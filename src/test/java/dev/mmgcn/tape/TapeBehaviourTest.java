@@ -59,6 +59,42 @@ class TapeBehaviourTest {
     }
 
     @Test
+    void aParameterSharedByTwoTapesNeverTakesTheOtherTapesGradient() {
+        try (HostScope s = new HostScope(); Tape a = new Tape(k); Tape b = new Tape(k)) {
+            Var x = param(s, "x", 1f, -2f);
+            a.begin();
+            a.backward(a.sumSquares(x));
+            // b's first step must not mistake x's gradient from a's step for one of its own and add to it
+            b.begin();
+            b.backward(b.sumSquares(b.scale(x, 3f)));
+            assertArrayEquals(new float[] {18f, -36f}, x.grad().toArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void firstWritesOverwriteAndLaterOnesAdd() {
+        try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
+            Var w = param(s, "w", 0.5f, -1f); // 2×1
+            Tensor xv = s.floats(1, 2);
+            xv.copyFrom(new float[] {2f, 3f});
+            Var x = Var.parameter("x", xv, s.floats(1, 2));
+            for (int step = 0; step < 2; step++) {
+                t.begin();
+                // x reaches the loss through a fused linear node and a plain one, each behind its own scale: the
+                // first gradient write overwrites (beta 0), the second must add, and step 2 must not see step 1's
+                Var loss = t.add(t.sumSquares(t.linearLeakyRelu(t.scale(x, 1f), w, null, 0.1f)),
+                        t.sumSquares(t.linear(t.scale(x, 1f), w, null)));
+                t.backward(loss);
+                // z = 2·0.5 + 3·(−1) = −2; d/dz of (0.1z)² + z² = 2·0.1·0.1·z + 2z
+                float z = -2f;
+                float g = 2f * 0.01f * z + 2f * z;
+                assertArrayEquals(new float[] {g * 0.5f, g * -1f}, x.grad().toArray(), 1e-5f, "step " + step);
+                assertArrayEquals(new float[] {g * 2f, g * 3f}, w.grad().toArray(), 1e-5f, "step " + step);
+            }
+        }
+    }
+
+    @Test
     void repeatedStepsReuseEveryBuffer() {
         try (HostScope s = new HostScope(); Tape t = new Tape(k)) {
             CsrMatrix g = GraphBuilder.bipartite(s, 3, 4, new Interactions(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 3}),
@@ -85,6 +121,30 @@ class TapeBehaviourTest {
             assertTrue(counts[0] > 0);
             assertEquals(counts[0], counts[3], "steps after the first allocate nothing");
             assertEquals(losses[0], losses[3], "an unchanged model gives the same loss every step");
+        }
+    }
+
+    @Test
+    void fusedDefaultsTakeTheirScratchFromTheTapesWorkspace() {
+        dev.mmgcn.kernels.PrimitivesOnly defaults = new dev.mmgcn.kernels.PrimitivesOnly(k);
+        try (HostScope s = new HostScope(); Tape t = new Tape(defaults)) {
+            Tensor xv = s.floats(5, 3), wv = s.floats(3, 2), bv = s.floats(1, 2);
+            for (int i = 0; i < 15; i++) xv.setFlat(i, (i % 7) - 3f);
+            wv.copyFrom(new float[] {0.5f, -1f, 2f, 0.25f, 1f, 1f});
+            Var x = Var.parameter("x", xv, s.floats(5, 3));
+            Var w = Var.parameter("w", wv, s.floats(3, 2));
+            Var b = Var.parameter("b", bv, s.floats(1, 2));
+            IntTensor idx = s.ints(4, 1);
+            idx.copyFrom(new int[] {0, 4, 4, 2});
+            int scopesAfterFirst = -1;
+            for (int step = 0; step < 3; step++) {
+                t.begin();
+                Var loss = t.add(t.sumSquares(t.linearLeakyRelu(x, w, b, 0.1f)), t.rowPenalty(new Var[] {x}, new IntTensor[] {idx}, 0.5f));
+                t.backward(loss);
+                if (step == 0) scopesAfterFirst = defaults.scopes;
+            }
+            assertEquals(scopesAfterFirst, defaults.scopes, "no scratch allocated per call once the tape's workspace exists");
+            assertEquals(1, defaults.scopes, "only the tape's own scope");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.kernels.PrimitivesOnly;
 import dev.mmgcn.kernels.ScalarKernels;
 import dev.mmgcn.layers.GraphConvLayer;
 import dev.mmgcn.layers.ParameterStore;
@@ -30,8 +31,9 @@ import java.util.stream.Stream;
  * that ops with a constant output norm (row normalisation) still get a non-trivial gradient.
  */
 class TapeGradientTest {
+    /** "defaults": the scalar primitives with every fused kernel in its default implementation. */
     static Stream<String> backends() {
-        return Backends.vector().isPresent() ? Stream.of("scalar", "vector") : Stream.of("scalar");
+        return Backends.vector().isPresent() ? Stream.of("scalar", "vector", "defaults") : Stream.of("scalar", "defaults");
     }
 
     private Scope scope;
@@ -49,7 +51,7 @@ class TapeGradientTest {
     }
 
     private Kernels kernels(String name) {
-        Kernels k = Backends.byName(name);
+        Kernels k = name.equals("defaults") ? new PrimitivesOnly(new ScalarKernels()) : Backends.byName(name);
         scope = k.newScope();
         closeables.add(scope);
         return k;
@@ -164,6 +166,8 @@ class TapeGradientTest {
         var rng = new SplittableRandom(8);
         Var a = param("a", 3, 4, rng, 0), b = param("b", 3, 4, rng, 0), c = param("c", 3, 4, rng, 0);
         checkOp(k, List.of(a, b, c), t -> t.scale(t.add(t.mean(List.of(a, b, c)), a), 1.5f), 3, 4, rng);
+        // one Var twice in a sum, and a sum feeding a mean
+        checkOp(k, List.of(a, b), t -> t.mean(List.of(t.sum(List.of(a, b, a)), b)), 3, 4, rng);
     }
 
     @ParameterizedTest
@@ -175,6 +179,85 @@ class TapeGradientTest {
         GradientCheck.check(k, tape(k), List.of(u, p, n),
                 t -> t.add(t.bprLoss(t.rowDot(u, p), t.rowDot(u, n)), t.scale(t.sumSquares(u), 0.1f)),
                 12, 1e-2, 2e-2, 2e-3, 9);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fusedLinearLeakyReluWithFanOut(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(11);
+        Var x = param("x", 6, 5, rng, 0), w = param("w", 5, 4, rng, 0), b = param("b", 1, 4, rng, 0);
+        Var w2 = param("w2", 5, 4, rng, 0);
+        // x feeds the fused node and a plain matmul; w feeds two fused nodes, one without a bias
+        checkOp(k, List.of(x, w, b, w2), t -> t.add(t.add(t.linearLeakyRelu(x, w, b, 0.1f), t.matmul(x, w2)),
+                t.linearLeakyRelu(x, w, null, 0.1f)), 6, 4, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fusedLinearOverTwoInputsWithoutConcatenation(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(12);
+        Var a = param("a", 7, 3, rng, 0), c = param("c", 7, 5, rng, 0);
+        Var w = param("w", 8, 4, rng, 0), b = param("b", 1, 4, rng, 0);
+        checkOp(k, List.of(a, c, w, b), t -> t.linearLeakyRelu(a, c, w, b, 0.2f), 7, 4, rng);
+        // the same Var on both sides: [a ‖ a]·w
+        Var w6 = param("w6", 6, 4, rng, 0);
+        checkOp(k, List.of(a, w6, b), t -> t.linearLeakyRelu(a, a, w6, b, 0.2f), 7, 4, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fusedLinearWithAddend(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(13);
+        Var x = param("x", 6, 5, rng, 0), w = param("w", 5, 4, rng, 0), b = param("b", 1, 4, rng, 0);
+        Var e = param("e", 6, 4, rng, 0);
+        checkOp(k, List.of(x, w, b, e), t -> t.linearAddLeakyRelu(x, w, b, e, 0.05f), 6, 4, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fusedNodesComputeWhatTheirCompositionsDo(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(14);
+        Var a = param("a", 9, 3, rng, 0), c = param("c", 9, 5, rng, 0), e = param("e", 9, 4, rng, 0);
+        Var w = param("w", 8, 4, rng, 0), b = param("b", 1, 4, rng, 0);
+        Tape t = tape(k);
+        t.begin();
+        float[] fused = t.linearLeakyRelu(a, c, w, b, 0.2f).value().toArray();
+        float[] plain = t.leakyRelu(t.linear(t.concatCols(a, c), w, b), 0.2f).value().toArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, fused, 1e-5f);
+        Var w3 = param("w3", 3, 4, rng, 0);
+        fused = t.linearAddLeakyRelu(a, w3, b, e, 0.2f).value().toArray();
+        plain = t.leakyRelu(t.add(t.linear(a, w3, b), e), 0.2f).value().toArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, fused, 1e-5f);
+        // a negative slope cannot use the output's signs: it takes the unfused path and is still right
+        checkOp(k, List.of(a, c, w, b), tt -> tt.linearLeakyRelu(a, c, w, b, -0.5f), 9, 4, rng);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void rowPenaltyOverSeveralTables(String backend) {
+        Kernels k = kernels(backend);
+        var rng = new SplittableRandom(15);
+        Var id = param("id", 8, 5, rng, 0), pref = param("pref", 4, 3, rng, 0);
+        IntTensor users = scope.ints(6, 1);
+        users.copyFrom(new int[] {0, 3, 3, 1, 0, 2});
+        IntTensor items = scope.ints(6, 1);
+        items.copyFrom(new int[] {5, 7, 4, 4, 6, 5});
+        Var[] tables = {id, id, pref};
+        IntTensor[] rows = {users, items, users};
+        GradientCheck.check(k, tape(k), List.of(id, pref), t -> t.add(t.rowPenalty(tables, rows, 0.3f),
+                t.sumSquares(t.gather(id, items))), 12, 1e-2, 2e-2, 2e-3, 15);
+        // the value by hand: 0.3·(Σ over the gathered rows of their squares)
+        Tape t = tape(k);
+        t.begin();
+        double want = 0;
+        for (int r : new int[] {0, 3, 3, 1, 0, 2}) for (int c = 0; c < 5; c++) want += Math.pow(id.value().get(r, c), 2);
+        for (int r : new int[] {5, 7, 4, 4, 6, 5}) for (int c = 0; c < 5; c++) want += Math.pow(id.value().get(r, c), 2);
+        for (int r : new int[] {0, 3, 3, 1, 0, 2}) for (int c = 0; c < 3; c++) want += Math.pow(pref.value().get(r, c), 2);
+        org.junit.jupiter.api.Assertions.assertEquals(0.3 * want, k.readScalar(t.rowPenalty(tables, rows, 0.3f).value()), 1e-4 * want);
     }
 
     @ParameterizedTest

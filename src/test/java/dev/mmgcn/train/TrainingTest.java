@@ -68,6 +68,26 @@ class TrainingTest {
     }
 
     @Test
+    void sameBitsWithOneTwoAndThreeThreads() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Backends.vectorModulePresent());
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+            Trainer.Result one;
+            try (Kernels k = new dev.mmgcn.kernels.VectorKernels(1)) {
+                one = train(k, data, MmgcnConfig.defaults(), SHORT.withEpochs(2), null);
+            }
+            for (int threads : new int[] {2, 3}) {
+                try (Kernels k = new dev.mmgcn.kernels.VectorKernels(threads)) {
+                    Trainer.Result many = train(k, data, MmgcnConfig.defaults(), SHORT.withEpochs(2), null);
+                    for (int e = 0; e < 2; e++) {
+                        assertEquals(one.history().get(e).loss(), many.history().get(e).loss(), threads + " threads, epoch " + (e + 1) + " loss");
+                        assertEquals(one.history().get(e).valid().asMap(), many.history().get(e).valid().asMap(), threads + " threads");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutValidationTheLastEpochIsReported() {
         Kernels k = Backends.cpu();
         try (Dataset full = SyntheticGenerator.generate(SyntheticGenerator.TINY, 6);

@@ -59,4 +59,10 @@ public class TrainStepMovielens {
     public double cuda(Gpu run) {
         return run.step();
     }
+
+    /** One epoch's plan (shuffle and negatives on the host) and its upload: once per epoch, not per step. */
+    @Benchmark
+    public void cpuPlan(Cpu run) {
+        run.plan();
+    }
 }

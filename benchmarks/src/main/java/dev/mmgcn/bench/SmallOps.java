@@ -1,0 +1,73 @@
+package dev.mmgcn.bench;
+
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.storage.HostScope;
+import dev.mmgcn.storage.Scope;
+import dev.mmgcn.storage.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hand-off cost of a kernel call that is split across threads: {@code axpby} on {@code size} floats,
+ * 16 calls back to back as a step makes them. At 65,536 floats the Vector API backend splits the work
+ * into one part per thread; at 4,096 it runs on the caller alone, which is the floor.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
+public class SmallOps {
+
+    @State(org.openjdk.jmh.annotations.Scope.Benchmark)
+    public static class Operands {
+        @Param({"4096", "65536", "1048576"})
+        public int size;
+
+        @Param({"vector1", "vectorAll"})
+        public String backend;
+
+        Kernels kernels;
+        private HostScope host;
+        private Scope scope;
+        Tensor x, y;
+
+        @Setup
+        public void setUp() {
+            kernels = Backend.cpu(backend);
+            host = new HostScope();
+            scope = kernels.newScope();
+            x = scope.floats(size, 1);
+            y = scope.floats(size, 1);
+            kernels.upload(Fixtures.random(host, size, 1, 1), x);
+            kernels.upload(Fixtures.random(host, size, 1, 2), y);
+        }
+
+        @TearDown
+        public void tearDown() {
+            scope.close();
+            host.close();
+            kernels.close();
+        }
+    }
+
+    /** Sixteen calls, each y = 0.5·x + 0.5·y; the time is per call. */
+    @Benchmark
+    @OperationsPerInvocation(16)
+    public float axpby(Operands o) {
+        for (int i = 0; i < 16; i++) o.kernels.axpby(0.5f, o.x, 0.5f, o.y);
+        return o.kernels.readScalar(o.y);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mmgcn.profile;
+
+import dev.mmgcn.data.Dataset;
+import dev.mmgcn.data.SyntheticGenerator;
+import dev.mmgcn.kernels.Backends;
+import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.train.TrainConfig;
+import dev.mmgcn.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ProfilerTest {
+
+    @Test
+    void countingKernelsForwardsEveryMethodItself() {
+        // a default method it did not override would run the default over the counted primitives: the
+        // backend's own fused kernel would never run, and the counts would be of the decomposition
+        for (Method m : Kernels.class.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers())) continue;
+            assertDoesNotThrow(() -> CountingKernels.class.getDeclaredMethod(m.getName(), m.getParameterTypes()),
+                    "CountingKernels does not override " + m);
+        }
+        for (Method m : CountingKernels.class.getDeclaredMethods()) {
+            if (!Modifier.isPublic(m.getModifiers()) || m.getName().equals("toString")) continue;
+            boolean kernel = true;
+            try {
+                Kernels.class.getMethod(m.getName(), m.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                kernel = false;
+            }
+            if (!kernel) continue;
+            String call = m.getName();
+            boolean named = call.equals("name") || call.equals("device") || call.equals("newScope") || call.equals("clock") || call.equals("close")
+                    || call.equals("upload") || call.equals("download") || call.equals("copy") || call.equals("replayable");
+            boolean counted = false;
+            for (Call c : Call.values()) counted |= c.method().equals(call);
+            assertTrue(named || counted, "no Call constant for " + call);
+        }
+    }
+
+    /**
+     * A backend that runs each replayable key's calls the first time and skips them afterwards, as a CUDA
+     * graph replay skips the Java code (the training it does is nonsense; only the counts matter here).
+     */
+    private static final class Replaying extends dev.mmgcn.kernels.PrimitivesOnly {
+        final java.util.Map<Object, Integer> runs = new java.util.HashMap<>();
+        int replays;
+
+        Replaying(Kernels k) {
+            super(k);
+        }
+
+        @Override
+        public void replayable(Object key, Runnable calls) {
+            // run a key twice (the first run may allocate), then replay it
+            if (runs.merge(key, 1, Integer::sum) <= 2) calls.run();
+            else replays++;
+        }
+    }
+
+    @Test
+    void callsPerStepStayRightWhenTheBackendReplays() {
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+            List<EpochProfile> plain = new ArrayList<>();
+            train(new dev.mmgcn.kernels.PrimitivesOnly(Backends.cpu()), data, Profiler.on(plain::add));
+            Replaying replaying = new Replaying(Backends.cpu());
+            List<EpochProfile> replayed = new ArrayList<>();
+            train(replaying, data, Profiler.on(replayed::add));
+            assertTrue(replaying.replays > 0, "full batches after the first were replayed");
+            assertEquals(plain.get(1).callsPerStep(), replayed.get(1).callsPerStep());
+        }
+    }
+
+    private static final TrainConfig TC = new TrainConfig(2, 256, 5e-3f, 1e-4f, 0f, 99L, 0, "recall@20", new int[] {20});
+
+    private static Trainer.Result train(Kernels k, Dataset data, Profiler profiler) {
+        try (Mmgcn model = new Mmgcn(MmgcnConfig.defaults(), k, data.numUsers(), data.numItems(), data.modalities(), data.train(), 99L);
+             Trainer t = new Trainer(model, data, TC, k, profiler)) {
+            return t.fit(new Trainer.Listener() {
+            }, null);
+        }
+    }
+
+    @Test
+    void profilingChangesNothingAndCountsWhatAStepDoes() {
+        Kernels k = Backends.cpu();
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+            Trainer.Result plain = train(k, data, Profiler.off());
+            List<EpochProfile> profiles = new ArrayList<>();
+            Trainer.Result profiled = train(k, data, Profiler.on(profiles::add));
+            for (int e = 0; e < 2; e++) {
+                assertEquals(plain.history().get(e).loss(), profiled.history().get(e).loss(), "the same computation, counted");
+                assertEquals(plain.history().get(e).valid().asMap(), profiled.history().get(e).valid().asMap());
+            }
+            assertEquals(2, profiles.size());
+            EpochProfile p = profiles.get(1);
+            int steps = (int) Math.ceil(data.train().size() / 256.0); // TINY has no repeated pairs
+            assertEquals(steps, p.steps());
+            assertEquals(1.0, p.callsPerStep().get(Call.ADAM_STEP), "one multi-tensor Adam call per step");
+            assertEquals(1.0 / steps, p.uploadsPerStep(), 1e-12, "the plan's one upload per epoch, nothing per step");
+            assertEquals(1.0, p.callsPerStep().get(Call.COPY_INTS), "the step's triples: one copy backend to backend");
+            assertEquals(1.0, p.callsPerStep().get(Call.BPR_LOSS));
+            assertFalse(p.callsPerStep().containsKey(Call.TOP_K), "ranking belongs to evaluation");
+            assertTrue(p.evalCalls() > 0);
+            // the loss is read after the first step, every ceil(steps/10) steps and at the end
+            int every = Math.max(1, (steps + 9) / 10);
+            int reads = 0;
+            for (int done = 1; done <= steps; done++) if (done == 1 || done % every == 0 || done == steps) reads++;
+            assertEquals((double) reads / steps, p.hostReadsPerStep(), 1e-12);
+            double phases = 0;
+            for (Profiler.Phase ph : Profiler.Phase.values()) if (ph.training()) phases += p.seconds().get(ph);
+            assertTrue(phases <= p.trainSeconds() + 1e-6, phases + " s of phases in " + p.trainSeconds() + " s");
+            assertTrue(p.seconds().get(Profiler.Phase.FORWARD) > 0 && p.seconds().get(Profiler.Phase.BACKWARD) > 0);
+            assertFalse(p.nanosPerStep().isEmpty(), "host backends are timed per call");
+            assertTrue(p.lines().get(0).startsWith("profile  epoch 2: train "), p.lines().get(0));
+        }
+    }
+}
