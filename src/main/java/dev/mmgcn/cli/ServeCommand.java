@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 "  GET  /recommend?user=U&k=10[&include_seen=true]   POST /recommend {\"users\":[…],\"k\":10}",
                 "  GET  /similar?item=I&k=10   GET /health   GET /info",
                 "Answers are recommend's, number for number. Logs one line with the address when it is ready; SIGTERM or",
-                "Ctrl-C stops it gracefully (requests in progress finish, up to 10 s) with exit code 0."},
+                "Ctrl-C stops it gracefully (requests in progress finish, up to 30 s) with exit code 0."},
         footer = {"", Main.EXIT_CODES})
 final class ServeCommand implements Callable<Integer> {
     static final String DEFAULT_HOST = "127.0.0.1";

@@ -33,7 +33,7 @@ public final class ModelServer implements AutoCloseable {
     /** Most users one POST /recommend may list. */
     public static final int MAX_BATCH = 10_000;
     /** How long {@link #close()} waits for requests in progress. */
-    public static final long STOP_TIMEOUT_MS = 10_000;
+    public static final long STOP_TIMEOUT_MS = 30_000;
 
     private static final System.Logger LOG = System.getLogger("dev.mmgcn.serving");
 

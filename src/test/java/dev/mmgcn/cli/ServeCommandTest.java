@@ -136,7 +136,13 @@ class ServeCommandTest {
             server.destroy(); // SIGTERM to the launcher JVM, which passes it on to the server JVM
             signalled = true;
             Thread.sleep(500);
-            JsonNode all = JSON.readTree(inFlight.body());
+            JsonNode all;
+            try {
+                all = JSON.readTree(inFlight.body());
+            } catch (RuntimeException e) {
+                server.waitFor(30, TimeUnit.SECONDS);
+                throw new AssertionError("the answer in progress was cut off; the server said: " + Files.readString(log), e);
+            }
             java.lang.ref.Reference.reachabilityFence(http); // an unreachable HttpClient closes its connections
             assertEquals(many.size(), all.get("results").size(), "the answer in progress was finished");
             assertEquals(100, all.get("results").get(many.size() - 1).get("items").size());
