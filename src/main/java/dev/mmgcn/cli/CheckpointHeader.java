@@ -3,8 +3,12 @@ package dev.mmgcn.cli;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.layers.Combination;
+import dev.mmgcn.model.FreedomConfig;
+import dev.mmgcn.model.LightGcnConfig;
 import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
 import dev.mmgcn.settings.DataSpec;
 import dev.mmgcn.settings.Key;
 import dev.mmgcn.settings.Settings;
@@ -49,21 +53,46 @@ final class CheckpointHeader {
         if (d.modalityFiles() != null) {
             p.setProperty("data.modality", String.join(";", d.modalityFiles().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         }
-        MmgcnConfig c = s.model();
-        p.setProperty("model.dim", Integer.toString(c.embeddingDim()));
-        p.setProperty("model.latent", Integer.toString(c.latentDim()));
-        p.setProperty("model.layers", Integer.toString(c.layers()));
-        p.setProperty("model.aggregation", c.aggregation().name());
-        p.setProperty("model.combination", c.combination().name());
-        p.setProperty("model.fusion", c.fusion().name());
-        p.setProperty("model.id_embedding", Boolean.toString(c.idEmbedding()));
-        p.setProperty("model.slope", Float.toString(c.slope()));
+        recordModel(s.model(), p);
         p.setProperty("train.seed", Long.toString(s.training().seed()));
         p.setProperty("data.users", Integer.toString(data.numUsers()));
         p.setProperty("data.items", Integer.toString(data.numItems()));
         p.setProperty("data.dataset", data.name());
         p.setProperty("data.used_modalities", String.join(",", data.modalityNames()));
+        p.setProperty("model.used_modalities", String.join(",", Models.usedModalities(s.model(), data)));
         return p;
+    }
+
+    /** The model's settings as "model.*" entries; {@code model.type} names which model. */
+    static void recordModel(ModelConfig config, Properties p) {
+        p.setProperty("model.type", config.kind());
+        p.setProperty("model.dim", Integer.toString(config.embeddingDim()));
+        switch (config) {
+            case MmgcnConfig c -> {
+                p.setProperty("model.latent", Integer.toString(c.latentDim()));
+                p.setProperty("model.layers", Integer.toString(c.layers()));
+                p.setProperty("model.aggregation", c.aggregation().name());
+                p.setProperty("model.combination", c.combination().name());
+                p.setProperty("model.fusion", c.fusion().name());
+                p.setProperty("model.id_embedding", Boolean.toString(c.idEmbedding()));
+                p.setProperty("model.slope", Float.toString(c.slope()));
+                p.setProperty("model.word_dim", Integer.toString(c.wordDim()));
+            }
+            case LightGcnConfig c -> {
+                p.setProperty("model.layers", Integer.toString(c.layers()));
+                p.setProperty("model.init", c.init().name());
+            }
+            case FreedomConfig c -> {
+                p.setProperty("model.knn_k", Integer.toString(c.knnK()));
+                p.setProperty("model.item_layers", Integer.toString(c.itemLayers()));
+                p.setProperty("model.layers", Integer.toString(c.uiLayers()));
+                p.setProperty("model.edge_dropout", Float.toString(c.dropout()));
+                p.setProperty("model.feature_weight", Float.toString(c.featureWeight()));
+                StringBuilder w = new StringBuilder();
+                c.knnWeights().forEach((m, x) -> w.append(w.isEmpty() ? "" : ",").append(m).append('=').append(x));
+                p.setProperty("model.knn_weights", w.toString());
+            }
+        }
     }
 
     /** The data options the checkpoint was trained with, as a settings layer whose source names the checkpoint. */
@@ -87,15 +116,38 @@ final class CheckpointHeader {
         return new Settings.Layer(source, values);
     }
 
-    static MmgcnConfig model(Properties p) {
+    /** The model a checkpoint was trained with; one without "model.type" predates the choice and is MMGCN. */
+    static ModelConfig model(Properties p) {
+        String kind = p.getProperty("model.type", "mmgcn");
         try {
-            return new MmgcnConfig(Integer.parseInt(p.getProperty("model.dim")), Integer.parseInt(p.getProperty("model.latent")),
-                    Integer.parseInt(p.getProperty("model.layers")), Aggregation.valueOf(p.getProperty("model.aggregation")),
-                    Combination.valueOf(p.getProperty("model.combination")), Fusion.valueOf(p.getProperty("model.fusion")),
-                    Boolean.parseBoolean(p.getProperty("model.id_embedding")), Float.parseFloat(p.getProperty("model.slope")));
+            int dim = Integer.parseInt(p.getProperty("model.dim"));
+            return switch (kind) {
+                case "mmgcn" -> new MmgcnConfig(dim, Integer.parseInt(p.getProperty("model.latent")),
+                        Integer.parseInt(p.getProperty("model.layers")), Aggregation.valueOf(p.getProperty("model.aggregation")),
+                        Combination.valueOf(p.getProperty("model.combination")), Fusion.valueOf(p.getProperty("model.fusion")),
+                        Boolean.parseBoolean(p.getProperty("model.id_embedding")), Float.parseFloat(p.getProperty("model.slope")),
+                        Integer.parseInt(p.getProperty("model.word_dim", Integer.toString(MmgcnConfig.DEFAULT_WORD_DIM))));
+                case "lightgcn" -> new LightGcnConfig(dim, Integer.parseInt(p.getProperty("model.layers")),
+                        LightGcnConfig.EmbeddingInit.valueOf(p.getProperty("model.init")));
+                case "freedom" -> new FreedomConfig(dim, Integer.parseInt(p.getProperty("model.knn_k")),
+                        Integer.parseInt(p.getProperty("model.item_layers")), Integer.parseInt(p.getProperty("model.layers")),
+                        Float.parseFloat(p.getProperty("model.edge_dropout")), Float.parseFloat(p.getProperty("model.feature_weight")),
+                        knnWeights(p.getProperty("model.knn_weights", "")));
+                default -> throw new IllegalArgumentException("unknown model '" + kind + "' (known: " + Models.KINDS + ")");
+            };
         } catch (RuntimeException e) {
             throw Failure.data("the checkpoint's model settings (model.*) are missing or damaged: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, Float> knnWeights(String spec) {
+        Map<String, Float> out = new LinkedHashMap<>();
+        if (spec.isEmpty()) return out;
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            out.put(part.substring(0, eq), Float.parseFloat(part.substring(eq + 1)));
+        }
+        return out;
     }
 
     static Optional<TrainSettings> settings(Properties p, Path file) {

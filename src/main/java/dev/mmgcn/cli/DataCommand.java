@@ -53,9 +53,9 @@ abstract class DataCommand {
     /** The dataset the checkpoint was trained on (or the one given instead), checked against the checkpoint's counts. */
     static Dataset dataset(Checkpoint ck, Settings s, PrintStream log) {
         DataSpec spec = DataSpec.of(s);
-        Dataset d = DataLoading.load(spec, s, log);
+        Dataset d = DataLoading.load(spec, s, log, !"lightgcn".equals(ck.header().getProperty("model.type")));
         String used = ck.header().getProperty("data.used_modalities");
-        if (used != null && spec.modalities() == null) {
+        if (used != null && !used.isEmpty() && spec.modalities() == null) {
             List<String> names = List.of(used.split(","));
             if (!d.modalityNames().equals(names)) {
                 try {

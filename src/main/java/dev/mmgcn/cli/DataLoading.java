@@ -1,6 +1,5 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.data.BagOfWords;
 import dev.mmgcn.data.DataException;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.LoadResult;
@@ -99,12 +98,17 @@ final class DataLoading {
 
     /** Loads the data; what the loader noticed (duplicates, cold items, …) goes to {@code log}. */
     static Dataset load(DataSpec spec, Settings where, PrintStream log) {
+        return load(spec, where, log, true);
+    }
+
+    /** @param needFeatures false for a model that reads no item features (LightGCN): interactions alone are then enough */
+    static Dataset load(DataSpec spec, Settings where, PrintStream log, boolean needFeatures) {
         Plan plan = check(spec, where);
         Dataset d;
         if (spec.isSynthetic()) {
             d = SyntheticGenerator.generate(SyntheticGenerator.preset(spec.synthetic()), spec.dataSeed());
         } else {
-            d = loadFolder(spec, plan, log);
+            d = loadFolder(spec, plan, log, needFeatures);
         }
         if (spec.modalities() != null) {
             try {
@@ -117,7 +121,7 @@ final class DataLoading {
         return d;
     }
 
-    private static Dataset loadFolder(DataSpec spec, Plan plan, PrintStream log) {
+    private static Dataset loadFolder(DataSpec spec, Plan plan, PrintStream log, boolean needFeatures) {
         Path dir = spec.folder();
         LoadResult result = switch (plan.format()) {
             case "mmrec" -> {
@@ -134,15 +138,12 @@ final class DataLoading {
             default -> throw new IllegalStateException("format " + plan.format());
         };
         result.report().print(log);
-        for (BagOfWords w : result.wordModalities()) {
-            log.println("note: modality '" + w.name() + "' is a bag of word ids (" + w.vocabulary()
-                    + " words); this model uses dense feature modalities only, so it is left out");
+        Dataset d = result.dataset();
+        if (needFeatures && d.modalities().isEmpty() && d.wordModalities().isEmpty()) {
+            d.close();
+            throw new DataException(dir + ": no feature modality found; give one with --modality NAME=FILE.npy");
         }
-        if (result.dataset().modalities().isEmpty()) {
-            result.dataset().close();
-            throw new DataException(dir + ": no dense feature modality found; give one with --modality NAME=FILE.npy");
-        }
-        return result.dataset();
+        return d;
     }
 
     /** The dataset's name as a run folder will be called, without loading it. */

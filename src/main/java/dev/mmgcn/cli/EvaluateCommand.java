@@ -6,8 +6,9 @@ import dev.mmgcn.eval.Evaluator;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.model.Mmgcn;
-import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
+import dev.mmgcn.model.RecModel;
 import dev.mmgcn.settings.Key;
 import dev.mmgcn.settings.Keys;
 import dev.mmgcn.settings.Settings;
@@ -46,7 +47,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         String splitName = parse(SPLIT, split);
         int[] cutoffs = parse(KS, ks);
         Checkpoint ck = CheckpointFile.read(checkpoint);
-        MmgcnConfig mc = CheckpointHeader.model(ck.header());
+        ModelConfig mc = CheckpointHeader.model(ck.header());
         Settings s = settings(ck);
         DataLoading.Plan plan = DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
         Kernels kernels = Backend.open(s.get(TrainSettings.DEVICE), s.get(TrainSettings.THREADS));
@@ -64,7 +65,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         }
         try (progress;
              Dataset data = loaded;
-             Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), 0L);
+             RecModel model = Models.create(mc, kernels, data, 0L);
              Tape tape = new Tape(kernels);
              Scope scope = kernels.newScope()) {
             try {
@@ -91,7 +92,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
                     return 0;
                 }
                 RankingMetrics pop = Popularity.evaluate(kernels, ev, data.numUsers(), data.numItems(), data.train());
-                out.printf("%-14s %12s %12s%n", "metric", "MMGCN", "popularity");
+                out.printf("%-14s %12s %12s%n", "metric", TrainRun.label(mc), "popularity");
                 for (Map.Entry<String, Double> e : m.asMap().entrySet()) {
                     out.printf(Locale.ROOT, "%-14s %12.4f %12.4f%n", e.getKey(), e.getValue(), pop.get(e.getKey()));
                 }

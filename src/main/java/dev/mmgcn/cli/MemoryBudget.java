@@ -92,9 +92,7 @@ final class MemoryBudget {
         parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
         parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
         parts.put("representation", bytes(2 * n * d * FLOAT));
-        // the epoch plan: users, positives and negatives on the host, their per-batch layout on the host and
-        // on the backend, and the step's triples
-        parts.put("epoch plan", bytes((9.0 * s.trainPairs() + 3 * b) * 4));
+        parts.put("epoch plan", bytes(epochPlan(s, b)));
         parts.put("ranking blocks", bytes(ranking));
         double offHeap = 0;
         for (long v : parts.values()) offHeap += v;
@@ -102,6 +100,64 @@ final class MemoryBudget {
         double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8;
         parts.put("Java heap arrays", bytes(heap));
         return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    /**
+     * LightGCN and FREEDOM: id-embedding tables (and FREEDOM's trainable features with their
+     * projections) with gradients and Adam moments; per step the layer outputs and sums over all nodes
+     * with their gradients; the user–item graph with its transpose (FREEDOM: the full one, this epoch's
+     * pruned one, and the item–item kNN graph of k entries per item and modality, plus the kNN build's
+     * 32 MB score block and normalised feature copy); the representation and the ranking blocks as for MMGCN.
+     */
+    static Estimate embeddingModel(Shape s, dev.mmgcn.model.ModelConfig m, int batch, int maxK) {
+        double n = s.nodes();
+        double d = m.embeddingDim();
+        double b = Math.min(batch, Math.max(1, s.trainPairs()));
+        int layers = m instanceof dev.mmgcn.model.LightGcnConfig l ? l.layers() : ((dev.mmgcn.model.FreedomConfig) m).uiLayers();
+        double params = n * d;
+        double activations = n * d + layers * 2 * n * d + n * d + 6 * b * d + 4 * b;
+        double edges = 2.0 * s.trainPairs();
+        double graph = 2 * ((n + 1) * 4 + edges * 8);
+        double features = 0;
+        for (int f : s.featureDims()) features += (double) s.items() * f;
+        double knnScratch = 0;
+        if (m instanceof dev.mmgcn.model.FreedomConfig fc) {
+            activations += fc.itemLayers() * n * d + n * d;
+            graph += 2 * ((n + 1) * 4 + edges * (1 - fc.dropout()) * 8); // this epoch's pruned graph
+            graph += 2 * ((n + 1) * 4 + (double) s.items() * fc.knnK() * s.featureDims().size() * 8);
+            int widest = s.featureDims().stream().mapToInt(Integer::intValue).max().orElse(0);
+            knnScratch = BLOCK_FLOATS / 8.0 * FLOAT + 2.0 * s.items() * widest * FLOAT;
+            if (fc.featureWeight() > 0) {
+                for (int f : s.featureDims()) {
+                    params += (double) s.items() * f + f * d + d;
+                    activations += 2 * b * (f + d) + 2 * b;
+                }
+            }
+        }
+        double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
+        double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("features", bytes(features * FLOAT));
+        parts.put("graph", bytes(graph));
+        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
+        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
+        parts.put("representation", bytes(2 * n * d * FLOAT));
+        parts.put("epoch plan", bytes(epochPlan(s, b)));
+        parts.put("ranking blocks", bytes(Math.max(ranking, knnScratch)));
+        double offHeap = 0;
+        for (long v : parts.values()) offHeap += v;
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + s.trainPairs() * 24.0; // + pruning's edge arrays and keys
+        parts.put("Java heap arrays", bytes(heap));
+        return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    /**
+     * The epoch plan: users, positives and negatives on the host, their step-by-step layout (users,
+     * positive and negative rows, positive and negative items) on the host and on the backend, and the
+     * step's copy of its indices.
+     */
+    private static double epochPlan(Shape s, double batch) {
+        return (13.0 * s.trainPairs() + 5 * batch) * 4;
     }
 
     private static long bytes(double v) {

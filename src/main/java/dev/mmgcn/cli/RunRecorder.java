@@ -3,6 +3,7 @@ package dev.mmgcn.cli;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.train.Trainer;
+import dev.mmgcn.train.Validation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a run's per-epoch records as training goes: the epoch's line in metrics.jsonl (the whole file
- * rewritten atomically, so it is never cut inside a line), the console row, the log; and on a failure
- * the reason into config.json and train.log, so the folder says how the run ended.
+ * Writes a run's records as training goes: one line in metrics.jsonl per validation — several per epoch
+ * on small data, the epoch's end always (the whole file rewritten atomically, so it is never cut inside
+ * a line) — the console rows (every epoch's end, and a new best inside an epoch), the log; and on a
+ * failure the reason into config.json and train.log, so the folder says how the run ended.
  */
 final class RunRecorder {
     private final RunFolder folder;
@@ -23,20 +25,20 @@ final class RunRecorder {
     private final RunRecord record;
     private final TrainConfig tc;
     private final List<String> lines = new ArrayList<>();
-    private int lastEpochWritten;
+    private long lastStepWritten;
 
     RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc) {
         this(folder, log, record, tc, List.of());
     }
 
-    /** A recorder whose metrics.jsonl starts with {@code earlier}, one line per epoch already trained (a resumed run). */
+    /** A recorder whose metrics.jsonl starts with {@code earlier}, the lines of the validations already done (a resumed run). */
     RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc, List<String> earlier) {
         this.folder = folder;
         this.log = log;
         this.record = record;
         this.tc = tc;
         lines.addAll(earlier);
-        lastEpochWritten = earlier.size();
+        if (!earlier.isEmpty() && Json.read(earlier.getLast()).get("global_step") instanceof Number n) lastStepWritten = n.longValue();
     }
 
     /** Lines in metrics.jsonl so far: a training state records it, so a resumed run knows which lines are its own. */
@@ -59,10 +61,22 @@ final class RunRecorder {
             }
 
             @Override
+            public void validated(Validation v, double meanLoss) {
+                writeMetricsLine(v, meanLoss, null);
+                if (v.best()) {
+                    progress.finish();
+                    table.print(log.out(), v, meanLoss);
+                    saveLog();
+                    progress.start("epoch " + v.epoch() + of, v.steps(), "batches");
+                    progress.update(v.step(), String.format(Locale.ROOT, "loss %.4f", meanLoss));
+                }
+            }
+
+            @Override
             public void epochDone(Trainer.EpochReport r) {
                 progress.finish();
                 table.print(log.out(), r);
-                writeMetricsLine(r);
+                writeMetricsLine(r.end(), r.loss(), r);
                 saveLog();
                 if (!Double.isFinite(r.loss())) {
                     throw new Failure(Failure.DIVERGED, "training diverged at epoch " + r.epoch() + " (loss " + r.loss()
@@ -72,18 +86,28 @@ final class RunRecorder {
         };
     }
 
-    /** Appends epoch {@code r}'s line once (the checkpoint sink writes it before the checkpoint; epochDone otherwise). */
-    void writeMetricsLine(Trainer.EpochReport r) {
-        if (r.epoch() <= lastEpochWritten) return;
+    /**
+     * Appends validation {@code v}'s line once: epoch, step (within the epoch), steps (per epoch),
+     * global_step, end_of_epoch, loss (mean over the epoch's steps so far), train_seconds (epoch ends),
+     * eval_seconds (this validation; the epoch's total at its end), best, valid, test (at new bests),
+     * item_only_valid (at new bests and epoch ends). The listener writes it before the sink saves the
+     * checkpoint it describes.
+     */
+    void writeMetricsLine(Validation v, double loss, Trainer.EpochReport epoch) {
+        if (v.globalStep() <= lastStepWritten) return;
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", r.epoch());
-        line.put("loss", r.loss());
-        line.put("train_seconds", r.trainSeconds());
-        line.put("eval_seconds", r.evalSeconds());
-        line.put("best", r.best());
-        line.put("valid", metrics(r.valid()));
-        line.put("test", metrics(r.test()));
-        line.put("item_only_valid", r.valid().users() == 0 ? null : metrics(r.itemOnlyValid()));
+        line.put("epoch", v.epoch());
+        line.put("step", v.step());
+        line.put("steps", v.steps());
+        line.put("global_step", v.globalStep());
+        line.put("end_of_epoch", epoch != null);
+        line.put("loss", loss);
+        if (epoch != null) line.put("train_seconds", epoch.trainSeconds());
+        line.put("eval_seconds", epoch != null ? epoch.evalSeconds() : v.evalSeconds());
+        line.put("best", v.best());
+        line.put("valid", metrics(v.valid()));
+        line.put("test", metrics(v.test()));
+        line.put("item_only_valid", v.valid().users() == 0 ? null : metrics(v.itemOnlyValid()));
         line.put("run_id", record.runId());
         lines.add(Json.line(line));
         try {
@@ -91,7 +115,7 @@ final class RunRecorder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        lastEpochWritten = r.epoch();
+        lastStepWritten = v.globalStep();
     }
 
     private static Map<String, Double> metrics(RankingMetrics m) {

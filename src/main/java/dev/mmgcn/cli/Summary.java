@@ -3,6 +3,7 @@ package dev.mmgcn.cli;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.train.Trainer;
+import dev.mmgcn.train.Validation;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,11 +17,16 @@ final class Summary {
     }
 
     /** summary.json: the settings, counts of evaluated and skipped users per split, metrics at full precision, null for a split without users. */
-    static Map<String, Object> of(Trainer.Result r, TrainConfig tc, RunRecord record) {
+    static Map<String, Object> of(Trainer.Result r, TrainConfig tc, RunRecord record, String model) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("run_id", record.runId());
         s.put("mmgcn_engine", Version.get());
+        s.put("model", model);
         s.put("best_epoch", r.best().epoch());
+        s.put("best_step", r.best().step());
+        s.put("steps_per_epoch", r.best().steps());
+        s.put("best_global_step", r.best().globalStep());
+        s.put("eval_every", r.evalEvery());
         s.put("valid_metric", tc.validMetric());
         s.put("epochs_run", r.history().size());
         s.put("stopped_early", r.stoppedEarly());
@@ -34,7 +40,7 @@ final class Summary {
         s.put("popularity_valid", metrics(r.popularityValid(), r.validUsers()));
         s.put("popularity_test", metrics(r.popularityTest(), r.testUsers()));
         s.put("mean_train_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0));
-        s.put("mean_eval_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::evalSeconds).average().orElse(0));
+        s.put("mean_eval_seconds", meanValidationSeconds(r));
         s.put("config", record.settings().toMap());
         return s;
     }
@@ -50,37 +56,42 @@ final class Summary {
         return m == null || users == 0 ? null : m.asMap();
     }
 
-    static void print(PrintStream out, Trainer.Result r, TrainConfig tc, Path checkpoint) {
-        Trainer.EpochReport best = r.best();
+    /** Seconds per validation (an epoch may hold several). */
+    static double meanValidationSeconds(Trainer.Result r) {
+        return r.history().stream().mapToDouble(Trainer.EpochReport::evalSeconds).sum()
+                / Math.max(1, r.history().stream().mapToInt(Trainer.EpochReport::validations).sum());
+    }
+
+    static void print(PrintStream out, Trainer.Result r, TrainConfig tc, Path checkpoint, String label) {
+        Validation best = r.best();
         out.println();
         if (r.stoppedEarly()) {
             out.printf(Locale.ROOT, "stopped early after epoch %d: no valid %s improvement for %s%n",
                     r.history().getLast().epoch(), tc.validMetric(), Backend.plural(tc.patience(), "epoch"));
         }
         if (r.validUsers() > 0) {
-            out.printf(Locale.ROOT, "best epoch %d by valid %s; the test metrics are from that epoch (checkpoint %s)%n",
-                    best.epoch(), tc.validMetric(), checkpoint);
+            out.printf(Locale.ROOT, "best epoch %d (step %d of %d) by valid %s; the test metrics are from that step (checkpoint %s)%n",
+                    best.epoch(), best.step(), best.steps(), tc.validMetric(), checkpoint);
         } else {
             out.printf(Locale.ROOT, "last epoch %d reported (no validation users to select by; checkpoint %s)%n", best.epoch(), checkpoint);
         }
         out.printf(Locale.ROOT, "users evaluated: valid %,d (%,d without valid items skipped), test %,d (%,d skipped)%n",
                 r.validUsers(), r.validSkipped(), r.testUsers(), r.testSkipped());
-        out.printf("%-14s %12s %12s %12s %12s%n", "metric", "MMGCN valid", "MMGCN test", "pop. valid", "pop. test");
+        out.printf("%-14s %14s %14s %12s %12s%n", "metric", label + " valid", label + " test", "pop. valid", "pop. test");
         for (String name : best.valid().asMap().keySet()) {
-            out.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s%n", name, cell(best.valid(), r.validUsers(), name),
+            out.printf(Locale.ROOT, "%-14s %14s %14s %12s %12s%n", name, cell(best.valid(), r.validUsers(), name),
                     cell(best.test(), r.testUsers(), name), cell(r.popularityValid(), r.validUsers(), name),
                     cell(r.popularityTest(), r.testUsers(), name));
         }
         if (r.validUsers() > 0) {
             String m = tc.validMetric();
             double full = best.valid().get(m), itemOnly = best.itemOnlyValid().get(m);
-            out.printf(Locale.ROOT, "personalisation at the best epoch: valid %s %.4f with each user's representation, %.4f with the mean%n"
+            out.printf(Locale.ROOT, "personalisation at the best step: valid %s %.4f with each user's representation, %.4f with the mean%n"
                     + "user's for everyone (the model's item score alone)%s%n", m, full, itemOnly,
                     full > itemOnly ? "" : "; the per-user part adds nothing here, so the model is a learned item ranking");
         }
         double mean = r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0);
-        double eval = r.history().stream().mapToDouble(Trainer.EpochReport::evalSeconds).average().orElse(0);
-        out.printf(Locale.ROOT, "time: %.2f s per training epoch, %.2f s per evaluation (mean of %s)%n", mean, eval,
+        out.printf(Locale.ROOT, "time: %.2f s per training epoch, %.2f s per validation (mean of %s)%n", mean, meanValidationSeconds(r),
                 Backend.plural(r.history().size(), "epoch"));
     }
 

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  * and options given on the command line win over it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Trains MMGCN with BPR, validates every epoch, keeps the best checkpoint and reports the test metrics at the",
-                "best validation epoch. Without --data it trains on built-in synthetic data.",
+        description = {"Trains MMGCN, LightGCN or FREEDOM (--model) with BPR, validates during and after every epoch, keeps the",
+                "best validated step's checkpoint and reports its test metrics. Without --data it trains on built-in synthetic data.",
                 "",
                 "Settings can come from a YAML or JSON file (--config): keys are the option names without dashes",
                 "(epochs: 50, lr: 0.001, modality: [visual=image_feat.npy]); options on the command line override it.",

@@ -5,8 +5,12 @@ import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.model.Mmgcn;
+import dev.mmgcn.model.FreedomConfig;
+import dev.mmgcn.model.LightGcnConfig;
 import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
+import dev.mmgcn.model.RecModel;
 import dev.mmgcn.settings.ConfigFile;
 import dev.mmgcn.settings.TrainSettings;
 import dev.mmgcn.train.Checkpoint;
@@ -79,12 +83,12 @@ final class TrainRun {
                 Dataset data;
                 progress.startOpen("loading " + DataLoading.name(settings.data()), Progress.readDetail(plan.bytes()));
                 try {
-                    data = DataLoading.load(settings.data(), settings.settings(), log.err());
+                    data = DataLoading.load(settings.data(), settings.settings(), log.err(), !(settings.model() instanceof LightGcnConfig));
                 } finally {
                     progress.finish();
                 }
                 try (data) {
-                    return train(kernels, data, plan, log, record, progress);
+                    return train(kernels, modelData(data, log), plan, log, record, progress);
                 }
             } finally {
                 kernels.close();
@@ -96,7 +100,7 @@ final class TrainRun {
             throws IOException {
         PrintStream out = log.out();
         TrainConfig tc = clampCutoffs(settings.training(), data.numItems(), log.err());
-        MmgcnConfig mc = settings.model();
+        ModelConfig mc = settings.model();
         checkMemory(data, mc, tc, log.err());
         TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
         DataFingerprint fingerprint = trainingRecord.fingerprint();
@@ -120,22 +124,28 @@ final class TrainRun {
             out.println("data     " + data.summary());
             if (configFile != null) out.println("config   " + configFile.layer().source() + " (options on the command line override it)");
             configFile(data, fingerprint, log.err());
-            try (Mmgcn model = new Mmgcn(mc, kernels, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed())) {
+            for (String note : notes) out.println(note);
+            try (RecModel model = create(mc, kernels, data, tc.seed())) {
                 printHeader(out, mc, tc, model, folder);
                 Properties header = CheckpointHeader.of(settings, data, record.runId());
                 Profiler profiler = profile ? Profiler.on(p -> p.lines().forEach(out::println)) : Profiler.off();
                 try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
+                    } else {
+                        out.printf(Locale.ROOT, "validate every %d of the %d steps of an epoch and at its end; the best validated step is kept%n",
+                                Math.min(trainer.evalEvery(), trainer.stepsPerEpoch()), trainer.stepsPerEpoch());
                     }
                     EpochTable table = new EpochTable(tc.validMetric(), tc.epochs(), trainer.hasValidation());
                     table.printHeader(out);
                     recorder.saveLog();
+                    // the listener has written the validation's metrics line before the sink writes its checkpoint
                     Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
-                        recorder.writeMetricsLine(r); // the line first: a checkpoint never describes an epoch metrics.jsonl lacks
                         Properties h = new Properties();
                         h.putAll(header);
                         h.setProperty("train.best_epoch", Integer.toString(r.epoch()));
+                        h.setProperty("train.best_step", Integer.toString(r.step()));
+                        h.setProperty("train.best_global_step", Long.toString(r.globalStep()));
                         if (r.valid().users() > 0) r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
                         if (r.test() != null && r.test().users() > 0) r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
                         try {
@@ -152,8 +162,8 @@ final class TrainRun {
                             throw new UncheckedIOException(e);
                         }
                     });
-                    Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT));
-                    folder.write(RunFolder.SUMMARY, Json.pretty(Summary.of(result, tc, record)));
+                    Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT), label(mc));
+                    folder.write(RunFolder.SUMMARY, Json.pretty(Summary.of(result, tc, record, mc.kind())));
                 }
             }
             record.finished("finished", null);
@@ -179,17 +189,67 @@ final class TrainRun {
         }
     }
 
-    private void printHeader(PrintStream out, MmgcnConfig mc, TrainConfig tc, Mmgcn model, RunFolder folder) {
-        out.printf(Locale.ROOT, "model    MMGCN %s, width %d, %s aggregation, %s combination, %s fusion, id embedding %s; %,d parameters%n",
-                Backend.plural(mc.layers(), "layer"), mc.embeddingDim(), lower(mc.aggregation()), lower(mc.combination()),
-                lower(mc.fusion()), mc.idEmbedding() ? "on" : "off", model.parameters().count());
+    private final List<String> notes = new java.util.ArrayList<>();
+
+    /** The data as the model reads it: FREEDOM leaves bag-of-words modalities out, and says so; LightGCN reads no features. */
+    private Dataset modelData(Dataset data, RunLog log) {
+        ModelConfig mc = settings.model();
+        if (mc instanceof LightGcnConfig && !data.modalityNames().isEmpty()) {
+            notes.add("note     LightGCN reads no item features: " + data.modalityNames() + " are not used");
+        }
+        if (mc instanceof FreedomConfig && !data.wordModalities().isEmpty()) {
+            for (var w : data.wordModalities()) {
+                notes.add("note     modality '" + w.name() + "' is a bag of word ids (" + w.vocabulary()
+                        + " words); FREEDOM builds its item graph from dense features, so it is left out");
+            }
+            return data.withoutWordModalities();
+        }
+        return data;
+    }
+
+    /** Builds the model; data that lacks what the model needs (FREEDOM: a dense feature modality) is a data error. */
+    private RecModel create(ModelConfig mc, Kernels kernels, Dataset data, long seed) {
+        if (mc instanceof FreedomConfig fc) {
+            try {
+                fc.resolveKnnWeights(data.modalities().stream().map(Modality::name).toList());
+            } catch (IllegalArgumentException e) {
+                throw Failure.usage(settings.settings().where(TrainSettings.KNN_WEIGHTS) + " " + e.getMessage());
+            }
+        }
+        try {
+            return Models.create(mc, kernels, data, seed);
+        } catch (IllegalArgumentException e) {
+            throw Failure.data(data.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String label(ModelConfig mc) {
+        return switch (mc) {
+            case MmgcnConfig c -> "MMGCN";
+            case LightGcnConfig c -> "LightGCN";
+            case FreedomConfig c -> "FREEDOM";
+        };
+    }
+
+    private void printHeader(PrintStream out, ModelConfig mc, TrainConfig tc, RecModel model, RunFolder folder) {
+        out.println("model    " + model.describe());
         out.printf(Locale.ROOT, "train    %s max, batch %d, Adam lr %s, reg %s, weight decay %s, negatives from %s, seed %d,%n",
                 Backend.plural(tc.epochs(), "epoch"), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(),
                 tc.negatives() == NegativeSampler.Pool.ALL ? "all items" : "train items", tc.seed());
         out.printf(Locale.ROOT, "         early stop on valid %s (patience %d)%n", tc.validMetric(), tc.patience());
-        out.println("differs  from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;");
-        out.println("         BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations");
-        out.println("         recomputed after each epoch, not those of the last training batch.");
+        switch (mc) {
+            case MmgcnConfig c -> {
+                out.println("differs  from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;");
+                out.println("         BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations");
+                out.println("         recomputed after each epoch, not those of the last training batch.");
+            }
+            case LightGcnConfig c ->
+                    out.println("follows  MMRec's lightgcn.py; the L2 penalty is squared (reg * sum of squares / batch) where MMRec's EmbLoss takes norms.");
+            case FreedomConfig c -> {
+                out.println("follows  enoche/FREEDOM's freedom.py (kNN item graph, degree-sensitive pruning, BPR + feature BPR); BPR as a stable");
+                out.println("         softplus; an item without features has no item-graph neighbours (the reference divides by its zero norm).");
+            }
+        }
         out.println("output   " + folder.dir());
     }
 
@@ -207,16 +267,23 @@ final class TrainRun {
                 above.contains(",") ? "s" : "", above, above.contains(",") ? "are" : "is", items, items, items);
         String validMetric = metricK > items ? metric[0] + "@" + items : tc.validMetric();
         return new TrainConfig(tc.epochs(), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(),
-                tc.patience(), validMetric, clamped, tc.negatives());
+                tc.patience(), validMetric, clamped, tc.negatives(), tc.evalEvery());
     }
 
-    private void checkMemory(Dataset data, MmgcnConfig mc, TrainConfig tc, PrintStream log) {
+    private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
         MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
                 (long) data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
         int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
-        MemoryBudget.Estimate e = MemoryBudget.training(shape, mc, tc.batchSize(), maxK);
-        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(),
-                "reduce --dim (" + mc.embeddingDim() + "), --layers (" + mc.layers() + "), --latent (" + mc.latentDim() + ") or the data");
+        MemoryBudget.Estimate e;
+        String advice;
+        if (config instanceof MmgcnConfig mc) {
+            e = MemoryBudget.training(shape, mc, tc.batchSize(), maxK);
+            advice = "reduce --dim (" + mc.embeddingDim() + "), --layers (" + mc.layers() + "), --latent (" + mc.latentDim() + ") or the data";
+        } else {
+            e = MemoryBudget.embeddingModel(shape, config, tc.batchSize(), maxK);
+            advice = "reduce --dim (" + config.embeddingDim() + "), --layers or the data";
+        }
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), advice);
         if (warning != null) log.println(warning);
     }
 

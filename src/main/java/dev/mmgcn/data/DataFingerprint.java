@@ -39,6 +39,7 @@ public record DataFingerprint(Map<String, String> parts) {
         p.put("valid", interactions(d.valid()));
         p.put("test", interactions(d.test()));
         for (Modality m : d.modalities()) p.put("modality." + m.name(), features(m.features()));
+        for (BagOfWords b : d.wordModalities()) p.put("words." + b.name(), words(b));
         return new DataFingerprint(p);
     }
 
@@ -68,7 +69,8 @@ public record DataFingerprint(Map<String, String> parts) {
             case "users" -> "the user count";
             case "items" -> "the item count";
             case "train", "valid", "test" -> "the " + key + " interactions";
-            default -> key.startsWith("modality.") ? "the " + key.substring(9) + " features" : key;
+            default -> key.startsWith("modality.") ? "the " + key.substring(9) + " features"
+                    : key.startsWith("words.") ? "the " + key.substring(6) + " word ids" : key;
         };
     }
 
@@ -101,6 +103,31 @@ public record DataFingerprint(Map<String, String> parts) {
         }
         flush(md, buf);
         return t.rows() + "x" + t.cols() + ":" + HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The item × word CSR's structure and values: which words each item has, repeats counted. */
+    private static String words(BagOfWords b) {
+        MessageDigest md = sha256();
+        ByteBuffer buf = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+        var m = b.itemWords();
+        buf.putInt(m.rows()).putInt(m.cols());
+        int[] ptr = m.rowPtr().toArray();
+        int[] col = m.colIdx().toArray();
+        float[] val = m.values() == null ? new float[0] : m.values().toArray();
+        for (int v : ptr) {
+            if (buf.remaining() < 4) flush(md, buf);
+            buf.putInt(v);
+        }
+        for (int v : col) {
+            if (buf.remaining() < 4) flush(md, buf);
+            buf.putInt(v);
+        }
+        for (float v : val) {
+            if (buf.remaining() < 4) flush(md, buf);
+            buf.putFloat(v);
+        }
+        flush(md, buf);
+        return m.rows() + "x" + m.cols() + "/" + col.length + ":" + HexFormat.of().formatHex(md.digest());
     }
 
     private static void flush(MessageDigest md, ByteBuffer buf) {

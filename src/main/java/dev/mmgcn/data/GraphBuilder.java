@@ -19,7 +19,9 @@ public final class GraphBuilder {
         /** 1/deg(row): one SpMM computes the neighbour mean. */
         MEAN,
         /** no values (all ones): neighbour sum, or a pattern for max aggregation. */
-        ONES
+        ONES,
+        /** 1/√(deg(row)·deg(col)): the symmetric normalisation D^−½ A D^−½ of GCN and LightGCN. */
+        SYMMETRIC
     }
 
     public static CsrMatrix bipartite(Scope scope, int numUsers, int numItems, Interactions train, Weights weights) {
@@ -37,12 +39,44 @@ public final class GraphBuilder {
             cols[2 * e + 1] = u;
         }
         float[] values = null;
-        if (weights == Weights.MEAN) {
+        if (weights != Weights.ONES) {
             int[] degree = new int[n];
             for (int r : rows) degree[r]++;
             values = new float[rows.length];
-            for (int k = 0; k < rows.length; k++) values[k] = 1f / degree[rows[k]];
+            for (int k = 0; k < rows.length; k++) {
+                values[k] = weights == Weights.MEAN ? 1f / degree[rows[k]]
+                        : (float) (1 / Math.sqrt((double) degree[rows[k]] * degree[cols[k]]));
+            }
         }
+        return CsrMatrix.fromCoo(scope, n, n, rows, cols, values);
+    }
+
+    /**
+     * The symmetric-normalised user–item graph over chosen edges: users 0..U−1, items U..U+I−1, each
+     * edge stored both ways with value 1/√(d_u·d_i), degrees counted over these edges only. The edges
+     * must be distinct.
+     */
+    public static CsrMatrix symmetric(Scope scope, int numUsers, int numItems, int[] users, int[] items) {
+        int edges = users.length;
+        int[] du = new int[numUsers];
+        int[] di = new int[numItems];
+        for (int e = 0; e < edges; e++) {
+            du[users[e]]++;
+            di[items[e]]++;
+        }
+        int[] rows = new int[2 * edges];
+        int[] cols = new int[2 * edges];
+        float[] values = new float[2 * edges];
+        for (int e = 0; e < edges; e++) {
+            float v = (float) (1 / Math.sqrt((double) du[users[e]] * di[items[e]]));
+            rows[2 * e] = users[e];
+            cols[2 * e] = numUsers + items[e];
+            rows[2 * e + 1] = numUsers + items[e];
+            cols[2 * e + 1] = users[e];
+            values[2 * e] = v;
+            values[2 * e + 1] = v;
+        }
+        int n = numUsers + numItems;
         return CsrMatrix.fromCoo(scope, n, n, rows, cols, values);
     }
 
@@ -59,7 +93,7 @@ public final class GraphBuilder {
     }
 
     /** Sorted distinct (user, item) codes; a repeated pair must not count twice in a degree. */
-    static long[] uniquePairs(int numItems, Interactions split) {
+    public static long[] uniquePairs(int numItems, Interactions split) {
         long[] codes = new long[split.size()];
         for (int k = 0; k < codes.length; k++) codes[k] = (long) split.users()[k] * numItems + split.items()[k];
         Arrays.sort(codes);

@@ -232,7 +232,7 @@ public final class MmgcnLoader {
             }
             // the ids as the files write them: users as they are, items with the offset added back
             Dataset d = new Dataset(name, numUsers, numItems, splits[0].build(), splits[1].build(), splits[2].build(),
-                    mods, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, offset));
+                    mods, bags, scope, IdMap.range(numUsers, 0), IdMap.range(numItems, offset));
             SplitChecks.report(report, dir.toString(), d, splits);
             return new LoadResult(d, bags, report);
         } catch (RuntimeException e) {

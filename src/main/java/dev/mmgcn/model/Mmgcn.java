@@ -1,5 +1,6 @@
 package dev.mmgcn.model;
 
+import dev.mmgcn.data.BagOfWords;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.data.Modality;
@@ -11,8 +12,6 @@ import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
 import dev.mmgcn.optim.Init;
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Device;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -20,6 +19,7 @@ import dev.mmgcn.tape.Var;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -28,8 +28,14 @@ import java.util.SplittableRandom;
  *
  * <p>Unlike the public PyTorch code, the user preference vectors and the id embeddings are
  * parameters the optimiser updates, and the layer count is a setting.
+ *
+ * <p>A bag-of-words modality (the original TikTok/Kwai text: word ids per item) has a learned
+ * word-embedding table W (vocabulary × {@code wordDim}, Glorot normal as the public code's
+ * commented-out {@code word_embedding}); its item features are the mean of the item's word
+ * embeddings, {@code bag · W} with the bag's 1/count values, recomputed every step and trained with
+ * the rest. An item without words gets a zero feature row.
  */
-public final class Mmgcn implements AutoCloseable {
+public final class Mmgcn implements RecModel {
     private final MmgcnConfig config;
     private final int numUsers;
     private final int numItems;
@@ -39,17 +45,30 @@ public final class Mmgcn implements AutoCloseable {
     private final Var idEmbedding;
     private final List<Branch> branches = new ArrayList<>();
 
-    /** One modality's branch: features (optionally projected), user preferences, and its layers. */
-    private record Branch(String name, Var features, Linear projection, Var preference, List<GraphConvLayer> layers) {
+    /**
+     * One modality's branch: either constant features or a bag of words with its word table,
+     * optionally projected, then user preferences and layers.
+     */
+    private record Branch(String name, Var features, CsrMatrix bag, Var words, Linear projection, Var preference,
+                          List<GraphConvLayer> layers) {
+        Var itemFeatures(Tape tape) {
+            return bag == null ? features : tape.spmm(bag, words);
+        }
+    }
+
+    public Mmgcn(MmgcnConfig config, Kernels kernels, int numUsers, int numItems, List<Modality> modalities,
+                 Interactions train, long seed) {
+        this(config, kernels, numUsers, numItems, modalities, List.of(), train, seed);
     }
 
     /**
-     * @param modalities host feature tensors, one row per item
-     * @param train      training interactions: the graph's edges
+     * @param modalities     host feature tensors, one row per item
+     * @param wordModalities bag-of-words modalities (item × vocabulary CSRs on the host)
+     * @param train          training interactions: the graph's edges
      */
     public Mmgcn(MmgcnConfig config, Kernels kernels, int numUsers, int numItems, List<Modality> modalities,
-                 Interactions train, long seed) {
-        if (modalities.isEmpty()) throw new IllegalArgumentException("MMGCN needs at least one modality");
+                 List<BagOfWords> wordModalities, Interactions train, long seed) {
+        if (modalities.isEmpty() && wordModalities.isEmpty()) throw new IllegalArgumentException("MMGCN needs at least one modality");
         this.config = config;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -58,14 +77,7 @@ public final class Mmgcn implements AutoCloseable {
         SplittableRandom rng = new SplittableRandom(seed);
 
         GraphBuilder.Weights weights = config.aggregation() == Aggregation.MEAN ? GraphBuilder.Weights.MEAN : GraphBuilder.Weights.ONES;
-        if (kernels.device() == Device.HOST) {
-            this.graph = kernels.upload(GraphBuilder.bipartite(dataScope, numUsers, numItems, train, weights), dataScope);
-        } else {
-            // a device backend copies the structure (and its transpose) out, so the host side can go
-            try (HostScope host = new HostScope()) {
-                this.graph = kernels.upload(GraphBuilder.bipartite(host, numUsers, numItems, train, weights), dataScope);
-            }
-        }
+        this.graph = Graphs.upload(kernels, dataScope, host -> GraphBuilder.bipartite(host, numUsers, numItems, train, weights));
 
         int n = numUsers + numItems;
         int d = config.embeddingDim();
@@ -76,25 +88,38 @@ public final class Mmgcn implements AutoCloseable {
             }
             Tensor feats = dataScope.floats(numItems, m.dim());
             kernels.upload(m.features(), feats);
-            String p = m.name();
-            Linear projection = m.dim() > config.latentDim()
-                    ? new Linear(params, p + ".projection", m.dim(), config.latentDim(), true, rng) : null;
-            int width = projection == null ? m.dim() : config.latentDim();
-            Var preference = params.create(p + ".preference", numUsers, width, t -> Init.xavierNormal(t, rng));
-            List<GraphConvLayer> layers = new ArrayList<>();
-            for (int l = 0; l < config.layers(); l++) {
-                layers.add(new GraphConvLayer(params, p + ".layer" + (l + 1), l == 0 ? width : d, d,
-                        config.aggregation(), config.combination(), config.slope(), rng));
+            addBranch(m.name(), m.dim(), Var.constant(m.name() + ".features", feats), null, null, rng);
+        }
+        for (BagOfWords b : wordModalities) {
+            if (b.numItems() != numItems) {
+                throw new IllegalArgumentException("word modality " + b.name() + " has " + b.numItems() + " rows for " + numItems + " items");
             }
-            branches.add(new Branch(p, Var.constant(p + ".features", feats), projection, preference, layers));
+            CsrMatrix bag = Graphs.upload(kernels, dataScope, host -> Graphs.copy(host, b.itemWords()));
+            Var words = params.create(b.name() + ".word_embedding", b.vocabulary(), config.wordDim(), t -> Init.xavierNormal(t, rng));
+            addBranch(b.name(), config.wordDim(), null, bag, words, rng);
         }
     }
 
+    private void addBranch(String p, int dim, Var features, CsrMatrix bag, Var words, SplittableRandom rng) {
+        int d = config.embeddingDim();
+        Linear projection = dim > config.latentDim() ? new Linear(params, p + ".projection", dim, config.latentDim(), true, rng) : null;
+        int width = projection == null ? dim : config.latentDim();
+        Var preference = params.create(p + ".preference", numUsers, width, t -> Init.xavierNormal(t, rng));
+        List<GraphConvLayer> layers = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            layers.add(new GraphConvLayer(params, p + ".layer" + (l + 1), l == 0 ? width : d, d,
+                    config.aggregation(), config.combination(), config.slope(), rng));
+        }
+        branches.add(new Branch(p, features, bag, words, projection, preference, layers));
+    }
+
     /** The fused representation R: rows 0..U−1 are users, rows U..U+I−1 items. */
+    @Override
     public Var forward(Tape tape) {
         List<Var> outputs = new ArrayList<>(branches.size());
         for (Branch b : branches) {
-            Var items = b.projection() == null ? b.features() : b.projection().forward(tape, b.features());
+            Var raw = b.itemFeatures(tape);
+            Var items = b.projection() == null ? raw : b.projection().forward(tape, raw);
             Var x = tape.l2NormalizeRows(tape.concatRows(b.preference(), items), 1e-12f);
             for (GraphConvLayer layer : b.layers()) x = layer.forward(tape, x, graph, idEmbedding);
             outputs.add(x);
@@ -102,19 +127,22 @@ public final class Mmgcn implements AutoCloseable {
         return config.fusion() == Fusion.MEAN ? tape.mean(outputs) : tape.sum(outputs);
     }
 
-    /** Runs the forward pass on {@code tape} (starting a new step) and copies R into {@code out} (N×D). */
-    public void computeRepresentation(Tape tape, Tensor out) {
-        tape.begin();
-        Var r = forward(tape);
-        tape.kernels().copyBlock(r.value(), 0, 0, out, 0, 0, r.rows(), r.cols(), false);
-    }
+    @Override
+    public String kind() { return config.kind(); }
 
+    @Override
     public MmgcnConfig config() { return config; }
 
+    @Override
     public int numUsers() { return numUsers; }
 
+    @Override
     public int numItems() { return numItems; }
 
+    @Override
+    public int dim() { return config.embeddingDim(); }
+
+    @Override
     public ParameterStore parameters() { return params; }
 
     public CsrMatrix graph() { return graph; }
@@ -127,8 +155,32 @@ public final class Mmgcn implements AutoCloseable {
         return branches.stream().map(Branch::preference).toList();
     }
 
+    /** The id embeddings of the batch's users, positives and negatives, and each modality's preferences of its users. */
+    @Override
+    public List<Regularised> regularised() {
+        List<Regularised> out = new ArrayList<>();
+        if (idEmbedding != null) out.add(new Regularised(idEmbedding, Regularised.Rows.NODES));
+        for (Branch b : branches) out.add(new Regularised(b.preference(), Regularised.Rows.USERS));
+        return out;
+    }
+
     public List<String> modalityNames() {
         return branches.stream().map(Branch::name).toList();
+    }
+
+    @Override
+    public String describe() {
+        MmgcnConfig c = config;
+        List<String> words = branches.stream().filter(b -> b.bag() != null)
+                .map(b -> b.name() + " (" + b.bag().cols() + " words → learned " + c.wordDim() + "-wide embeddings, item mean)").toList();
+        return String.format(Locale.ROOT, "MMGCN %d layers, width %d, %s aggregation, %s combination, %s fusion, id embedding %s%s; %,d parameters",
+                c.layers(), c.embeddingDim(), lower(c.aggregation()), lower(c.combination()), lower(c.fusion()),
+                c.idEmbedding() ? "on" : "off", words.isEmpty() ? "" : "; word-bag modalities " + String.join(", ", words),
+                params.count());
+    }
+
+    static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

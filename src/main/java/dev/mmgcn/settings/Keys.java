@@ -48,6 +48,49 @@ public final class Keys {
         }, v -> v, false, false);
     }
 
+    /** A finite float that may be left unset (null: the model decides); {@code below1} demands [0, 1). */
+    public static Key<Float> optionalNumber(String name, Key.Group g, String label, boolean below1, String help) {
+        return new Key<>(name, g, label, help, null, raw -> {
+            float v = toFloat(raw);
+            if (!(v >= 0)) throw new IllegalArgumentException("must be ≥ 0, got " + raw);
+            if (below1 && !(v < 1)) throw new IllegalArgumentException("must be in [0, 1), got " + raw);
+            return v;
+        }, v -> v, false, false);
+    }
+
+    /**
+     * Weights per name: "visual=0.1,textual=0.9", a list of such entries, or a map {visual: 0.1}. Each
+     * weight a finite number ≥ 0; kept in order.
+     */
+    public static Key<Map<String, Float>> weights(String name, Key.Group g, String help) {
+        return new Key<>(name, g, "NAME=W,…", help, null, raw -> {
+            Map<String, Float> out = new LinkedHashMap<>();
+            if (raw instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) putWeight(out, String.valueOf(e.getKey()).trim(), e.getValue(), raw);
+            } else {
+                for (Object o : listOf(raw)) {
+                    String spec = scalarString(o);
+                    int eq = spec.indexOf('=');
+                    if (eq <= 0 || eq == spec.length() - 1) throw new IllegalArgumentException("expects NAME=WEIGHT,…, got '" + display(raw) + "'");
+                    putWeight(out, spec.substring(0, eq).trim(), spec.substring(eq + 1).trim(), raw);
+                }
+            }
+            if (out.isEmpty()) throw new IllegalArgumentException("needs at least one NAME=WEIGHT");
+            return java.util.Collections.unmodifiableMap(out);
+        }, v -> v.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), false, false);
+    }
+
+    private static void putWeight(Map<String, Float> out, String name, Object w, Object raw) {
+        float v;
+        try {
+            v = toFloat(w);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("needs a number for '" + name + "', got '" + display(raw) + "'");
+        }
+        if (!(v >= 0)) throw new IllegalArgumentException("needs a weight ≥ 0 for '" + name + "', got " + v);
+        if (out.put(name, v) != null) throw new IllegalArgumentException("names '" + name + "' twice");
+    }
+
     /** One of a fixed set of lower-case words. */
     public static Key<String> choice(String name, Key.Group g, String label, String fallback, List<String> choices, String help) {
         return new Key<>(name, g, label, help, fallback, raw -> {

@@ -1,5 +1,7 @@
 package dev.mmgcn.train;
 
+import dev.mmgcn.model.Batch;
+import dev.mmgcn.model.Regularised;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
@@ -11,11 +13,15 @@ import java.util.List;
  * The training objective of one batch of (user, positive, negative) triples:
  * <pre>
  *   loss = mean_b softplus(⟨R_u, R_n⟩ − ⟨R_u, R_p⟩)                                   BPR, numerically stable
- *        + reg · ( Σ_b ‖E_id[u_b]‖² + ‖E_id[p_b]‖² + ‖E_id[n_b]‖² + Σ_m Σ_b ‖P_m[u_b]‖² ) / B
+ *        + reg · Σ_tables Σ_b ‖table[batch rows of b]‖² / B
  * </pre>
- * where B is the batch size, R the fused representation, E_id the id embedding (when the model has one)
- * and P_m each modality's user-preference table. Indices are rows of R: users 0..U−1, items U..U+I−1
- * (the preference tables have user rows only, so they are gathered with the user indices alone).
+ * where B is the batch size and R the model's representation. The tables are the model's
+ * {@link dev.mmgcn.model.RecModel#regularised()}, each gathered at the batch rows it is indexed by
+ * ({@link L2Penalty}); for MMGCN these are the id embedding at the user, positive and negative rows and
+ * each modality's user-preference table P_m at the user rows:
+ * {@code reg · ( Σ_b ‖E_id[u_b]‖² + ‖E_id[p_b]‖² + ‖E_id[n_b]‖² + Σ_m Σ_b ‖P_m[u_b]‖² ) / B}.
+ * Indices are rows of R: users 0..U−1, items U..U+I−1. A model's own loss terms
+ * ({@link dev.mmgcn.model.RecModel#extraLoss}) are added by the trainer after this.
  */
 public final class BprObjective {
     private BprObjective() {
@@ -25,29 +31,27 @@ public final class BprObjective {
      * Records the batch loss on {@code tape}.
      *
      * @param representation R, (U+I)×D
-     * @param idEmbedding    regularised at the user, positive and negative rows; null when there is none
-     * @param userTables     tables with one row per user (the preferences), regularised at the user rows
+     * @param tables         the tables under the L2 penalty and the batch rows each takes
+     */
+    public static Var loss(Tape tape, Var representation, Batch batch, float regWeight, List<Regularised> tables) {
+        Var ru = tape.gather(representation, batch.users());
+        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, batch.posRows())),
+                tape.rowDot(ru, tape.gather(representation, batch.negRows())));
+        if (regWeight <= 0 || tables.isEmpty()) return loss;
+        return tape.add(loss, L2Penalty.of(tape, tables, batch, regWeight / batch.size()));
+    }
+
+    /**
+     * MMGCN's form of the same objective.
+     *
+     * @param idEmbedding regularised at the user, positive and negative rows; null when there is none
+     * @param userTables  tables with one row per user (the preferences), regularised at the user rows
      */
     public static Var loss(Tape tape, Var representation, IntTensor users, IntTensor pos, IntTensor neg, float regWeight,
                            Var idEmbedding, List<Var> userTables) {
-        Var ru = tape.gather(representation, users);
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, pos)),
-                tape.rowDot(ru, tape.gather(representation, neg)));
-        if (regWeight <= 0) return loss;
-        // the penalty as one tape node (Tape.rowPenalty): each table's rows are read where they lie, never gathered
-        List<Var> tables = new ArrayList<>();
-        List<IntTensor> rows = new ArrayList<>();
-        if (idEmbedding != null) {
-            for (IntTensor idx : List.of(users, pos, neg)) {
-                tables.add(idEmbedding);
-                rows.add(idx);
-            }
-        }
-        for (Var p : userTables) {
-            tables.add(p);
-            rows.add(users);
-        }
-        if (tables.isEmpty()) return loss;
-        return tape.add(loss, tape.rowPenalty(tables.toArray(Var[]::new), rows.toArray(IntTensor[]::new), regWeight / users.size()));
+        List<Regularised> tables = new ArrayList<>();
+        if (idEmbedding != null) tables.add(new Regularised(idEmbedding, Regularised.Rows.NODES));
+        for (Var p : userTables) tables.add(new Regularised(p, Regularised.Rows.USERS));
+        return loss(tape, representation, new Batch(users, pos, neg, null, null), regWeight, tables);
     }
 }

@@ -15,13 +15,21 @@ import dev.mmgcn.eval.RankingMetrics;
  * @param validMetric   the early-stopping metric, e.g. "recall@20"
  * @param ks            the cut-offs reported
  * @param negatives     which items negatives are drawn from
+ * @param evalEvery     validate every this many steps as well as at each epoch's end; 0 = chosen from the
+ *                      data's size ({@link ValidationSchedule})
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float regWeight, float weightDecay,
-                          long seed, int patience, String validMetric, int[] ks, NegativeSampler.Pool negatives) {
+                          long seed, int patience, String validMetric, int[] ks, NegativeSampler.Pool negatives,
+                          int evalEvery) {
 
     public static TrainConfig defaults() {
         return new TrainConfig(30, 2048, 1e-3f, 1e-4f, 0f, 2024L, 10, "recall@20", RankingMetrics.DEFAULT_KS,
-                NegativeSampler.Pool.ALL);
+                NegativeSampler.Pool.ALL, 0);
+    }
+
+    public TrainConfig(int epochs, int batchSize, float learningRate, float regWeight, float weightDecay,
+                       long seed, int patience, String validMetric, int[] ks, NegativeSampler.Pool negatives) {
+        this(epochs, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives, 0);
     }
 
     public TrainConfig(int epochs, int batchSize, float learningRate, float regWeight, float weightDecay,
@@ -36,6 +44,7 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float r
         if (!(regWeight >= 0)) throw new IllegalArgumentException("--reg must be ≥ 0, got " + regWeight);
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay must be ≥ 0, got " + weightDecay);
         if (patience < 0) throw new IllegalArgumentException("--patience must be ≥ 0, got " + patience);
+        if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be ≥ 0 (0 = automatic), got " + evalEvery);
         String[] parsed = RankingMetrics.parse(validMetric);
         int k = Integer.parseInt(parsed[1]);
         boolean found = false;
@@ -52,10 +61,22 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float r
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives);
+        return new TrainConfig(e, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives, evalEvery);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, s, patience, validMetric, ks, negatives);
+        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, s, patience, validMetric, ks, negatives, evalEvery);
+    }
+
+    public TrainConfig withEvalEvery(int steps) {
+        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives, steps);
+    }
+
+    public TrainConfig withRegWeight(float r) {
+        return new TrainConfig(epochs, batchSize, learningRate, r, weightDecay, seed, patience, validMetric, ks, negatives, evalEvery);
+    }
+
+    public TrainConfig withPatience(int p) {
+        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, seed, p, validMetric, ks, negatives, evalEvery);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * written atomically. Tensors {@code param.<name>}, {@code adam.m.<name>}, {@code adam.v.<name>} (F32,
  * rows × cols); metadata {@code format} = {@value #FORMAT}, {@code format.version}, {@code epoch},
  * {@code since_best}, {@code adam.steps}, {@code history} (the epochs so far as JSON, each split's
- * metrics as their exact running sums, so the numbers come back bit for bit) and {@code extra.<key>}.
+ * metrics as their exact running sums, so the numbers come back bit for bit), {@code best} (the best
+ * validation so far, the same way) and {@code extra.<key>}.
  */
 public final class TrainingStateFile {
     public static final String FORMAT = "mmgcn-engine training state";
@@ -37,6 +38,7 @@ public final class TrainingStateFile {
         List<Object> history = new ArrayList<>();
         for (Trainer.EpochReport r : s.history()) history.add(report(r));
         meta.put("history", JSON.writeValueAsString(history));
+        meta.put("best", JSON.writeValueAsString(validation(s.best())));
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.extra()).entrySet()) meta.put("extra." + e.getKey(), e.getValue());
         List<TensorFile.Tensor> tensors = new ArrayList<>();
         for (Map.Entry<String, float[]> e : s.parameters().entrySet()) {
@@ -62,6 +64,7 @@ public final class TrainingStateFile {
         try {
             List<Trainer.EpochReport> history = new ArrayList<>();
             for (Object o : JSON.readValue(meta.get("history"), List.class)) history.add(report((Map<?, ?>) o));
+            Validation best = validation((Map<?, ?>) JSON.readValue(meta.get("best"), Map.class));
             Map<String, float[]> params = new LinkedHashMap<>();
             Map<String, int[]> shapes = new LinkedHashMap<>();
             Map<String, float[][]> moments = new LinkedHashMap<>();
@@ -77,7 +80,7 @@ public final class TrainingStateFile {
             meta.forEach((k, val) -> {
                 if (k.startsWith("extra.")) extra.put(k.substring("extra.".length()), val);
             });
-            return new TrainingState(Integer.parseInt(meta.get("epoch")), Integer.parseInt(meta.get("since_best")), history,
+            return new TrainingState(Integer.parseInt(meta.get("epoch")), Integer.parseInt(meta.get("since_best")), history, best,
                     Integer.parseInt(meta.get("adam.steps")), params, shapes, moments, extra);
         } catch (RuntimeException e) {
             throw new IOException(file + ": the training state cannot be read (" + e.getMessage() + ")", e);
@@ -90,16 +93,37 @@ public final class TrainingStateFile {
         m.put("loss", r.loss());
         m.put("train_seconds", r.trainSeconds());
         m.put("eval_seconds", r.evalSeconds());
-        m.put("best", r.best());
-        m.put("valid", metrics(r.valid()));
-        m.put("test", metrics(r.test()));
-        m.put("item_only_valid", metrics(r.itemOnlyValid()));
+        m.put("end", validation(r.end()));
+        m.put("improved", r.improved());
+        m.put("validations", r.validations());
         return m;
     }
 
     private static Trainer.EpochReport report(Map<?, ?> m) {
         return new Trainer.EpochReport(((Number) m.get("epoch")).intValue(), ((Number) m.get("loss")).doubleValue(),
                 ((Number) m.get("train_seconds")).doubleValue(), ((Number) m.get("eval_seconds")).doubleValue(),
+                validation((Map<?, ?>) m.get("end")), (Boolean) m.get("improved"), ((Number) m.get("validations")).intValue());
+    }
+
+    private static Map<String, Object> validation(Validation v) {
+        if (v == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", v.epoch());
+        m.put("step", v.step());
+        m.put("steps", v.steps());
+        m.put("global_step", v.globalStep());
+        m.put("eval_seconds", v.evalSeconds());
+        m.put("valid", metrics(v.valid()));
+        m.put("test", metrics(v.test()));
+        m.put("best", v.best());
+        m.put("item_only_valid", metrics(v.itemOnlyValid()));
+        return m;
+    }
+
+    private static Validation validation(Map<?, ?> m) {
+        if (m == null) return null;
+        return new Validation(((Number) m.get("epoch")).intValue(), ((Number) m.get("step")).intValue(), ((Number) m.get("steps")).intValue(),
+                ((Number) m.get("global_step")).longValue(), ((Number) m.get("eval_seconds")).doubleValue(),
                 metrics((Map<?, ?>) m.get("valid")), metrics((Map<?, ?>) m.get("test")), (Boolean) m.get("best"),
                 metrics((Map<?, ?>) m.get("item_only_valid")));
     }

@@ -49,12 +49,14 @@ class CliTest {
         assertTrue(t.out().contains("best epoch"), t.out());
         assertTrue(t.out().contains("pop. test"), "the summary sets popularity beside the model");
         List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
-        assertEquals(2, lines.size(), "one JSON line per epoch");
-        assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"loss\":"), lines.get(0));
+        List<String> ends = lines.stream().filter(l -> l.contains("\"end_of_epoch\":true")).toList();
+        assertEquals(2, ends.size(), "one JSON line per epoch's end");
+        assertTrue(lines.size() > 2, "and one per validation inside an epoch (small data is validated several times)");
+        assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"step\":"), lines.get(0));
         assertTrue(lines.get(0).contains("\"recall@20\":"));
         assertTrue(Files.readString(runDir.resolve("summary.json")).contains("\"popularity_test\""));
-        assertTrue(lines.get(0).contains("\"item_only_valid\":{"), "each epoch records the item-only check");
-        assertTrue(t.out().contains("personalisation at the best epoch"), t.out());
+        assertTrue(ends.get(0).contains("\"item_only_valid\":{"), "each epoch records the item-only check");
+        assertTrue(t.out().contains("personalisation at the best step"), t.out());
         Path ckpt = runDir.resolve("best.ckpt");
         Checkpoint ck = Checkpoint.read(ckpt);
         String bestRecall = ck.get("test.recall@20");
@@ -98,7 +100,66 @@ class CliTest {
                 "--out", dir.resolve("run").toString());
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("no validation interactions"), t.out());
-        assertFalse(t.out().contains("personalisation at the best epoch"), "nothing to compare without validation users");
+        assertFalse(t.out().contains("personalisation at the best step"), "nothing to compare without validation users");
+    }
+
+    @Test
+    void lightGcnAndFreedomShareTrainEvaluateRecommendExport(@TempDir Path dir) throws Exception {
+        for (String model : List.of("lightgcn", "freedom")) {
+            Path runDir = dir.resolve(model);
+            Outcome t = run("train", "--model", model, "--synthetic", "tiny", "--epochs", "2", "--batch", "512", "--dim", "16",
+                    "--lr", "0.01", "--out", runDir.toString());
+            assertEquals(0, t.code(), t.err());
+            String label = model.equals("lightgcn") ? "LightGCN" : "FREEDOM";
+            assertTrue(t.out().contains("model    " + label), t.out());
+            assertTrue(t.out().contains(label + " test"), "the summary names the model");
+            Path ckpt = runDir.resolve("best.ckpt");
+            Checkpoint ck = Checkpoint.read(ckpt);
+            assertEquals(model, ck.get("model.type"));
+            Outcome e = run("evaluate", "--checkpoint", ckpt.toString());
+            assertEquals(0, e.code(), e.err());
+            String row = e.out().lines().filter(l -> l.startsWith("recall@20")).findFirst().orElseThrow();
+            assertEquals(Double.parseDouble(ck.get("test.recall@20")), Double.parseDouble(row.trim().split("\\s+")[1]), 5e-5,
+                    model + ": evaluate rebuilds the model and reproduces the best step's test metric");
+            Outcome r = run("recommend", "--checkpoint", ckpt.toString(), "--users", "3", "--k", "4");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(5, r.out().strip().lines().count(), r.out());
+            Outcome x = run("export", "--checkpoint", ckpt.toString(), "--out", dir.resolve(model + "-emb").toString());
+            assertEquals(0, x.code(), x.err());
+        }
+        Outcome f = run("train", "--model", "freedom", "--synthetic", "tiny", "--epochs", "1", "--batch", "512", "--dim", "8",
+                "--knn-weights", "visual=0.5,textual=0.5", "--edge-dropout", "0.9", "--out", dir.resolve("f2").toString());
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("visual 0.5, textual 0.5"), f.out());
+        assertTrue(f.out().contains("90% of its"), f.out());
+    }
+
+    @Test
+    void wordBagModalityIsUsedByMmgcn(@TempDir Path dir) {
+        Path toy = Path.of("../shared/data/mmgcn-toy/tiktok");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(toy), "shared toy data not present");
+        Outcome t = run("train", "--data", toy.toString(), "--epochs", "1", "--dim", "16", "--word-dim", "8", "--out", dir.resolve("run").toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("word-bag modalities"), t.out());
+        assertFalse(t.out().contains("left out") || t.err().contains("left out"), t.err());
+        Outcome e = run("evaluate", "--checkpoint", dir.resolve("run/best.ckpt").toString());
+        assertEquals(0, e.code(), e.err());
+        Outcome f = run("train", "--model", "freedom", "--data", toy.toString(), "--epochs", "1", "--dim", "8", "--out", dir.resolve("f").toString());
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("FREEDOM builds its item graph from dense features, so it is left out"), f.out());
+    }
+
+    @Test
+    void modelFlagErrors() {
+        assertError(run("train", "--model", "bert"), 2, "--model expects one of [mmgcn, lightgcn, freedom]");
+        assertError(run("train", "--model", "lightgcn", "--aggregation", "max"), 2, "--aggregation applies to --model mmgcn only");
+        assertError(run("train", "--knn-k", "5"), 2, "--knn-k applies to --model freedom only");
+        assertError(run("train", "--model", "freedom", "--init", "normal"), 2, "--init applies to --model lightgcn only");
+        assertError(run("train", "--model", "freedom", "--edge-dropout", "1"), 2, "--edge-dropout must be in [0, 1)");
+        assertError(run("train", "--model", "freedom", "--knn-weights", "visual"), 2, "--knn-weights expects NAME=WEIGHT");
+        assertError(run("train", "--model", "freedom", "--synthetic", "tiny", "--knn-weights", "visual=1"), 2,
+                "--knn-weights gives no weight for modality textual");
+        assertError(run("train", "--eval-every", "0"), 2, "--eval-every must be at least 1");
     }
 
     @Test
@@ -156,7 +217,7 @@ class CliTest {
         for (String c : List.of("train", "evaluate", "recommend", "serve", "export", "convert", "generate", "info", "bench")) {
             assertTrue(list.contains(" " + c + " "), c + " listed: " + list);
         }
-        assertTrue(list.contains(" train Trains MMGCN with BPR, validates every epoch, keeps the best checkpoint and reports the test metrics at the best validation epoch. evaluate "), list);
+        assertTrue(list.contains(" train Trains MMGCN, LightGCN or FREEDOM (--model) with BPR, validates during and after every epoch, keeps the best validated step's checkpoint and reports its test metrics. evaluate "), list);
         assertTrue(list.contains("own ids (as written in the training data's files). serve "), list);
         assertTrue(list.contains(" convert Converts a version-1 checkpoint (MMGCNCK1, written before checksums, ids and training items were kept) to the current format. generate "), list);
         assertEquals("no end at all", CommandList.firstSentence(new String[] {"no end", " at  all "}));

@@ -92,7 +92,8 @@ class ProgressTest {
     void epochRowsStayWithin120ColumnsForLongRunsAndMetricNames() {
         RankingMetrics m = new RankingMetrics(new int[] {100});
         m.addUser(new int[] {1, 2, 3}, 3, new int[] {2});
-        Trainer.EpochReport r = new Trainer.EpochReport(1000, 0.693147, 12345.6, 999.99, m, m, true, m);
+        dev.mmgcn.train.Validation end = new dev.mmgcn.train.Validation(1000, 9999, 9999, 9_999_000, 1.5, m, m, true, m);
+        Trainer.EpochReport r = new Trainer.EpochReport(1000, 0.693147, 12345.6, 999.99, end, true, 10);
         EpochTable t = new EpochTable("precision@100", 1000, true);
         String row = t.row(r);
         assertTrue(row.length() <= EpochTable.MAX_WIDTH, row.length() + ": " + row);
@@ -100,6 +101,9 @@ class ProgressTest {
         ByteArrayOutputStream h = new ByteArrayOutputStream();
         t.printHeader(new PrintStream(h, true, StandardCharsets.UTF_8));
         for (String line : h.toString(StandardCharsets.UTF_8).lines().toList()) assertTrue(line.length() <= EpochTable.MAX_WIDTH, line);
+        String mid = t.row(new dev.mmgcn.train.Validation(1000, 9998, 9999, 9_998_999, 1.5, m, m, true, m), 0.5);
+        assertTrue(mid.length() <= EpochTable.MAX_WIDTH, mid.length() + ": " + mid);
+        assertTrue(mid.startsWith("1000.9998/1000"), mid);
     }
 
     /**

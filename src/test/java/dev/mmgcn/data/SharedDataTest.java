@@ -57,7 +57,8 @@ class SharedDataTest {
         try (LoadResult r = MmgcnLoader.load(dir, "tiktok-toy", o)) {
             checkAgainstExpected(r.dataset(), dir.resolve("expected"));
             assertEquals(1651, r.dataset().numItems());
-            assertEquals(List.of("visual", "acoustic"), r.dataset().modalityNames());
+            assertEquals(List.of("visual", "acoustic"), r.dataset().modalities().stream().map(dev.mmgcn.data.Modality::name).toList());
+            assertEquals(List.of("visual", "acoustic", "textual"), r.dataset().modalityNames(), "the word bag is a modality of the dataset");
             BagOfWords bow = r.wordModalities().getFirst();
             assertEquals(12950, bow.pairs());
             assertEquals(1651, bow.numItems());

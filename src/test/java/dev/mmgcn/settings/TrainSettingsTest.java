@@ -57,7 +57,7 @@ class TrainSettingsTest {
         TrainSettings s = TrainSettings.resolve(List.of(file("epochs", 50, "lr", 0.003, "aggregation", "max"), cli("epochs", "2")));
         assertEquals(2, s.training().epochs());
         assertEquals(0.003f, s.training().learningRate());
-        assertEquals(Aggregation.MAX, s.model().aggregation());
+        assertEquals(Aggregation.MAX, ((dev.mmgcn.model.MmgcnConfig) s.model()).aggregation());
         assertEquals(Source.COMMAND_LINE, s.settings().source(TrainSettings.EPOCHS));
         assertEquals(FILE, s.settings().source(TrainSettings.LR));
         assertEquals(Source.DEFAULT, s.settings().source(TrainSettings.BATCH));
@@ -90,7 +90,14 @@ class TrainSettingsTest {
                 {"weight-decay", "-1", "--weight-decay must be ≥ 0, got -1"},
                 {"batch", "0", "--batch must be at least 1, got 0"},
                 {"dim", "0", "--dim must be at least 1, got 0"},
-                {"layers", "0", "--layers must be at least 1, got 0"},
+                {"layers", "-1", "--layers must be at least 0, got -1"},
+                {"layers", "0", "--layers must be at least 1 for mmgcn, got 0"}, // LightGCN and FREEDOM take 0
+                {"model", "bert", "--model expects one of [mmgcn, lightgcn, freedom], got 'bert'"},
+                {"edge-dropout", "1", "--edge-dropout must be in [0, 1), got 1"},
+                {"knn-weights", "visual", "--knn-weights expects NAME=WEIGHT,…, got 'visual'"},
+                {"knn-weights", "visual=-1", "--knn-weights needs a weight ≥ 0 for 'visual', got -1.0"},
+                {"eval-every", "0", "--eval-every must be at least 1, got 0"},
+                {"init", "zeros", "--init expects one of [xavier, normal], got 'zeros'"},
                 {"latent", "-4", "--latent must be at least 1, got -4"},
                 {"patience", "-1", "--patience must be at least 0, got -1"},
                 {"threads", "0", "--threads must be at least 1, got 0"},
@@ -151,7 +158,7 @@ class TrainSettingsTest {
         assertEquals(Map.of("visual", "image_feat.npy"), s.data().modalityFiles());
         assertEquals(List.of("visual"), s.data().modalities());
         assertArrayEquals(new int[] {10, 20, 50}, s.training().ks(), "sorted, with the metric's K added");
-        assertFalse(s.model().idEmbedding());
+        assertFalse(((dev.mmgcn.model.MmgcnConfig) s.model()).idEmbedding());
         assertEquals(1e-3f, s.training().learningRate());
         TrainSettings flags = TrainSettings.resolve(List.of(cli("modality", List.of("visual=a.npy", "acoustic=b.npy"), "data", "/d")));
         assertEquals(List.of("visual", "acoustic"), List.copyOf(flags.data().modalityFiles().keySet()), "in the order given");

@@ -34,9 +34,13 @@ class ResumeTest {
     }
 
     private static Run train(Dataset data, TrainConfig tc, TrainingState from) {
+        return train(MmgcnConfig.defaults(), data, tc, from);
+    }
+
+    private static Run train(dev.mmgcn.model.ModelConfig mc, Dataset data, TrainConfig tc, TrainingState from) {
         Kernels k = Backends.cpu();
         List<TrainingState> states = new ArrayList<>();
-        try (Mmgcn model = new Mmgcn(MmgcnConfig.defaults(), k, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed());
+        try (dev.mmgcn.model.RecModel model = dev.mmgcn.model.Models.create(mc, k, data, tc.seed());
              Trainer t = new Trainer(model, data, tc, k)) {
             Trainer.Result r = t.fit(new Trainer.Listener() {
             }, null, from, states::add);
@@ -50,18 +54,28 @@ class ResumeTest {
 
     @Test
     void twoEpochsAndOneResumedEqualThreeInARow() throws Exception {
+        twoAndOne(MmgcnConfig.defaults());
+    }
+
+    @Test
+    void lightGcnResumesExactlyToo() throws Exception {
+        twoAndOne(dev.mmgcn.model.LightGcnConfig.defaults());
+    }
+
+    private void twoAndOne(dev.mmgcn.model.ModelConfig mc) throws Exception {
         try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
-            Run whole = train(data, TC, null);
-            Run firstPart = train(data, TC.withEpochs(2), null);
+            Run whole = train(mc, data, TC, null);
+            Run firstPart = train(mc, data, TC.withEpochs(2), null);
             Path file = dir.resolve("last.ckpt");
             TrainingStateFile.write(file, firstPart.states().getLast().withExtra(Map.of("run_id", "r1", "metrics_lines", "2")));
             TrainingState saved = TrainingStateFile.read(file);
             assertEquals(2, saved.epoch());
             assertEquals(Map.of("run_id", "r1", "metrics_lines", "2"), saved.extra());
             assertTrue(saved.adamSteps() > 0);
-            Run rest = train(data, TC, saved);
+            Run rest = train(mc, data, TC, saved);
 
             assertEquals(whole.result().history().size(), rest.result().history().size());
+            assertTrue(whole.result().history().getFirst().validations() > 1, "validations inside epochs too (tiny data)");
             for (int e = 0; e < 3; e++) {
                 Trainer.EpochReport a = whole.result().history().get(e), b = rest.result().history().get(e);
                 assertEquals(a.epoch(), b.epoch());
@@ -71,7 +85,8 @@ class ResumeTest {
                 assertEquals(a.best(), b.best());
                 assertEquals(a.test() == null ? null : a.test().asMap(), b.test() == null ? null : b.test().asMap());
             }
-            assertEquals(whole.result().best().epoch(), rest.result().best().epoch());
+            assertEquals(whole.result().best().globalStep(), rest.result().best().globalStep(), "the best validated step");
+            assertEquals(whole.result().best().test().asMap(), rest.result().best().test().asMap());
             assertEquals(whole.finalParams().keySet(), rest.finalParams().keySet());
             for (String name : whole.finalParams().keySet()) {
                 assertArrayEquals(whole.finalParams().get(name), rest.finalParams().get(name), name + " after epoch 3");
@@ -92,7 +107,7 @@ class ResumeTest {
         try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
             Run whole = train(data, TC, null);
             TrainingState s = train(data, TC.withEpochs(2), null).states().getLast();
-            TrainingState noMoments = new TrainingState(s.epoch(), s.sinceBest(), s.history(), 0, s.parameters(), s.shapes(), Map.of(), s.extra());
+            TrainingState noMoments = new TrainingState(s.epoch(), s.sinceBest(), s.history(), s.best(), 0, s.parameters(), s.shapes(), Map.of(), s.extra());
             Run rest = train(data, TC, noMoments);
             assertNotEquals(whole.result().history().get(2).loss(), rest.result().history().get(2).loss());
         }
@@ -103,7 +118,7 @@ class ResumeTest {
         try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
             TrainingState s = train(data, TC.withEpochs(2), null).states().getLast();
             TrainConfig patient = new TrainConfig(5, 256, 5e-3f, 1e-4f, 1e-4f, 41L, 1, "recall@20", new int[] {10, 20});
-            TrainingState stalled = new TrainingState(s.epoch(), 1, s.history(), s.adamSteps(), s.parameters(), s.shapes(), s.moments(), s.extra());
+            TrainingState stalled = new TrainingState(s.epoch(), 1, s.history(), s.best(), s.adamSteps(), s.parameters(), s.shapes(), s.moments(), s.extra());
             Run rest = train(data, patient, stalled);
             assertEquals(2, rest.result().history().size());
             assertTrue(rest.result().stoppedEarly());

@@ -7,8 +7,13 @@ import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.data.SyntheticGenerator;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.FreedomConfig;
+import dev.mmgcn.model.LightGcnConfig;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.Models;
+import dev.mmgcn.model.RecModel;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import org.junit.jupiter.api.Test;
@@ -49,6 +54,24 @@ class TrainingTest {
     }
 
     @Test
+    void lightGcnAndFreedomLearnToo() {
+        Kernels k = Backends.cpu();
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
+            TrainConfig tc = new TrainConfig(6, 256, 1e-2f, 1e-4f, 0f, 99L, 0, "recall@20", new int[] {10, 20});
+            for (ModelConfig mc : List.of(new LightGcnConfig(32, 2, LightGcnConfig.EmbeddingInit.NORMAL),
+                    new FreedomConfig(32, 10, 1, 2, 0.5f, 1e-3f, java.util.Map.of()))) {
+                try (RecModel model = Models.create(mc, k, data, tc.seed()); Trainer t = new Trainer(model, data, tc, k)) {
+                    Trainer.Result r = t.fit(new Trainer.Listener() {
+                    }, null);
+                    double got = r.best().test().get("recall@20"), pop = r.popularityTest().get("recall@20");
+                    assertTrue(got > 1.15 * pop, mc.kind() + ": test recall@20 " + got + " should beat popularity " + pop);
+                    assertTrue(r.history().get(r.history().size() - 1).loss() < 0.9 * r.history().get(0).loss(), mc.kind() + ": the loss falls");
+                }
+            }
+        }
+    }
+
+    @Test
     void sameSeedSameResults() {
         Kernels k = Backends.cpu();
         for (MmgcnConfig mc : List.of(MmgcnConfig.defaults(),
@@ -64,6 +87,18 @@ class TrainingTest {
                 Trainer.Result c = train(k, data, mc, tc.withSeed(tc.seed() + 1), null);
                 assertNotEquals(a.history().get(0).loss(), c.history().get(0).loss(), "another seed gives another run");
             }
+        }
+        // FREEDOM prunes its graph each epoch: keyed by (seed, epoch), so it repeats too
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+            FreedomConfig fc = new FreedomConfig(16, 5, 1, 2, 0.8f, 1e-3f, java.util.Map.of());
+            List<List<Double>> runs = new java.util.ArrayList<>();
+            for (int rep = 0; rep < 2; rep++) {
+                try (RecModel model = Models.create(fc, k, data, 4); Trainer t = new Trainer(model, data, SHORT.withEpochs(2), k)) {
+                    runs.add(t.fit(new Trainer.Listener() {
+                    }, null).history().stream().map(Trainer.EpochReport::loss).toList());
+                }
+            }
+            assertEquals(runs.get(0), runs.get(1));
         }
     }
 
