@@ -65,13 +65,17 @@ public final class HtmlReport {
         return page("mmgcn sweep " + sweep.getFileName(), body.toString(), generated);
     }
 
-    /** (epoch, value) for each metrics.jsonl line: {@code path} is "loss" or a split and a metric name. */
+    /**
+     * (position in epochs, value) for each metrics.jsonl line ({@link RunInfo#position}: a validation inside
+     * an epoch lies between its epoch's ends): {@code path} is a split and a metric name. The loss is
+     * drawn per epoch, from the lines that end one (the epoch's mean loss).
+     */
     static List<double[]> curve(RunInfo run, String... path) {
+        boolean loss = path.length == 1 && path[0].equals("loss");
         List<double[]> out = new ArrayList<>();
         for (Map<String, Object> e : run.epochs()) {
-            double x = RunJson.number(e, "epoch");
-            double y = RunJson.number(e, path);
-            out.add(new double[] {x, y});
+            if (loss && !RunInfo.endOfEpoch(e)) continue;
+            out.add(new double[] {RunInfo.position(e), RunJson.number(e, path)});
         }
         return out;
     }

@@ -86,11 +86,24 @@ public record RunInfo(Path dir, Map<String, Object> config, Map<String, Object> 
 
     public int epochsRun() {
         if (summary != null && summary.get("epochs_run") instanceof Number n) return n.intValue();
-        return epochs.size();
+        return (int) epochs.stream().filter(RunInfo::endOfEpoch).count();
     }
 
     public int bestEpoch() {
         return summary != null && summary.get("best_epoch") instanceof Number n ? n.intValue() : -1;
+    }
+
+    /** A metrics line that closes its epoch: marked so (one line per validation), or any line of a record without the mark (one line per epoch). */
+    public static boolean endOfEpoch(Map<String, Object> line) {
+        Object e = line.get("end_of_epoch");
+        return e == null || Boolean.TRUE.equals(e);
+    }
+
+    /** Where a metrics line lies in training, in epochs: {@code epoch − 1 + step/steps} for a validation inside an epoch, else the epoch. */
+    public static double position(Map<String, Object> line) {
+        double epoch = RunJson.number(line, "epoch");
+        double step = RunJson.number(line, "step"), steps = RunJson.number(line, "steps");
+        return Double.isFinite(step) && Double.isFinite(steps) && steps > 0 ? epoch - 1 + step / steps : epoch;
     }
 
     public String name() {

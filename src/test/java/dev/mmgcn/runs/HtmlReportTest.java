@@ -106,6 +106,23 @@ public class HtmlReportTest {
     }
 
     @Test
+    void validationsInsideAnEpochLieBetweenItsEnds() throws Exception {
+        Path run = FakeRuns.finished(dir.resolve("steps"), FakeRuns.settings(), 0.3, 0.2, 0.1, 2, 1.0);
+        // two epochs of 4 steps, validated after steps 2 and 4: positions 0.5, 1, 1.5, 2
+        List<String> lines = new ArrayList<>();
+        double[][] rows = {{1, 2, 0.60, 0.11}, {1, 4, 0.55, 0.14}, {2, 2, 0.50, 0.19}, {2, 4, 0.45, 0.18}};
+        for (double[] r : rows) {
+            lines.add(RunJson.line(java.util.Map.of("epoch", (int) r[0], "step", (int) r[1], "steps", 4, "end_of_epoch", r[1] == 4,
+                    "loss", r[2], "valid", java.util.Map.of("recall@20", r[3]))));
+        }
+        Files.writeString(run.resolve("metrics.jsonl"), String.join("\n", lines) + "\n");
+        Document doc = parse(HtmlReport.forRun(RunInfo.read(run), "now"));
+        assertCurve(new double[] {0.5, 1, 1.5, 2}, new Double[] {0.11, 0.14, 0.19, 0.18}, values(chart(doc, "valid recall@20"), "model"), 0.08);
+        assertCurve(new double[] {1, 2}, new Double[] {0.55, 0.45}, values(chart(doc, "training loss"), "loss"), 0.1);
+        assertEquals(2, RunInfo.read(run.resolveSibling("steps")).epochs().stream().filter(RunInfo::endOfEpoch).count());
+    }
+
+    @Test
     void aSweepsCurvesAreOverlaidAndItsLeaderboardShown() throws Exception {
         SweepPlan p = SweepPlan.of(TrainSettings.defaults(), Grid.inline("lr=0.1,0.2"));
         Files.writeString(dir.resolve("sweep.json"), RunJson.pretty(p.toMap("test")));
