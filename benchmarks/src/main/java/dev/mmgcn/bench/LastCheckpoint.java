@@ -92,7 +92,7 @@ public class LastCheckpoint {
                 shapes.put(p.name(), new int[] {p.rows(), p.cols()});
             }
         }
-        TrainingState state = new TrainingState(1, 0, List.of(), s.adam.steps(), values, shapes, s.adam.moments(s.params), Map.of("run_id", "bench"));
+        TrainingState state = new TrainingState(1, 0, List.of(), null, s.adam.steps(), values, shapes, s.adam.moments(s.params), Map.of("run_id", "bench"));
         Path file = s.dir.resolve("last.ckpt");
         TrainingStateFile.write(file, state);
         return Files.size(file);
