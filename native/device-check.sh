@@ -10,13 +10,22 @@
 #   smoke.log      step smoke:     `train` on the tiny synthetic set with --device cuda and with --device cpu,
 #                                  two configurations, per-epoch losses and valid recall@20 compared
 #   smoke/         the runs' metrics.jsonl and summary.json
+#   fused.log      step fused:     issue 14's UNVERIFIED CUDA path (MMGCN_CUDA_FUSED=1: fused kernels, device-side Adam
+#                                  step, async int copy, event clock): the same JUnit suites, then the smoke training
+#                                  with the switch on (and once with MMGCN_CUDA_GRAPHS=1 too) against the smoke step's
+#                                  --device cpu runs
+#   fused/         the fused runs' metrics.jsonl and summary.json
 #   bench.log      step bench:     SelfCheck --bench: device, driver, cuSPARSE algorithm, timings of the big products
-#   memcheck.log   step memcheck:  compute-sanitizer memcheck over CudaBackendTest and the CUDA parity tests
-#   profile.log    step profile:   train --profile epochs on --device cuda and cpu, then bench --profile (issue 14)
+#   memcheck.log   step memcheck:  compute-sanitizer memcheck over CudaBackendTest and the CUDA parity tests, with the
+#                                  fused switch on (the verified path was memchecked on the first GPU run)
+#   profile.log    step profile:   train --profile epochs on --device cuda with the switches off, fused on, fused+graphs
+#                                  on, and cpu,
+#                                  then bench --profile off and on (issue 14: calls and syncs per step, phase times)
 #   racecheck.log  step racecheck: compute-sanitizer racecheck over the top-K tests (shared-memory races)
 #
 # The whole script ends within five minutes: each step has a time cap, and the sanitizer steps, which come
-# last, get only what is left of the budget. The exit status is that of the junit and smoke steps.
+# last, get only what is left of the budget. The exit status: 0 when junit, smoke and fused pass; 1 when junit or
+# smoke (the verified path) fails; 2 when only fused fails (keep its switch off, read fused.log).
 #
 # A dry run on a machine without a GPU (to check the script itself): MMGCN_CHECK_DEVICE=cpu bash
 # native/device-check.sh, with $JAVA_HOME a JDK 25 when there is no .device/jre.tar.xz; then the junit step
@@ -67,10 +76,14 @@ step_junit() {
         echo "carry .device/junit-console.jar and target/test-classes (native/prepare-device.sh)" | tee "$OUT/junit.log"
         return 4
     fi
+    parity_suites 2>&1 | tee "$OUT/junit.log"
+    return "${PIPESTATUS[0]}"
+}
+
+parity_suites() {
     junit --details=tree --select-class dev.mmgcn.kernels.KernelParityTest --select-class dev.mmgcn.cuda.CudaBackendTest \
         --select-class dev.mmgcn.model.ForwardOracleTest --select-class dev.mmgcn.optim.AdamByHandTest \
-        --select-class dev.mmgcn.kernels.FusedKernelParityTest 2>&1 | tee "$OUT/junit.log"
-    return "${PIPESTATUS[0]}"
+        --select-class dev.mmgcn.kernels.FusedKernelParityTest
 }
 
 # values of one field, one per epoch, from a metrics.jsonl ("loss", or "recall@20" inside "valid")
@@ -112,8 +125,55 @@ step_smoke() {
             compare_runs loss 2e-3 0 "/tmp/mmgcn-smoke/$name-$DEVICE_UNDER_TEST/metrics.jsonl" "/tmp/mmgcn-smoke/$name-$reference/metrics.jsonl" || status=1
             compare_runs recall@20 0 0.05 "/tmp/mmgcn-smoke/$name-$DEVICE_UNDER_TEST/metrics.jsonl" "/tmp/mmgcn-smoke/$name-$reference/metrics.jsonl" || status=1
         done
+        exit $status # the group runs in a subshell (a pipeline): its status, not a variable, comes back
     } 2>&1 | tee "$OUT/smoke.log"
-    return $status
+    return "${PIPESTATUS[0]}"
+}
+
+# issue 14's unverified CUDA path, switched on for this step only (CudaSwitches: MMGCN_CUDA_FUSED=1). Passing it is
+# what allows flipping CudaSwitches.FUSED_DEFAULT (native/README.md). On a dry run the switch has no effect.
+step_fused() {
+    local status=0
+    export MMGCN_CUDA_FUSED=1
+    {
+        echo "== the parity suites with MMGCN_CUDA_FUSED=1"
+        if [ ! -f "$CONSOLE" ] || [ ! -d target/test-classes ]; then
+            echo "carry .device/junit-console.jar and target/test-classes (native/prepare-device.sh)"; status=4
+        else
+            parity_suites || status=1
+        fi
+        local reference=cpu dut=cuda
+        [ "$DEVICE" = cpu ] && reference=scalar && dut=cpu
+        # the two smoke configurations with the fused path, then the defaults with CUDA graphs as well
+        for config in "defaults:0:" "max-element-sum:0:--aggregation max --combination element --fusion sum" "defaults:1:"; do
+            local name=${config%%:*} rest=${config#*:}
+            local graphs=${rest%%:*} flags=${rest#*:}
+            local dir=/tmp/mmgcn-fused/$name-$dut-graphs$graphs ref=/tmp/mmgcn-smoke/$name-$reference
+            rm -rf "$dir"
+            export MMGCN_CUDA_GRAPHS=$graphs
+            echo "== MMGCN_CUDA_FUSED=1 MMGCN_CUDA_GRAPHS=$graphs train --synthetic tiny --epochs 3 --patience 0 --device $dut $flags"
+            # shellcheck disable=SC2086
+            "${JAVA[@]}" -jar "$JAR" train --synthetic tiny --epochs 3 --patience 0 --seed 11 --device "$dut" $flags \
+                --out "$dir" 2>&1 | tail -4 || status=1
+            mkdir -p "$OUT/fused/$name-$dut-graphs$graphs"
+            cp "$dir"/metrics.jsonl "$dir"/summary.json "$OUT/fused/$name-$dut-graphs$graphs/" 2>/dev/null || status=1
+            if [ ! -f "$ref/metrics.jsonl" ]; then
+                echo "== (the smoke step's $reference run is missing; running it)"
+                # shellcheck disable=SC2086
+                MMGCN_CUDA_FUSED=0 MMGCN_CUDA_GRAPHS=0 "${JAVA[@]}" -jar "$JAR" train --synthetic tiny --epochs 3 --patience 0 --seed 11 \
+                    --device "$reference" $flags --out "$ref" 2>&1 | tail -2 || status=1
+            fi
+            echo "== $name: fused (graphs $graphs) $dut against $reference (losses within 2e-3 relative, valid recall@20 within 0.05)"
+            compare_runs loss 2e-3 0 "$dir/metrics.jsonl" "$ref/metrics.jsonl" || status=1
+            compare_runs recall@20 0 0.05 "$dir/metrics.jsonl" "$ref/metrics.jsonl" || status=1
+            if [ -f "/tmp/mmgcn-smoke/$name-$dut/metrics.jsonl" ]; then
+                echo "== $name: fused (graphs $graphs) $dut against the switch-off $dut run (information only; 1e-4 relative)"
+                compare_runs loss 1e-4 0 "$dir/metrics.jsonl" "/tmp/mmgcn-smoke/$name-$dut/metrics.jsonl" || true
+            fi
+        done
+        exit $status # the group runs in a subshell (a pipeline): its status, not a variable, comes back
+    } 2>&1 | tee "$OUT/fused.log"
+    return "${PIPESTATUS[0]}"
 }
 
 step_bench() {
@@ -130,16 +190,23 @@ step_profile() {
     local status=0 data=(--synthetic tiktok) epochs=2
     [ "$DEVICE" = cpu ] && data=(--synthetic tiny)
     {
-        for dev in "$DEVICE" cpu; do
-            local dir=/tmp/mmgcn-profile/$dev
+        # "$DEVICE" with issue 14's switches off (the verified path), fused on, fused and graphs on; then the CPU
+        for run in "$DEVICE:0:0" "$DEVICE:1:0" "$DEVICE:1:1" "cpu:0:0"; do
+            local dev=${run%%:*} rest=${run#*:}
+            local fused=${rest%%:*} graphs=${rest#*:}
+            [ "$DEVICE" = cpu ] && [ "$run" != "cpu:0:0" ] && continue # a dry run: the CPU once
+            local dir=/tmp/mmgcn-profile/$dev-fused$fused-graphs$graphs
             rm -rf "$dir"
-            echo "== train ${data[*]} --epochs $epochs --patience 0 --profile --device $dev"
-            "${JAVA[@]}" -jar "$JAR" train "${data[@]}" --epochs $epochs --patience 0 --device "$dev" --profile \
-                --out "$dir" 2>&1 | grep -E '^(profile|  |epoch|backend)'
+            echo "== MMGCN_CUDA_FUSED=$fused MMGCN_CUDA_GRAPHS=$graphs train ${data[*]} --epochs $epochs --patience 0 --profile --device $dev"
+            MMGCN_CUDA_FUSED=$fused MMGCN_CUDA_GRAPHS=$graphs "${JAVA[@]}" -jar "$JAR" train "${data[@]}" --epochs $epochs --patience 0 --device "$dev" \
+                --profile --out "$dir" 2>&1 | grep -E '^(profile|  |epoch|backend)'
         done
         if [ "$DEVICE" = cuda ]; then
-            echo "== bench --backends cuda --profile --synthetic tiny --epochs 2"
-            "${JAVA[@]}" -jar "$JAR" bench --backends cuda --seconds 0.2 --profile --synthetic tiny --epochs 2 2>&1 | grep -E '^(profile|  )'
+            for fused in 0 1; do
+                echo "== MMGCN_CUDA_FUSED=$fused bench --backends cuda --profile --synthetic tiny --epochs 2"
+                MMGCN_CUDA_FUSED=$fused "${JAVA[@]}" -jar "$JAR" bench --backends cuda --seconds 0.2 --profile --synthetic tiny \
+                    --epochs 2 2>&1 | grep -E '^(profile|  )'
+            done
         fi
     } 2>&1 | tee "$OUT/profile.log"
     grep -q '^profile  epoch' "$OUT/profile.log" || status=1
@@ -167,7 +234,7 @@ sanitize() {
 }
 
 step_memcheck() {
-    sanitize memcheck --select-class dev.mmgcn.cuda.CudaBackendTest --select-class dev.mmgcn.kernels.KernelParityTest \
+    MMGCN_CUDA_FUSED=1 sanitize memcheck --select-class dev.mmgcn.cuda.CudaBackendTest --select-class dev.mmgcn.kernels.KernelParityTest \
         --select-class dev.mmgcn.kernels.FusedKernelParityTest
 }
 
@@ -187,7 +254,7 @@ run_step() {
         return
     fi
     echo "== step $name (at most ${cap}s)"
-    export -f "step_$name" junit epochs_of compare_runs sanitizer sanitize
+    export -f "step_$name" junit parity_suites epochs_of compare_runs sanitizer sanitize
     export OUT DEVICE EXPECT JAR CONSOLE summary
     export JAVA_STR="${JAVA[*]}"
     timeout "$cap" bash -c 'JAVA=($JAVA_STR); step_'"$name"
@@ -199,12 +266,18 @@ run_step() {
 run_step env 15
 run_step junit 120
 run_step smoke 75
+run_step fused 100
+run_step profile 60
 run_step bench 40
-run_step profile 45
 run_step memcheck 90
 run_step racecheck 60
 
 echo "== summary ($SECONDS s)"
 cat "$summary"
-# the main results decide the exit status
-grep -q '^junit: exit 0$' "$summary" && grep -q '^smoke: exit 0$' "$summary"
+# the verified path decides pass/fail; the fused path, unverified until this passes, gets its own status
+if ! grep -q '^junit: exit 0$' "$summary" || ! grep -q '^smoke: exit 0$' "$summary"; then exit 1; fi
+if ! grep -q '^fused: exit 0$' "$summary"; then
+    echo "the fused CUDA path (MMGCN_CUDA_FUSED=1) FAILED: keep CudaSwitches.FUSED_DEFAULT off; see fused.log"
+    exit 2
+fi
+echo "the fused CUDA path passed: see native/README.md for flipping CudaSwitches.FUSED_DEFAULT"

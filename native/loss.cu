@@ -2,25 +2,7 @@
 // BPR loss mean softplus(neg - pos), each with its backward. Reductions are two deterministic
 // stages: a fixed number of blocks (chosen from n alone by the host) writes one double partial each,
 // then one block adds the partials in a fixed tree order.
-#include "common.cuh"
-
-#define REDUCE_THREADS 256
-
-// Block-wide sum of one double per thread; the result is valid in thread 0.
-__device__ double block_sum(double v) {
-    __shared__ double warp_total[REDUCE_THREADS / 32];
-    int lane = threadIdx.x & 31;
-    int warp = threadIdx.x >> 5;
-    v = warp_sum(v);
-    if (lane == 0) warp_total[warp] = v;
-    __syncthreads();
-    double t = 0.0;
-    if (warp == 0) {
-        t = lane < REDUCE_THREADS / 32 ? warp_total[lane] : 0.0;
-        t = warp_sum(t);
-    }
-    return t;
-}
+#include "reduce.cuh"
 
 // log(1 + e^z) without overflow for large z or loss of precision for very negative z.
 __device__ __forceinline__ double softplus(double z) {

@@ -1,5 +1,6 @@
 package dev.mmgcn.cuda;
 
+import dev.mmgcn.kernels.BackendClock;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Device;
@@ -39,7 +40,7 @@ public final class CudaKernels implements Kernels {
     /** Bound on the spilled candidates of a large-k topK: the grid shrinks to fit, rows are looped over. */
     static final long TOP_K_SPILL_BYTES = 32L << 20;
     /** Blocks of the first stage of sumSquares / bprLoss; a function of n only, so results are too. */
-    private static final int MAX_PARTIALS = 256;
+    static final int MAX_PARTIALS = 256;
     private static final int PARTIAL_GRAIN = 4096;
     /** Row chunks of the first stage of sumRows. */
     private static final int MAX_ROW_CHUNKS = 128;
@@ -47,6 +48,11 @@ public final class CudaKernels implements Kernels {
 
     private final CudaRuntime rt;
     private final SparseOps sparse;
+    /** The unverified issue-14 overrides; null (the Kernels defaults run) unless CudaSwitches.fused() is on. */
+    private final CudaFused fused;
+    private final CudaClock clock;
+    /** replayable as CUDA graphs; null (run every time) unless CudaSwitches.graphs() is on. */
+    private final GraphRecorder<?> graphs;
 
     /** "" when a GPU and the CUDA libraries are usable here, otherwise a one-line reason. Never throws. */
     public static String probe() {
@@ -59,10 +65,42 @@ public final class CudaKernels implements Kernels {
 
     /** Opens GPU 0. Throws {@link CudaException} naming the failed call when that is not possible. */
     public CudaKernels() {
+        this(CudaSwitches.fused(), CudaSwitches.graphs());
+    }
+
+    public CudaKernels(boolean fused) {
+        this(fused, false);
+    }
+
+    /**
+     * Opens GPU 0; with {@code graphs} (which needs {@code fused}), replayable regions become CUDA graphs;
+     * with {@code fused}, also the unverified fused kernels, device-side Adam step, async
+     * int copy and event clock of issue 14 (see {@link CudaSwitches}).
+     */
+    public CudaKernels(boolean fused, boolean graphs) {
+        CudaSwitches.requireCompatible(fused, graphs);
         String why = probe();
         if (!why.isEmpty()) throw new CudaException(why);
-        this.rt = CudaRuntime.open(0);
+        this.rt = CudaRuntime.open(0, fused);
         this.sparse = new SparseOps(rt);
+        this.fused = fused ? new CudaFused(rt, this) : null;
+        this.graphs = graphs ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
+        this.clock = fused ? new CudaClock(rt, this.graphs) : null;
+    }
+
+    /** Whether the unverified fused path is on (CudaSwitches). */
+    public boolean fusedPath() {
+        return fused != null;
+    }
+
+    /** Whether replayable regions are recorded as CUDA graphs (CudaSwitches). */
+    public boolean graphs() {
+        return graphs != null;
+    }
+
+    @Override
+    public String toString() {
+        return fused == null ? "cuda" : graphs == null ? "cuda (fused path on)" : "cuda (fused path and graphs on)";
     }
 
     @Override
@@ -532,6 +570,72 @@ public final class CudaKernels implements Kernels {
                 .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).f64(c1).f64(c2), CudaRuntime.blocksFor(n));
     }
 
+    // ---- fused (issue 14): the Kernels defaults unless the switch is on ----------------------------
+
+    @Override
+    public void copy(IntTensor src, IntTensor dst) {
+        rt.requireOpen();
+        if (fused != null) fused.copy(src, dst);
+        else Kernels.super.copy(src, dst);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        rt.requireOpen();
+        if (fused != null) fused.add(a, b, out);
+        else Kernels.super.add(a, b, out);
+    }
+
+    @Override
+    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        rt.requireOpen();
+        if (fused != null) fused.biasLeakyRelu(x, bias, slope, y);
+        else Kernels.super.biasLeakyRelu(x, bias, slope, y);
+    }
+
+    @Override
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
+                                      Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta);
+        else Kernels.super.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
+    }
+
+    @Override
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.gatherSumSquares(table, index, weight, beta, out);
+        else Kernels.super.gatherSumSquares(table, index, weight, beta, out, workspace);
+    }
+
+    @Override
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
+                                         Tensor workspace) {
+        rt.requireOpen();
+        if (fused != null) fused.gatherSumSquaresBackward(table, index, weight, dOut, dTable);
+        else Kernels.super.gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                         float eps, float weightDecay, Tensor step) {
+        rt.requireOpen();
+        if (fused != null) fused.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+        else Kernels.super.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+    }
+
+    @Override
+    public void replayable(Object key, Runnable calls) {
+        rt.requireOpen();
+        if (graphs != null) graphs.run(key, calls);
+        else calls.run();
+    }
+
+    @Override
+    public BackendClock clock() {
+        return clock != null ? clock : Kernels.super.clock();
+    }
+
     // ---- evaluation --------------------------------------------------------------------------
 
     @Override
@@ -603,7 +707,15 @@ public final class CudaKernels implements Kernels {
         if (rt.isClosed()) return;
         try {
             rt.makeCurrent();
-            sparse.close();
+            try {
+                if (graphs != null) graphs.close();
+            } finally {
+                try {
+                    if (clock != null) clock.close();
+                } finally {
+                    sparse.close();
+                }
+            }
         } finally {
             rt.close();
         }

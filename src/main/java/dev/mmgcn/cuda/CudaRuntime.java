@@ -42,6 +42,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
@@ -95,13 +96,24 @@ public final class CudaRuntime implements AutoCloseable {
     private final GrowableBuffer spmmWorkspace = new GrowableBuffer("cuSPARSE workspace");
     private boolean closed;
 
-    private CudaRuntime(int ordinal) {
+    private final boolean fused;
+
+    private CudaRuntime(int ordinal, boolean fused) {
         this.ordinal = ordinal;
+        this.fused = fused;
     }
 
-    /** Opens device {@code ordinal}: context, stream, modules and library handles, or throws naming what failed. */
+    /** Opens device {@code ordinal} with the verified modules only. */
     public static CudaRuntime open(int ordinal) {
-        CudaRuntime rt = new CudaRuntime(ordinal);
+        return open(ordinal, false);
+    }
+
+    /**
+     * Opens device {@code ordinal}: context, stream, modules and library handles, or throws naming what
+     * failed. With {@code fused}, the unverified modules of {@link Kernel#FUSED_MODULES} are loaded too.
+     */
+    public static CudaRuntime open(int ordinal, boolean fused) {
+        CudaRuntime rt = new CudaRuntime(ordinal, fused);
         try {
             rt.start();
             return rt;
@@ -134,7 +146,7 @@ public final class CudaRuntime implements AutoCloseable {
     }
 
     private void loadModules() {
-        for (String name : Kernel.MODULES) {
+        for (String name : Kernel.modules(fused)) {
             byte[] ptx = readPtx(name);
             CUmodule module = new CUmodule();
             int status = cuModuleLoadData(module, ptx);
@@ -145,6 +157,7 @@ public final class CudaRuntime implements AutoCloseable {
             modules.put(name, module);
         }
         for (Kernel k : Kernel.values()) {
+            if (!modules.containsKey(k.module)) continue; // a fused kernel with the switch off
             CUfunction f = new CUfunction();
             check("cuModuleGetFunction(" + k.entry + ")", cuModuleGetFunction(f, modules.get(k.module), k.entry));
             functions.put(k, f);
@@ -234,6 +247,21 @@ public final class CudaRuntime implements AutoCloseable {
             check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(Pointers.host(hostAddress), Pointers.device(deviceAddress), bytes, stream));
         }
         synchronizeAndCheck();
+    }
+
+    /** Device to device in stream order; returns at once (the copy neither reads nor writes host memory). */
+    void copyDeviceToDevice(long dst, long src, long bytes) {
+        if (bytes == 0) return;
+        check("cuMemcpyDtoDAsync(" + bytes + " bytes)", cuMemcpyDtoDAsync(Pointers.device(dst), Pointers.device(src), bytes, stream));
+    }
+
+    /** Whether the unverified fused modules are loaded. */
+    boolean fused() {
+        return fused;
+    }
+
+    Stream stream() {
+        return stream;
     }
 
     /** Element 0 of a float buffer: the one synchronising read of a training step. */
@@ -353,7 +381,12 @@ public final class CudaRuntime implements AutoCloseable {
 
     void launch(KernelArgs args, int gridX, int gridY, int blockX, int blockY) {
         Kernel k = args.kernel();
-        check("cuLaunchKernel(" + k.entry + ")", cuLaunchKernel(functions.get(k),
+        CUfunction f = functions.get(k);
+        if (f == null) {
+            throw new IllegalStateException("kernel " + k.entry + " is in module " + k.module + ".ptx, which this runtime did not load"
+                    + " (the fused CUDA path is off; see CudaSwitches)");
+        }
+        check("cuLaunchKernel(" + k.entry + ")", cuLaunchKernel(f,
                 gridX, gridY, 1, blockX, blockY, 1, 0, stream, args.toParams(), null));
     }
 

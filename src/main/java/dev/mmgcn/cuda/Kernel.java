@@ -38,10 +38,29 @@ enum Kernel {
     BPR_LOSS_BWD("loss", "bpr_loss_bwd", "PPPPPL"),
 
     MASK_SCORES("topk", "mask_scores", "PIIPPIF"),
-    TOPK_ROWS("topk", "topk_rows", "PIIIPPPP");
+    TOPK_ROWS("topk", "topk_rows", "PIIIPPPP"),
+
+    // issue 14, unverified on a GPU: loaded only when CudaSwitches.fused() is on
+    ADD("fused", "add_f32", "PPPL"),
+    BIAS_LEAKY_RELU("fused", "bias_leaky_relu", "PPFPII"),
+    BIAS_LEAKY_RELU_BWD("fused", "bias_leaky_relu_bwd", "PPFPL"),
+    GATHER_SUM_SQUARES_PARTIAL("fused", "gather_sum_squares_partial", "PIPLIPP"),
+    GATHER_SUM_SQUARES_FINAL("fused", "gather_sum_squares_final", "PIFFP"),
+    GATHER_SUM_SQUARES_BWD("fused", "gather_sum_squares_bwd", "PIPLIFPPP"),
+    ADAM_DEVICE_STEP("fused", "adam_step_dev", "PPPPLFFFFFP");
 
     /** Modules in load order; each is {@code <name>.ptx} next to this class. */
     static final String[] MODULES = {"elementwise", "bias", "rownorm", "segment_max", "gather_scatter", "loss", "topk"};
+    /** Modules loaded only with the fused switch on ({@link CudaSwitches#fused()}). */
+    static final String[] FUSED_MODULES = {"fused"};
+
+    /** The modules a runtime loads: the verified ones, plus the fused ones when asked. */
+    static String[] modules(boolean fused) {
+        if (!fused) return MODULES.clone();
+        String[] all = java.util.Arrays.copyOf(MODULES, MODULES.length + FUSED_MODULES.length);
+        System.arraycopy(FUSED_MODULES, 0, all, MODULES.length, FUSED_MODULES.length);
+        return all;
+    }
 
     final String module;
     final String entry;

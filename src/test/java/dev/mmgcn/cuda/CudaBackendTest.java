@@ -91,11 +91,14 @@ class CudaBackendTest {
     private static final Pattern ENTRY = Pattern.compile("\\.visible\\s+\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.(\\w+)");
 
-    /** Every kernel the Java side launches exists in its PTX module with the parameter types it is given. */
+    /**
+     * Every kernel the Java side launches exists in its PTX module with the parameter types it is given,
+     * the fused module's (loaded only with the switch on) included.
+     */
     @Test
     void kernelSignaturesMatchTheCommittedPtx() {
         Map<String, String> found = new HashMap<>();
-        for (String module : Kernel.MODULES) {
+        for (String module : Kernel.modules(true)) {
             String ptx = new String(CudaRuntime.readPtx(module), StandardCharsets.US_ASCII);
             Matcher m = ENTRY.matcher(ptx);
             while (m.find()) {
@@ -143,6 +146,7 @@ class CudaBackendTest {
         assertEquals(warps * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "loss.cu REDUCE_THREADS");
         assertEquals(warps * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE11warp_counts"), "topk.cu TOPK_THREADS");
         assertEquals(8 * 33 * Double.BYTES, sharedBytes("bias", "_ZZ16sum_rows_partialE8lane_sum"), "sum_rows_partial's 32x8 block");
+        assertEquals(warps * Double.BYTES, sharedBytes("fused", "_ZZ9block_sumdE10warp_total"), "fused.cu's block_sum (reduce.cuh)");
     }
 
     /** The Java side spills exactly when the kernel's shared candidate arrays would overflow. */
@@ -263,6 +267,90 @@ class CudaBackendTest {
         assertThrows(IllegalStateException.class, k::newScope);
         List<String> info = CudaInfo.lines();
         assertTrue(info.get(0).startsWith("gpu: "), info.toString());
+    }
+
+    /** Issue 14's switch (CudaSwitches): off keeps the Kernels defaults and the host clock; on, the overrides. */
+    @Test
+    void theFusedSwitchDecidesWhichPathRunsAndIntCopiesAreExactOnBoth() {
+        gpu();
+        try (CudaKernels off = new CudaKernels(false); CudaKernels on = new CudaKernels(true)) {
+            assertFalse(off.fusedPath());
+            assertTrue(on.fusedPath());
+            assertTrue(off.clock() == dev.mmgcn.kernels.BackendClock.HOST, "off: the verified host clock");
+            assertTrue(on.clock() instanceof CudaClock, "on: events");
+            for (CudaKernels k : List.of(off, on)) {
+                try (Scope host = new HostScope(); Scope dev = k.newScope()) {
+                    int n = 1000;
+                    IntTensor h = host.ints(n, 1);
+                    for (int i = 0; i < n; i++) h.setFlat(i, i * 7919 - 3_000_000);
+                    IntTensor src = dev.ints(n, 1);
+                    k.upload(h, src);
+                    IntTensor dst = dev.ints(n, 1);
+                    k.copy(src, dst);
+                    IntTensor back = host.ints(n, 1);
+                    k.download(dst, back);
+                    assertArrayEquals(h.toArray(), back.toArray(), k + ": copy(IntTensor, IntTensor)");
+                    assertThrows(IllegalArgumentException.class, () -> k.copy(src, dev.ints(n - 1, 1)));
+                    assertThrows(IllegalArgumentException.class, () -> k.copy(h, dst), "a host source is refused");
+                }
+            }
+        }
+    }
+
+    /** The event clock times queued work without waiting at mark(), and reuses its events after reset(). */
+    @Test
+    void eventClockTimesQueuedWorkAndReusesItsPool() {
+        gpu();
+        try (CudaKernels k = new CudaKernels(true); Scope dev = k.newScope()) {
+            CudaClock c = (CudaClock) k.clock();
+            Tensor big = dev.floats(4096, 4096);
+            long a = c.mark();
+            for (int i = 0; i < 50; i++) k.fill(big, i);
+            long b = c.mark();
+            long d = c.mark();
+            double work = c.seconds(a, b);
+            double none = c.seconds(b, d);
+            assertTrue(work > 0 && work < 10, "50 fills of 64 MiB took " + work + " s");
+            assertTrue(none >= 0 && none < work, "back-to-back marks " + none + " s vs work " + work + " s");
+            assertEquals(3, c.events());
+            c.reset();
+            c.mark();
+            c.mark();
+            assertEquals(3, c.events(), "events are reused after reset");
+            assertThrows(IllegalArgumentException.class, () -> c.seconds(0, 2), "mark 2 was not handed out since the reset");
+        }
+    }
+
+    /**
+     * replayable as CUDA graphs: run, recorded (and launched), then replayed — each run's work happens once,
+     * in order, with Java code inside the region running only for the first two.
+     */
+    @Test
+    void replayableRegionsRecordedAsGraphsDoTheirWorkOncePerRun() {
+        gpu();
+        try (CudaKernels k = new CudaKernels(true, true); Scope host = new HostScope(); Scope dev = k.newScope()) {
+            assertTrue(k.graphs());
+            Tensor x = dev.floats(300, 7);
+            Tensor y = dev.floats(300, 7);
+            k.fill(x, 0.5f);
+            k.fill(y, 1f);
+            int[] javaRuns = new int[1];
+            for (int i = 0; i < 5; i++) {
+                k.replayable("step", () -> {
+                    javaRuns[0]++;
+                    k.axpby(1f, x, 1f, y);   // y += x
+                    k.axpby(2f, y, 0f, x);   // x = 2y
+                });
+            }
+            // by hand: (x, y) = (0.5, 1) → (3, 1.5) → (9, 4.5) → (27, 13.5) → (81, 40.5) → (243, 121.5)
+            Tensor back = host.floats(300, 7);
+            k.download(y, back);
+            for (float v : back.toArray()) assertEquals(121.5f, v);
+            k.download(x, back);
+            for (float v : back.toArray()) assertEquals(243f, v);
+            assertEquals(2, javaRuns[0], "the region's Java code runs for the first (plain) and second (recorded) run only");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new CudaKernels(false, true), "graphs need the fused path");
     }
 
     @Test
