@@ -74,6 +74,7 @@ public final class Main {
         CommandList.install(cl);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommand() instanceof TrainCommand) TrainCommand.addSettingOptions(sub.getCommandSpec());
+            if (sub.getCommand() instanceof SweepCommand) SweepCommand.addSettingOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof DataCommand dc) dc.addDataOptions(sub.getCommandSpec());
             if (sub.getCommand() instanceof BenchCommand) BenchCommand.addDataOptions(sub.getCommandSpec());
         }

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
                 "./mmgcn <command> runs it with SIMD enabled; `<command> --help` lists a command's options.",
                 "@FILE anywhere reads more arguments from FILE (one or more per line)."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, ServeCommand.class, ExportCommand.class,
-                ConvertCommand.class, GenerateCommand.class, InfoCommand.class, BenchCommand.class},
+                ConvertCommand.class, GenerateCommand.class, InfoCommand.class, BenchCommand.class,
+                SweepCommand.class, CompareCommand.class, ReportCommand.class},
         footer = {"", Main.EXIT_CODES})
 final class MmgcnCommand implements Callable<Integer> {
     final PrintStream out;
@@ -28,7 +29,7 @@ final class MmgcnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("error: no command given (commands: train, evaluate, recommend, serve, export, convert, generate, info, bench; see --help)");
+        err.println("error: no command given (commands: train, evaluate, recommend, serve, export, convert, generate, info, bench, sweep, compare, report; see --help)");
         return Failure.USAGE;
     }
 }

@@ -79,7 +79,7 @@ final class Relaunch {
         if (args.length == 0) return false;
         String command = args[0];
         if (command.startsWith("@")) return true; // an argument file: the command is inside
-        return List.of("train", "evaluate", "recommend", "serve", "bench", "info").contains(command);
+        return List.of("train", "sweep", "evaluate", "recommend", "serve", "bench", "info").contains(command);
     }
 
     /**

@@ -27,8 +27,10 @@ final class RunFolder {
     static final String METRICS = "metrics.jsonl";
     static final String CHECKPOINT = "best.ckpt";
     static final String SUMMARY = "summary.json";
+    /** The state after the newest epoch, for train --resume. */
+    static final String LAST = "last.ckpt";
     /** The files a run writes, in the order it first writes them. */
-    static final List<String> FILES = List.of(CONFIG, LOG, METRICS, CHECKPOINT, SUMMARY);
+    static final List<String> FILES = List.of(CONFIG, LOG, METRICS, CHECKPOINT, LAST, SUMMARY);
 
     private final Path dir;
     private final List<String> removed;
@@ -66,6 +68,16 @@ final class RunFolder {
             }
         }
         throw Failure.io("cannot find a free run folder name under " + runs.toAbsolutePath() + " for " + base, null);
+    }
+
+    /** An earlier run's folder that {@code train --resume} continues: its files stay, each is rewritten atomically. */
+    static RunFolder resumed(Path dir) {
+        try {
+            AtomicFile.removeStale(dir); // temporaries of the killed run
+        } catch (IOException e) {
+            throw Failure.io(Resume.FLAG + ": cannot clean " + dir + ": " + FileErrors.reason(e), e);
+        }
+        return checkWritable(new RunFolder(dir, List.of()), Resume.FLAG);
     }
 
     /** The folder given with {@code --out}: created, or empty, or an earlier run's with {@code overwrite}. */

@@ -17,6 +17,12 @@ final class RunLog {
     private final PrintStream err;
 
     RunLog(PrintStream console, PrintStream consoleErr) {
+        this(console, consoleErr, "");
+    }
+
+    /** A log that continues {@code earlier} (a resumed run's train.log). */
+    RunLog(PrintStream console, PrintStream consoleErr, String earlier) {
+        buffer.writeBytes(earlier.getBytes(StandardCharsets.UTF_8));
         this.out = new PrintStream(new Tee(console, buffer), true, StandardCharsets.UTF_8);
         this.err = new PrintStream(new Tee(consoleErr, buffer), true, StandardCharsets.UTF_8);
     }

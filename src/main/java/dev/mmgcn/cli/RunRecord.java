@@ -27,6 +27,8 @@ final class RunRecord {
     private final TrainSettings settings;
     private final List<String> commandLine;
     private final ConfigFile configFile;
+    private String configFileName;
+    private final List<Object> resumed = new ArrayList<>();
     private final String started;
     private String ended;
     private String status = "running";
@@ -41,7 +43,24 @@ final class RunRecord {
         this.settings = settings;
         this.commandLine = List.copyOf(commandLine);
         this.configFile = configFile;
+        this.configFileName = configFile == null ? null : configFile.layer().source().toString();
         this.started = now.toString();
+    }
+
+    /** A resumed run's record: the same run id, start and command line; each resumption's command line and time added. */
+    @SuppressWarnings("unchecked")
+    RunRecord(TrainSettings settings, Map<String, Object> earlier, List<String> resumeCommandLine) {
+        this.runId = String.valueOf(earlier.get("run_id"));
+        this.settings = settings;
+        this.commandLine = earlier.get("command_line") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        this.configFile = null;
+        this.configFileName = earlier.get("config_file") == null ? null : String.valueOf(earlier.get("config_file"));
+        this.started = String.valueOf(earlier.get("started"));
+        if (earlier.get("resumed") instanceof List<?> r) resumed.addAll((List<Object>) r);
+        Map<String, Object> now = new LinkedHashMap<>();
+        now.put("at", OffsetDateTime.now().toString());
+        now.put("command_line", resumeCommandLine);
+        resumed.add(now);
     }
 
     String runId() { return runId; }
@@ -101,8 +120,9 @@ final class RunRecord {
         m.put("mmgcn_engine", Version.get());
         m.put("run_id", runId);
         m.put("command_line", commandLine);
-        m.put("config_file", configFile == null ? null : configFile.layer().source().toString());
+        m.put("config_file", configFileName);
         m.put("started", started);
+        if (!resumed.isEmpty()) m.put("resumed", resumed);
         m.put("ended", ended);
         m.put("status", status);
         m.put("error", error);

@@ -28,10 +28,22 @@ final class RunRecorder {
     private long lastStepWritten;
 
     RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc) {
+        this(folder, log, record, tc, List.of());
+    }
+
+    /** A recorder whose metrics.jsonl starts with {@code earlier}, the lines of the validations already done (a resumed run). */
+    RunRecorder(RunFolder folder, RunLog log, RunRecord record, TrainConfig tc, List<String> earlier) {
         this.folder = folder;
         this.log = log;
         this.record = record;
         this.tc = tc;
+        lines.addAll(earlier);
+        if (!earlier.isEmpty() && Json.read(earlier.getLast()).get("global_step") instanceof Number n) lastStepWritten = n.longValue();
+    }
+
+    /** Lines in metrics.jsonl so far: a training state records it, so a resumed run knows which lines are its own. */
+    int metricsLines() {
+        return lines.size();
     }
 
     Trainer.Listener listener(EpochTable table, Progress progress) {

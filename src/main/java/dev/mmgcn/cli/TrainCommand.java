@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 "(epochs: 50, lr: 0.001, modality: [visual=image_feat.npy]); options on the command line override it.",
                 "A run folder's config.json replays that run: train --config runs/X/config.json."},
         footer = {"", "The run folder gets config.json (every setting, the command line, the data's fingerprint), train.log,",
-                "metrics.jsonl, best.ckpt and summary.json. It must be new or empty unless --overwrite is given.", "",
+                "metrics.jsonl, best.ckpt, last.ckpt (the state after the newest epoch) and summary.json. It must be new",
+                "or empty unless --overwrite is given. train --resume DIR continues a stopped run from its last.ckpt.", "",
                 Main.EXIT_CODES})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
@@ -43,10 +44,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "let --out name an earlier run's folder: its run files are removed before this run writes any")
     boolean overwrite;
 
-    @Option(names = "--profile", order = 3,
+    @Option(names = "--profile", order = 4,
             description = {"per epoch: seconds in sampling, forward, backward, optimiser and evaluation; backend calls,",
                     "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json"})
     boolean profile;
+
+    @Option(names = "--resume", paramLabel = "DIR", order = 3,
+            description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, or set --threads)")
+    Path resume;
 
     static void addSettingOptions(CommandSpec spec) {
         SettingsOptions.add(spec, TrainSettings.KEYS);
@@ -54,13 +59,22 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
+        commandLine.addAll(List.of(top.args));
+        if (resume != null) {
+            if (config != null) throw Failure.usage("--resume and --config cannot be combined: a resumed run keeps the settings in its config.json");
+            if (overwrite) throw Failure.usage("--resume and --overwrite cannot be combined: a resumed run continues its own folder");
+            Settings.Layer given = SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS);
+            if (given.values().containsKey(TrainSettings.OUT.name())) {
+                throw Failure.usage("--resume and --out cannot be combined: the run continues in its own folder, " + resume);
+            }
+            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given), profile, commandLine, top.out, top.err).run();
+        }
         List<Settings.Layer> layers = new ArrayList<>();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
         if (file != null) layers.add(file.layer());
         layers.add(SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS));
         TrainSettings settings = TrainSettings.resolve(layers);
-        List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
-        commandLine.addAll(List.of(top.args));
         return new TrainRun(settings, file, overwrite, profile, commandLine, top.out, top.err).run();
     }
 }

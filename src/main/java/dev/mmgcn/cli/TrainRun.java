@@ -18,6 +18,7 @@ import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.profile.Profiler;
 import dev.mmgcn.train.Trainer;
+import dev.mmgcn.train.TrainingStateFile;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,9 +44,21 @@ final class TrainRun {
     private final List<String> commandLine;
     private final PrintStream console;
     private final PrintStream consoleErr;
+    /** Null, or the stopped run this one continues (train --resume). */
+    private final Resume resume;
 
     TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, boolean profile, List<String> commandLine,
              PrintStream out, PrintStream err) {
+        this(settings, configFile, overwrite, profile, commandLine, out, err, null);
+    }
+
+    TrainRun(Resume resume, boolean profile, List<String> commandLine, PrintStream out, PrintStream err) {
+        this(resume.settings(), null, false, profile, commandLine, out, err, resume);
+    }
+
+    private TrainRun(TrainSettings settings, ConfigFile configFile, boolean overwrite, boolean profile, List<String> commandLine,
+                     PrintStream out, PrintStream err, Resume resume) {
+        this.resume = resume;
         this.settings = settings;
         this.configFile = configFile;
         this.overwrite = overwrite;
@@ -59,11 +72,11 @@ final class TrainRun {
         if (overwrite && settings.out() == null) {
             throw Failure.usage("--overwrite needs --out DIR: a default run folder is always new");
         }
-        if (settings.out() != null) checkOutBeforehand(settings.out(), settings.settings().where(TrainSettings.OUT));
+        if (settings.out() != null && resume == null) checkOutBeforehand(settings.out(), settings.settings().where(TrainSettings.OUT));
         DataLoading.Plan plan = DataLoading.check(settings.data(), settings.settings());
         MemoryBudget.checkFeatures(plan.features(), MemoryBudget.Limits.current());
-        RunLog log = new RunLog(console, consoleErr);
-        RunRecord record = new RunRecord(settings, commandLine, configFile);
+        RunLog log = resume == null ? new RunLog(console, consoleErr) : new RunLog(console, consoleErr, resume.log());
+        RunRecord record = resume == null ? new RunRecord(settings, commandLine, configFile) : new RunRecord(settings, resume.record(), commandLine);
         try (Progress progress = Progress.forStderr(consoleErr)) {
             Kernels kernels = Backend.open(settings.device(), settings.threads());
             try {
@@ -93,14 +106,20 @@ final class TrainRun {
         DataFingerprint fingerprint = trainingRecord.fingerprint();
         record.data(data, plan, fingerprint);
 
-        RunFolder folder = settings.out() != null
+        if (resume != null) checkSameData(fingerprint);
+        RunFolder folder = resume != null ? RunFolder.resumed(resume.dir())
+                : settings.out() != null
                 ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT))
                 : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now());
         if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
         record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
         folder.write(RunFolder.CONFIG, record.json());
-        RunRecorder recorder = new RunRecorder(folder, log, record, tc);
+        RunRecorder recorder = new RunRecorder(folder, log, record, tc, resume == null ? List.of() : resume.metricsLines());
         try {
+            if (resume != null) {
+                out.printf(Locale.ROOT, "%nresumed  %s: from epoch %d of %d (%s)%n", java.time.OffsetDateTime.now(), resume.state().epoch(),
+                        tc.epochs(), folder.file(RunFolder.LAST));
+            }
             out.println("backend  " + Backend.describe(kernels));
             out.println("data     " + data.summary());
             if (configFile != null) out.println("config   " + configFile.layer().source() + " (options on the command line override it)");
@@ -134,6 +153,14 @@ final class TrainRun {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
+                    }, resume == null ? null : resume.state(), state -> {
+                        // after the epoch's metrics line, checkpoint and log: the state to continue from
+                        try {
+                            TrainingStateFile.write(folder.file(RunFolder.LAST), state.withExtra(java.util.Map.of(
+                                    "run_id", record.runId(), "metrics_lines", Integer.toString(recorder.metricsLines()))));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     });
                     Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT), label(mc));
                     folder.write(RunFolder.SUMMARY, Json.pretty(Summary.of(result, tc, record, mc.kind())));
@@ -146,6 +173,19 @@ final class TrainRun {
         } catch (RuntimeException | IOException | Error e) {
             recorder.failed(e);
             throw e;
+        }
+    }
+
+    /** A resumed run must train on the data it started with: a changed part is named and refused. */
+    private void checkSameData(DataFingerprint now) {
+        Object fp = resume.record().get("data") instanceof java.util.Map<?, ?> d ? d.get("fingerprint") : null;
+        if (!(fp instanceof java.util.Map<?, ?> parts)) return;
+        java.util.Map<String, String> before = new java.util.LinkedHashMap<>();
+        parts.forEach((k, v) -> before.put(String.valueOf(k), String.valueOf(v)));
+        List<String> changes = now.changes(new DataFingerprint(before));
+        if (!changes.isEmpty()) {
+            throw Failure.data(Resume.FLAG + ": the data differ from those the run in " + resume.dir() + " trained on: "
+                    + String.join("; ", changes) + "; a resumed run must see the same data", null);
         }
     }
 

@@ -33,6 +33,26 @@ public final class RankingMetrics implements Serializable {
 
     public int[] ks() { return ks.clone(); }
 
+    /** Metrics with these exact running sums ([metric][k], metrics in {@link #NAMES} order): what {@link #sums()} gave, restored. */
+    public static RankingMetrics restore(int[] ks, double[][] sums, int users, int skipped) {
+        RankingMetrics m = new RankingMetrics(ks);
+        if (sums.length != NAMES.length) throw new IllegalArgumentException(sums.length + " metric rows for " + NAMES.length + " metrics");
+        for (int i = 0; i < NAMES.length; i++) {
+            if (sums[i].length != ks.length) throw new IllegalArgumentException(sums[i].length + " sums for " + ks.length + " cut-offs");
+            m.sums[i] = sums[i].clone();
+        }
+        m.users = users;
+        m.skipped = skipped;
+        return m;
+    }
+
+    /** The running sums behind the means, [metric][k] in {@link #NAMES} × {@link #ks()} order (a copy): a resumable state. */
+    public double[][] sums() {
+        double[][] out = new double[sums.length][];
+        for (int i = 0; i < sums.length; i++) out[i] = sums[i].clone();
+        return out;
+    }
+
     /**
      * @param ranked    the user's recommendations, best first; at least max K of them unless there are fewer items
      * @param length    how many entries of {@code ranked} to read

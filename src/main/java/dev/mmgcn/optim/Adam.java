@@ -34,6 +34,8 @@ public final class Adam implements AutoCloseable {
     private int step;
     /** The flat form's state: moments of the packed layout, the step count on the backend and a constant 1. */
     private FlatParameters.Flat flat;
+    /** The flat layout's parameters, in order (parameter i's moments are elements offsets[i].. of flatM and flatV). */
+    private List<Var> flatOrder;
     private Tensor flatM, flatV, stepCount, one;
 
     public Adam(Kernels kernels, float learningRate, float weightDecay) {
@@ -61,6 +63,7 @@ public final class Adam implements AutoCloseable {
         if (flat != null) throw new IllegalStateException("this Adam updates another parameter store");
         if (!moments.isEmpty() || step > 0) throw new IllegalStateException("this Adam already updates loose parameters");
         flat = f;
+        flatOrder = params.all();
         flatM = scope.floats(f.values().rows(), 1);
         flatV = scope.floats(f.values().rows(), 1);
         stepCount = scope.floats(1, 1);
@@ -104,6 +107,68 @@ public final class Adam implements AutoCloseable {
                     scope.floats(v.rows(), v.cols()), scope.floats(v.rows(), v.cols())});
             kernels.adamStep(p.value(), p.grad(), mv[0], mv[1], learningRate, beta1, beta2, eps, weightDecay, step);
         }
+    }
+
+    /** Steps taken so far (the bias correction's t). */
+    public int steps() { return step; }
+
+    /**
+     * Each parameter's first and second moments as host copies ({@code {m, v}}), by parameter name; a
+     * loose parameter that has had no step yet is absent. With {@link #steps()} this is the whole optimiser state.
+     */
+    public Map<String, float[][]> moments(List<Var> parameters) {
+        Map<String, float[][]> out = new java.util.LinkedHashMap<>();
+        try (dev.mmgcn.storage.HostScope host = new dev.mmgcn.storage.HostScope()) {
+            for (Var p : parameters) {
+                Tensor[] mv = momentsOf(p);
+                if (mv == null) continue;
+                float[][] pair = new float[2][];
+                for (int i = 0; i < 2; i++) {
+                    Tensor t = host.floats(mv[i].rows(), mv[i].cols());
+                    kernels.download(mv[i], t);
+                    pair[i] = t.toArray();
+                }
+                out.put(p.name(), pair);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sets the state {@link #moments} and {@link #steps()} gave: the next step continues as the saved
+     * optimiser would have. For a flat store, {@link #prepare} it first.
+     */
+    public void restore(int steps, List<Var> parameters, Map<String, float[][]> saved) {
+        if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
+        this.step = steps;
+        if (flat != null) kernels.fill(stepCount, steps); // the bias correction's t, kept on the backend
+        try (dev.mmgcn.storage.HostScope host = new dev.mmgcn.storage.HostScope()) {
+            for (Var p : parameters) {
+                float[][] pair = saved.get(p.name());
+                if (pair == null) continue;
+                Tensor[] mv = flat != null ? momentsOf(p) : moments.computeIfAbsent(p, v -> new Tensor[] {
+                        scope.floats(v.rows(), v.cols()), scope.floats(v.rows(), v.cols())});
+                for (int i = 0; i < 2; i++) {
+                    if (pair[i].length != (long) p.rows() * p.cols()) {
+                        throw new IllegalArgumentException("Adam moments of " + p.name() + ": " + pair[i].length + " values for " + p.rows() + "x" + p.cols());
+                    }
+                    Tensor t = host.floats(mv[i].rows(), mv[i].cols());
+                    t.copyFrom(pair[i]);
+                    kernels.upload(t, mv[i]);
+                }
+            }
+        }
+    }
+
+    /** A parameter's {m, v}: views into the flat moments, or its own buffers; null for a loose one not stepped yet. */
+    private Tensor[] momentsOf(Var p) {
+        if (flat == null) return moments.get(p);
+        int i = -1;
+        for (int k = 0; k < flatOrder.size(); k++) if (flatOrder.get(k) == p) i = k;
+        if (i < 0) throw new IllegalArgumentException("parameter " + p.name() + " is not in this Adam's flat store");
+        long from = flat.offsets()[i];
+        int length = Math.toIntExact(flat.sizes()[i]);
+        return new Tensor[] {flatM.view(from, length, 1), flatV.view(from, length, 1)};
     }
 
     @Override

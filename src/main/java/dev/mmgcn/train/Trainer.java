@@ -174,6 +174,21 @@ public final class Trainer implements AutoCloseable {
     }
 
     public Result fit(Listener listener, BestModelSink sink) {
+        return fit(listener, sink, null, null);
+    }
+
+    /** Called after each epoch (its listener and sink calls done) with the state to continue from; e.g. to write {@code last.ckpt}. */
+    public interface StateSink {
+        void accept(TrainingState state);
+    }
+
+    /**
+     * Trains from {@code resumeFrom} (null: from the start) and hands {@code stateSink} (may be null) the
+     * state after every epoch. On the CPU a run resumed from the state after epoch E ends exactly as the
+     * run that was not stopped: the parameters, Adam's moments and step, the epochs so far, the best
+     * validation and the early-stopping counter come back, and each epoch's plan depends on (seed, epoch) only.
+     */
+    public Result fit(Listener listener, BestModelSink sink, TrainingState resumeFrom, StateSink stateSink) {
         RankingMetrics popValid = Popularity.evaluate(kernels, validEvaluator, data.numUsers(), data.numItems(), data.train());
         RankingMetrics popTest = Popularity.evaluate(kernels, testEvaluator, data.numUsers(), data.numItems(), data.train());
         List<EpochReport> history = new ArrayList<>();
@@ -186,8 +201,21 @@ public final class Trainer implements AutoCloseable {
         // loss it has not read), every few steps after and at validations: a host round trip on a device
         int readEvery = Math.max(1, (batches + 9) / 10);
         long globalStep = 0;
+        int firstEpoch = 1;
+        if (resumeFrom != null) {
+            restore(resumeFrom);
+            history.addAll(resumeFrom.history());
+            best = resumeFrom.best();
+            sinceBest = resumeFrom.sinceBest();
+            firstEpoch = resumeFrom.epoch() + 1;
+            globalStep = (long) resumeFrom.epoch() * batches;
+            if (config.patience() > 0 && sinceBest >= config.patience()) { // it had stopped early: nothing left to train
+                firstEpoch = config.epochs() + 1;
+                stoppedEarly = resumeFrom.epoch() < config.epochs();
+            }
+        }
 
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             listener.epochStarted(epoch, batches);
             profiler.epochStarted();
             long t0 = System.nanoTime();
@@ -237,6 +265,7 @@ public final class Trainer implements AutoCloseable {
             if (best == null) throw new IllegalStateException("training diverged at epoch " + epoch + " (the parameters are no longer finite); try a smaller --lr");
             if (end.best() && sink != null) sink.accept(end, model, representation);
             profiler.epochDone(epoch, trainEnd);
+            if (stateSink != null) stateSink.accept(capture(epoch, sinceBest, history));
             if (config.patience() > 0 && sinceBest >= config.patience()) {
                 stoppedEarly = epoch < config.epochs();
                 break;
@@ -267,6 +296,37 @@ public final class Trainer implements AutoCloseable {
         Validation v = new Validation(epoch, stepInEpoch, steps, globalStep, evalSeconds, valid, test, improved, itemOnlyValid);
         if (improved) best = v;
         return v;
+    }
+
+    /** The state after {@code epoch}: parameters and Adam's moments copied to the host. */
+    private TrainingState capture(int epoch, int sinceBest, List<EpochReport> history) {
+        java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
+        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        try (HostScope h = new HostScope()) {
+            for (Var p : model.parameters().all()) {
+                params.put(p.name(), model.parameters().read(p, h));
+                shapes.put(p.name(), new int[] {p.rows(), p.cols()});
+            }
+        }
+        return new TrainingState(epoch, sinceBest, history, best, adam.steps(), params, shapes,
+                adam.moments(model.parameters().all()), java.util.Map.of());
+    }
+
+    /** Puts the parameters and Adam's state of {@code s} in place, checking that they fit this model. */
+    private void restore(TrainingState s) {
+        for (Var p : model.parameters().all()) {
+            int[] shape = s.shapes().get(p.name());
+            if (shape == null) throw new IllegalStateException("the saved state lacks parameter '" + p.name() + "'");
+            if (shape[0] != p.rows() || shape[1] != p.cols()) {
+                throw new IllegalStateException("parameter '" + p.name() + "' is " + shape[0] + "x" + shape[1] + " in the saved state but "
+                        + p.rows() + "x" + p.cols() + " in the model");
+            }
+            model.parameters().write(p, s.parameters().get(p.name()));
+        }
+        if (s.parameters().size() != model.parameters().all().size()) {
+            throw new IllegalStateException("the saved state has " + s.parameters().size() + " parameters, the model " + model.parameters().all().size());
+        }
+        adam.restore(s.adamSteps(), model.parameters().all(), s.moments());
     }
 
     /** False when no user has a validation item: then the last epoch is reported and nothing stops early. */

@@ -221,7 +221,7 @@ class KillTest {
         }
         complete(work, args);
         checkRunFolder(run, KILLS + 1);
-        assertEquals(List.of("best.ckpt", "config.json", "metrics.jsonl", "summary.json", "train.log"), names(run));
+        assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), names(run));
         assertEquals("finished", Json.read(Files.readString(run.resolve("config.json"))).get("status"));
     }
 
@@ -233,9 +233,11 @@ class KillTest {
         Map<String, Object> config = Json.read(Files.readString(run.resolve("config.json")));
         String id = (String) config.get("run_id");
         int lastEpoch = 0;
+        int lineCount = 0;
         java.util.Set<Long> steps = new java.util.HashSet<>();
         if (files.contains("metrics.jsonl")) {
             List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+            lineCount = lines.size();
             long lastStep = 0;
             int endedEpoch = 0;
             for (String l : lines) {
@@ -258,6 +260,12 @@ class KillTest {
             assertTrue(best <= lastEpoch, why("the checkpoint's epoch " + best + " has its metrics line (last " + lastEpoch + ")", kill));
             long bestStep = Long.parseLong(ck.get("train.best_global_step"));
             assertTrue(steps.contains(bestStep), why("the checkpoint's step " + bestStep + " has its metrics line", kill));
+        }
+        if (files.contains("last.ckpt")) {
+            var state = dev.mmgcn.train.TrainingStateFile.read(run.resolve("last.ckpt")); // fails on a partial file
+            assertEquals(id, state.extra().get("run_id"), why("last.ckpt is this run's", kill));
+            assertTrue(state.epoch() <= lastEpoch, why("last.ckpt's epoch " + state.epoch() + " has its metrics line (last " + lastEpoch + ")", kill));
+            assertTrue(Integer.parseInt(state.extra().get("metrics_lines")) <= lineCount, why("last.ckpt's metrics lines are in metrics.jsonl", kill));
         }
         if (files.contains("summary.json")) {
             assertEquals(id, Json.read(Files.readString(run.resolve("summary.json"))).get("run_id"), why("summary.json is this run's", kill));

@@ -64,7 +64,7 @@ class TrainRecordTest {
         Path out = dir.resolve("run");
         CliTest.Outcome t = train(out, "--epochs", "2", "--seed", "11");
         assertEquals(0, t.code(), t.err());
-        assertEquals(List.of(".", "best.ckpt", "config.json", "metrics.jsonl", "summary.json", "train.log"), listing(out));
+        assertEquals(List.of(".", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), listing(out));
 
         Map<String, Object> config = json(out.resolve("config.json"));
         String runId = (String) config.get("run_id");
@@ -118,7 +118,7 @@ class TrainRecordTest {
         String log = Files.readString(out.resolve("train.log"));
         assertTrue(log.startsWith(t.out().substring(0, t.out().indexOf('\n'))), "train.log is the console output");
         assertTrue(log.contains(t.out().lines().filter(l -> l.startsWith("recall@20")).findFirst().orElseThrow()));
-        for (String f : List.of("best.ckpt", "config.json", "metrics.jsonl", "summary.json", "train.log")) {
+        for (String f : List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log")) {
             assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f))), f);
         }
     }
@@ -129,7 +129,7 @@ class TrainRecordTest {
         assertEquals(0, train(out, "--epochs", "1").code());
         Map<String, byte[]> before = new LinkedHashMap<>();
         for (String f : List.of("best.ckpt", "config.json", "metrics.jsonl", "summary.json", "train.log")) before.put(f, Files.readAllBytes(out.resolve(f)));
-        assertError(train(out, "--epochs", "1"), 2, "is not empty (best.ckpt, config.json, metrics.jsonl, summary.json and 1 more)");
+        assertError(train(out, "--epochs", "1"), 2, "is not empty (best.ckpt, config.json, last.ckpt, metrics.jsonl and 2 more)");
         for (Map.Entry<String, byte[]> e : before.entrySet()) assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve(e.getKey())), e.getKey());
 
         String first = (String) json(out.resolve("config.json")).get("run_id");
@@ -137,13 +137,13 @@ class TrainRecordTest {
         Files.writeString(out.resolve("notes.txt"), "the user's own file");
         CliTest.Outcome again = train(out, "--epochs", "1", "--overwrite");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.err().contains("note: --overwrite: removed config.json, train.log, metrics.jsonl, best.ckpt, summary.json"), again.err());
+        assertTrue(again.err().contains("note: --overwrite: removed config.json, train.log, metrics.jsonl, best.ckpt, last.ckpt, summary.json"), again.err());
         String second = (String) json(out.resolve("config.json")).get("run_id");
         assertNotEquals(first, second);
         assertEquals(second, json(out.resolve("summary.json")).get("run_id"));
         assertEquals(second, Checkpoint.read(out.resolve("best.ckpt")).get("run.id"));
         for (Map<String, Object> m : lines(out.resolve("metrics.jsonl"))) assertEquals(second, m.get("run_id"));
-        assertEquals(List.of(".", "best.ckpt", "config.json", "metrics.jsonl", "notes.txt", "summary.json", "train.log"), listing(out),
+        assertEquals(List.of(".", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "notes.txt", "summary.json", "train.log"), listing(out),
                 "the stale temporary is gone, the user's file stays");
     }
 
@@ -168,7 +168,7 @@ class TrainRecordTest {
         Path out = dir.resolve("deep/run");
         boolean runsBefore = Files.exists(Path.of("runs"));
         assertEquals(0, train(out, "--epochs", "1").code());
-        assertEquals(List.of(".", "deep", "deep/run", "deep/run/best.ckpt", "deep/run/config.json", "deep/run/metrics.jsonl",
+        assertEquals(List.of(".", "deep", "deep/run", "deep/run/best.ckpt", "deep/run/config.json", "deep/run/last.ckpt", "deep/run/metrics.jsonl",
                 "deep/run/summary.json", "deep/run/train.log"), listing(dir));
         assertEquals(runsBefore, Files.exists(Path.of("runs")), "no runs/ folder in the working folder");
     }

@@ -1,0 +1,53 @@
+package dev.mmgcn.cli;
+
+import dev.mmgcn.io.AtomicFile;
+import dev.mmgcn.runs.HtmlReport;
+import dev.mmgcn.runs.RunInfo;
+import dev.mmgcn.runs.RunSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code report}: one self-contained HTML page with a run's (or a sweep's) settings, summary and curves. The logic is {@link HtmlReport}. */
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Writes one self-contained HTML page with a run's settings, summary and training curves.",
+                "The page has no scripts, fonts or links to fetch (it opens offline); its SVG curves show the loss and",
+                "the validation metric with the item-only check per epoch. For a sweep folder: the leaderboard and the",
+                "curves of all trials overlaid."},
+        footer = {"", Main.EXIT_CODES})
+final class ReportCommand implements Callable<Integer> {
+    @ParentCommand
+    MmgcnCommand top;
+
+    @Parameters(paramLabel = "RUN", arity = "1", description = "a run folder or a sweep folder")
+    Path run;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "the page to write (default RUN/report.html); an existing file is replaced only with --overwrite")
+    Path out;
+
+    @Option(names = "--overwrite", description = "replace an existing --out file (RUN/report.html is always rewritten)")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        Path target = out != null ? out : run.resolve("report.html");
+        if (out != null) {
+            if (Files.isDirectory(out)) throw Failure.usage("--out: " + out + " is a folder; give the HTML file to write");
+            if (Files.exists(out) && !overwrite) throw Failure.usage("--out: " + out + " exists; pass --overwrite to replace it, or choose another name");
+        }
+        List<RunInfo> runs = RunSet.expand(List.of(run)); // checks the folder before anything is written
+        String generated = "written by mmgcn-engine " + Version.get() + " at " + OffsetDateTime.now();
+        String html = RunSet.isSweep(run) ? HtmlReport.forSweep(run, generated) : HtmlReport.forRun(runs.getFirst(), generated);
+        AtomicFile.writeString(target, html);
+        top.out.println("written  " + target);
+        return 0;
+    }
+}
