@@ -90,63 +90,12 @@ class KernelParityTest {
         if (backends != null) backends.forEach(Kernels::close);
     }
 
-    /** One test's host scope, the backend's scope and the copies between them. */
-    private static final class Run implements AutoCloseable {
-        final Kernels k;
-        final Scope host = new HostScope();
-        final Scope dev;
-        final Random rnd;
-
-        Run(Kernels k, long seed) {
-            this.k = k;
-            this.dev = k.newScope();
-            this.rnd = new Random(seed);
-        }
-
-        Tensor up(Tensor h) {
-            Tensor d = dev.floats(h.rows(), h.cols());
-            k.upload(h, d);
-            return d;
-        }
-
-        IntTensor up(IntTensor h) {
-            IntTensor d = dev.ints(h.rows(), h.cols());
-            k.upload(h, d);
-            return d;
-        }
-
-        CsrMatrix up(CsrMatrix h) {
-            return k.upload(h, dev);
-        }
-
-        float[] down(Tensor d) {
-            Tensor h = host.floats(d.rows(), d.cols());
-            k.download(d, h);
-            return h.toArray();
-        }
-
-        int[] down(IntTensor d) {
-            IntTensor h = host.ints(d.rows(), d.cols());
-            k.download(d, h);
-            return h.toArray();
-        }
-
-        Tensor copy(Tensor h) {
-            return RandomTensors.copy(host, h);
-        }
-
-        @Override
-        public void close() {
-            dev.close();
-            host.close();
-        }
-    }
 
     // ---- transfers and scope -----------------------------------------------------------------
 
     @EachBackend
     void transfersRoundTripExactly(Kernels k) {
-        try (Run t = new Run(k, 1)) {
+        try (KernelRun t = new KernelRun(k, 1)) {
             assertEquals(k.device(), t.dev.device(), "newScope() must allocate where the backend computes");
             for (int[] shape : new int[][]{{0, 5}, {1, 1}, {3, 17}, {129, 67}}) {
                 Tensor h = uniform(t.host, t.rnd, shape[0], shape[1]);
@@ -161,7 +110,7 @@ class KernelParityTest {
 
     @EachBackend
     void uploadedCsrCarriesItsTranspose(Kernels k) {
-        try (Run t = new Run(k, 2)) {
+        try (KernelRun t = new KernelRun(k, 2)) {
             CsrMatrix h = graph(t.host, t.rnd, 40, 29, 3, true);
             CsrMatrix d = t.up(h);
             assertTrue(d.hasTranspose(), "upload must attach the transpose");
@@ -181,7 +130,7 @@ class KernelParityTest {
 
     @EachBackend
     void fill(Kernels k) {
-        try (Run t = new Run(k, 3)) {
+        try (KernelRun t = new KernelRun(k, 3)) {
             for (int[] shape : new int[][]{{0, 3}, {1, 1}, {7, 17}, {1100, 67}}) {
                 for (float value : new float[]{0f, -3.5f, Float.NaN}) {
                     Tensor h = uniform(t.host, t.rnd, shape[0], shape[1]);
@@ -196,7 +145,7 @@ class KernelParityTest {
 
     @EachBackend
     void copyBlockBothModes(Kernels k) {
-        try (Run t = new Run(k, 4)) {
+        try (KernelRun t = new KernelRun(k, 4)) {
             // {srcRows, srcCols, dstRows, dstCols, srcRow, srcCol, dstRow, dstCol, rows, cols}
             int[][] cases = {
                     {23, 37, 19, 41, 0, 0, 0, 0, 19, 37},
@@ -223,7 +172,7 @@ class KernelParityTest {
 
     @EachBackend
     void axpby(Kernels k) {
-        try (Run t = new Run(k, 5)) {
+        try (KernelRun t = new KernelRun(k, 5)) {
             float[][] coefficients = {{1.5f, 0f}, {-0.5f, 2f}, {0f, 1f}, {1f, 1f}};
             for (int[] shape : new int[][]{{0, 4}, {1, 1}, {3, 17}, {37, 33}, {1100, 67}}) {
                 for (float[] ab : coefficients) {
@@ -247,7 +196,7 @@ class KernelParityTest {
                 {0, 5, 3}, {4, 0, 9}, {2, 9, 0}};
         // alpha == 0 must still scale C by beta (and clear it when beta == 0)
         float[][] alphaBeta = {{1f, 0f}, {-0.75f, 0.5f}, {1.25f, 1f}, {0f, 0.5f}, {0f, 0f}};
-        try (Run t = new Run(k, 6)) {
+        try (KernelRun t = new KernelRun(k, 6)) {
             for (int[] s : shapes) {
                 for (float[] ab : alphaBeta) checkGemm(t, s[0], s[1], s[2], ab[0], ab[1]);
             }
@@ -259,12 +208,12 @@ class KernelParityTest {
         // more than one k-block (k > 512), several row blocks, more than one column block (n > 1024),
         // and a single row tile that forces a split over columns
         int[][] shapes = {{211, 600, 75}, {37, 40, 1100}, {5, 300, 500}};
-        try (Run t = new Run(k, 7)) {
+        try (KernelRun t = new KernelRun(k, 7)) {
             for (int[] s : shapes) checkGemm(t, s[0], s[1], s[2], 0.5f, 0f);
         }
     }
 
-    private static void checkGemm(Run t, int m, int kk, int n, float alpha, float beta) {
+    private static void checkGemm(KernelRun t, int m, int kk, int n, float alpha, float beta) {
         for (boolean ta : new boolean[]{false, true}) {
             for (boolean tb : new boolean[]{false, true}) {
                 Tensor a = ta ? uniform(t.host, t.rnd, kk, m) : uniform(t.host, t.rnd, m, kk);
@@ -283,7 +232,7 @@ class KernelParityTest {
 
     @EachBackend
     void addRowVector(Kernels k) {
-        try (Run t = new Run(k, 8)) {
+        try (KernelRun t = new KernelRun(k, 8)) {
             for (int rows : new int[]{0, 1, 5, 2000}) {
                 for (int w : WIDTHS) {
                     Tensor bias = uniform(t.host, t.rnd, 1, w);
@@ -299,7 +248,7 @@ class KernelParityTest {
 
     @EachBackend
     void sumRows(Kernels k) {
-        try (Run t = new Run(k, 9)) {
+        try (KernelRun t = new KernelRun(k, 9)) {
             int[][] shapes = {{0, 5}, {1, 1}, {1, 67}, {37, 17}, {300, 64}, {5000, 33}};
             for (int[] s : shapes) {
                 for (float beta : new float[]{0f, 0.5f}) {
@@ -321,7 +270,7 @@ class KernelParityTest {
 
     @EachBackend
     void spmmAndItsTranspose(Kernels k) {
-        try (Run t = new Run(k, 10)) {
+        try (KernelRun t = new KernelRun(k, 10)) {
             for (double[] g : GRAPHS) {
                 for (boolean weighted : new boolean[]{false, true}) {
                     CsrMatrix h = graph(t.host, t.rnd, (int) g[0], (int) g[1], g[2], weighted);
@@ -339,7 +288,7 @@ class KernelParityTest {
         }
     }
 
-    private static void checkSpmm(Run t, CsrMatrix h, CsrMatrix d, int w, float beta, String what) {
+    private static void checkSpmm(KernelRun t, CsrMatrix h, CsrMatrix d, int w, float beta, String what) {
         Tensor x = uniform(t.host, t.rnd, h.cols(), w);
         Tensor y = beta == 0f ? filled(t.host, h.rows(), w, Float.NaN) : uniform(t.host, t.rnd, h.rows(), w);
         Tensor dy = t.up(y);
@@ -355,7 +304,7 @@ class KernelParityTest {
      */
     @EachBackend
     void repeatedCoordinatesMeanTheirSum(Kernels k) {
-        try (Run t = new Run(k, 27)) {
+        try (KernelRun t = new KernelRun(k, 27)) {
             CsrMatrix one = CsrMatrix.fromCoo(t.host, 1, 1, new int[] {0, 0}, new int[] {0, 0}, null);
             Tensor x = of(t.host, 1, 3, new float[] {1.5f, -2f, 0.25f});
             Tensor y = t.dev.floats(1, 3);
@@ -384,7 +333,7 @@ class KernelParityTest {
 
     @EachBackend
     void csrMaxValuesAndFirstArgmax(Kernels k) {
-        try (Run t = new Run(k, 11)) {
+        try (KernelRun t = new KernelRun(k, 11)) {
             for (double[] g : GRAPHS) {
                 CsrMatrix h = graph(t.host, t.rnd, (int) g[0], (int) g[1], g[2], false);
                 for (int w : WIDTHS) {
@@ -401,7 +350,7 @@ class KernelParityTest {
         }
     }
 
-    private static void checkCsrMax(Run t, CsrMatrix h, Tensor x, String what) {
+    private static void checkCsrMax(KernelRun t, CsrMatrix h, Tensor x, String what) {
         int w = x.cols();
         Tensor y = filled(t.host, h.rows(), w, Float.NaN);
         IntTensor arg = t.host.ints(h.rows(), w);
@@ -415,7 +364,7 @@ class KernelParityTest {
 
     @EachBackend
     void csrMaxBackwardAccumulatesIntoArgmaxRows(Kernels k) {
-        try (Run t = new Run(k, 12)) {
+        try (KernelRun t = new KernelRun(k, 12)) {
             for (double[] g : new double[][]{{1, 1, 1}, {57, 43, 3}, {3000, 1500, 8}}) {
                 CsrMatrix h = graph(t.host, t.rnd, (int) g[0], (int) g[1], g[2], false);
                 for (int w : new int[]{1, 7, 17, 67}) {
@@ -439,7 +388,7 @@ class KernelParityTest {
 
     @EachBackend
     void gatherRows(Kernels k) {
-        try (Run t = new Run(k, 13)) {
+        try (KernelRun t = new KernelRun(k, 13)) {
             for (int n : new int[]{0, 1, 50, 3000}) {
                 for (int w : new int[]{1, 7, 17, 67}) {
                     Tensor src = uniform(t.host, t.rnd, 40, w);
@@ -456,7 +405,7 @@ class KernelParityTest {
 
     @EachBackend
     void scatterAddRowsWithRepeatedIndices(Kernels k) {
-        try (Run t = new Run(k, 14)) {
+        try (KernelRun t = new KernelRun(k, 14)) {
             for (int n : new int[]{0, 1, 50, 3000}) {
                 for (int w : new int[]{1, 7, 17, 33, 67}) {
                     // 40 target rows for up to 3000 sources: every row is hit many times
@@ -476,7 +425,7 @@ class KernelParityTest {
 
     @EachBackend
     void leakyReluForwardAndBackward(Kernels k) {
-        try (Run t = new Run(k, 15)) {
+        try (KernelRun t = new KernelRun(k, 15)) {
             for (int[] s : new int[][]{{0, 3}, {1, 1}, {3, 17}, {33, 67}, {1100, 67}}) {
                 for (float slope : new float[]{0.01f, 0.2f}) {
                     Tensor x = uniform(t.host, t.rnd, s[0], s[1]);
@@ -502,7 +451,7 @@ class KernelParityTest {
     @EachBackend
     void rowL2NormalizeForwardAndBackward(Kernels k) {
         float eps = 1e-4f;
-        try (Run t = new Run(k, 16)) {
+        try (KernelRun t = new KernelRun(k, 16)) {
             for (int rows : new int[]{0, 1, 9, 2000}) {
                 for (int w : WIDTHS) {
                     Tensor x = uniform(t.host, t.rnd, rows, w);
@@ -534,7 +483,7 @@ class KernelParityTest {
 
     @EachBackend
     void rowDotAndScaleRowsAdd(Kernels k) {
-        try (Run t = new Run(k, 17)) {
+        try (KernelRun t = new KernelRun(k, 17)) {
             for (int rows : new int[]{0, 1, 9, 2000}) {
                 for (int w : new int[]{1, 7, 16, 17, 33, 67, 256}) {
                     Tensor a = uniform(t.host, t.rnd, rows, w);
@@ -560,7 +509,7 @@ class KernelParityTest {
 
     @EachBackend
     void sumSquaresForwardAndBackward(Kernels k) {
-        try (Run t = new Run(k, 18)) {
+        try (KernelRun t = new KernelRun(k, 18)) {
             for (int[] s : new int[][]{{0, 3}, {1, 1}, {7, 17}, {33, 67}, {300, 300}}) {
                 Tensor x = uniform(t.host, t.rnd, s[0], s[1]);
                 Tensor out = filled(t.host, 1, 1, Float.NaN);
@@ -581,7 +530,7 @@ class KernelParityTest {
 
     @EachBackend
     void bprLossStableForwardAndBackward(Kernels k) {
-        try (Run t = new Run(k, 19)) {
+        try (KernelRun t = new KernelRun(k, 19)) {
             for (int n : new int[]{0, 1, 17, 70000}) {
                 Tensor pos = uniform(t.host, t.rnd, n, 1, -3f, 3f);
                 Tensor neg = uniform(t.host, t.rnd, n, 1, -3f, 3f);
@@ -613,7 +562,7 @@ class KernelParityTest {
 
     @EachBackend
     void adamStepUpdatesParamAndMoments(Kernels k) {
-        try (Run t = new Run(k, 20)) {
+        try (KernelRun t = new KernelRun(k, 20)) {
             for (int[] s : new int[][]{{1, 1}, {3, 17}, {64, 67}, {300, 300}}) {
                 for (float decay : new float[]{0f, 0.01f}) {
                     for (int step : new int[]{1, 10}) {
@@ -640,7 +589,7 @@ class KernelParityTest {
 
     @EachBackend
     void maskScoresWritesMaskedColumnsOfTheBlock(Kernels k) {
-        try (Run t = new Run(k, 21)) {
+        try (KernelRun t = new KernelRun(k, 21)) {
             CsrMatrix mask = graph(t.host, t.rnd, 120, 67, 5, false);
             CsrMatrix dmask = t.up(mask);
             for (int[] block : new int[][]{{0, 120}, {0, 1}, {37, 50}, {119, 1}, {60, 0}}) {
@@ -655,7 +604,7 @@ class KernelParityTest {
 
     @EachBackend
     void topKMatchesReference(Kernels k) {
-        try (Run t = new Run(k, 22)) {
+        try (KernelRun t = new KernelRun(k, 22)) {
             // {rows, cols, k, distinct levels (0 = continuous)}: single column, k = cols, heavy ties, large k
             int[][] cases = {{1, 1, 1, 0}, {1, 7, 7, 0}, {0, 10, 3, 0}, {5, 300, 1, 0}, {5, 300, 20, 0},
                     {5, 300, 64, 0}, {5, 300, 65, 0}, {5, 300, 100, 0}, {3, 300, 300, 0}, {9, 200, 10, 3},
@@ -668,7 +617,7 @@ class KernelParityTest {
         }
     }
 
-    private static void checkTopK(Run t, Tensor scores, int kk, String what) {
+    private static void checkTopK(KernelRun t, Tensor scores, int kk, String what) {
         IntTensor idx = t.host.ints(scores.rows(), kk);
         Tensor val = t.host.floats(scores.rows(), kk);
         IntTensor didx = t.up(idx);
@@ -698,7 +647,7 @@ class KernelParityTest {
 
     @EachBackend
     void topKTiesGoToTheLowerColumn(Kernels k) {
-        try (Run t = new Run(k, 23)) {
+        try (KernelRun t = new KernelRun(k, 23)) {
             // every score equal: the answer is columns 0..k-1, whatever the row length
             for (int cols : new int[]{5, 17, 100, 1000}) {
                 Tensor scores = filled(t.host, 3, cols, 0.5f);
@@ -719,7 +668,7 @@ class KernelParityTest {
 
     @EachBackend
     void shapeMistakesAreRejected(Kernels k) {
-        try (Run t = new Run(k, 24)) {
+        try (KernelRun t = new KernelRun(k, 24)) {
             Tensor a = t.dev.floats(3, 4);
             Tensor b = t.dev.floats(5, 6);
             Tensor c = t.dev.floats(3, 6);
