@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
                 "A run folder's config.json replays that run: train --config runs/X/config.json."},
         footer = {"", "The run folder gets config.json (every setting, the command line, the data's fingerprint), train.log,",
                 "metrics.jsonl, best.ckpt, last.ckpt (the state after the newest epoch) and summary.json. It must be new",
-                "or empty unless --overwrite is given. train --resume DIR continues a stopped run from its last.ckpt.", "",
+                "or empty unless --overwrite is given. train --resume DIR continues a stopped run from its last.ckpt;",
+                "with a larger --epochs (or --patience) it also trains a finished run further.", "",
                 Main.EXIT_CODES})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
@@ -50,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean profile;
 
     @Option(names = "--resume", paramLabel = "DIR", order = 3,
-            description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, or set --threads)")
+            description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, "
+                    + "set --threads, or raise --epochs / --patience, which also trains a finished run further)")
     Path resume;
 
     static void addSettingOptions(CommandSpec spec) {

@@ -111,6 +111,7 @@ final class TrainRun {
                 : settings.out() != null
                 ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT))
                 : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now());
+        if (resume != null && resume.finished()) reopen(folder, log.err());
         if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
         record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
         folder.write(RunFolder.CONFIG, record.json());
@@ -174,6 +175,21 @@ final class TrainRun {
             recorder.failed(e);
             throw e;
         }
+    }
+
+    /**
+     * A finished run trained further: its summary.json described the run that ended, so it goes before any
+     * epoch is trained (a run folder with a summary is a finished run); the longer run writes its own at its end.
+     */
+    private void reopen(RunFolder folder, PrintStream err) {
+        Path summary = folder.file(RunFolder.SUMMARY);
+        try {
+            Files.deleteIfExists(summary);
+        } catch (IOException e) {
+            throw Failure.io(Resume.FLAG + ": cannot remove " + summary + " of the finished run: " + FileErrors.reason(e), e);
+        }
+        err.println("note: the run in " + folder.dir() + " had finished after " + resume.state().epoch() + " epochs; it trains on to "
+                + resume.settings().get(TrainSettings.EPOCHS) + " epochs, and its summary.json is written again at the end");
     }
 
     /** A resumed run must train on the data it started with: a changed part is named and refused. */

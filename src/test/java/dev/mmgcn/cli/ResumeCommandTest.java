@@ -137,6 +137,30 @@ class ResumeCommandTest {
         assertSameResult(whole, run);
     }
 
+    /** A run that finished at a 2-epoch budget, trained on with --epochs 4, is the 4-epoch run: same numbers, same best.ckpt. */
+    @Test
+    void aFinishedRunTrainsOnToALargerBudget() throws Exception {
+        Path run = dir.resolve("budget");
+        List<String> shorter = new ArrayList<>(List.of("train"));
+        for (int i = 0; i < RUN.length; i++) shorter.add(i > 0 && RUN[i - 1].equals("--epochs") ? "2" : RUN[i]);
+        shorter.addAll(List.of("--out", run.toString()));
+        CliTest.Outcome first = run(shorter.toArray(String[]::new));
+        assertEquals(0, first.code(), first.err());
+        assertEquals(2, ((Number) RunJson.readObject(run.resolve("summary.json")).get("epochs_run")).intValue());
+        String runId = (String) RunJson.readObject(run.resolve("config.json")).get("run_id");
+
+        CliTest.Outcome r = run("train", "--resume", run.toString(), "--epochs", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("had finished after 2 epochs; it trains on to 4 epochs"), r.err());
+        assertFalse(r.out().contains("\n  2/4 "), "epochs 1 and 2 are not trained again: " + r.out());
+        assertTrue(r.out().contains("\n  4/4 "), r.out());
+        assertSameResult(whole, run);
+        Map<String, Object> config = RunJson.readObject(run.resolve("config.json"));
+        assertEquals("finished", config.get("status"));
+        assertEquals(runId, config.get("run_id"), "the same run, trained further");
+        assertEquals(4, ((Number) RunJson.at(config, "settings", "epochs")).intValue(), "the record holds the new budget");
+    }
+
     @Test
     void whatResumeRefuses() throws Exception {
         Path run = dir.resolve("stopped");
@@ -144,13 +168,19 @@ class ResumeCommandTest {
         Files.delete(run.resolve("summary.json"));
         assertError(run("train", "--resume", run.toString(), "--lr", "0.01"), 2,
                 "--lr: --resume continues the run in " + run + " with its recorded settings; --lr 0.01 differs from the recorded 0.001 and would change its result");
-        assertError(run("train", "--resume", run.toString(), "--epochs", "9"), 2, "--epochs 9 differs from the recorded 4");
+        assertError(run("train", "--resume", run.toString(), "--epochs", "3"), 2,
+                "--epochs 3: the run in " + run + " has trained 4 epochs already; --resume can raise its budget, not go back");
+        assertError(run("train", "--resume", run.toString(), "--patience", "5"), 2,
+                "--patience 5: the run in " + run + " was trained with --patience 10; --resume may raise it (or give 0, never stop early), not lower it");
         assertError(run("train", "--resume", run.toString(), "--config", run.resolve("config.json").toString()), 2, "--resume and --config cannot be combined");
         assertError(run("train", "--resume", run.toString(), "--out", dir.resolve("x").toString()), 2, "--resume and --out cannot be combined");
         assertError(run("train", "--resume", run.toString(), "--overwrite"), 2, "--resume and --overwrite cannot be combined");
         assertError(run("train", "--resume", dir.resolve("none").toString()), 2, "--resume: " + dir.resolve("none") + " does not exist");
         assertError(run("train", "--resume", dir.toString()), 2, "is not a run folder (no config.json)");
         assertError(run("train", "--resume", whole.toString()), 2, "the run in " + whole + " finished (it has summary.json)");
+        assertError(run("train", "--resume", whole.toString(), "--epochs", "4"), 2,
+                "the run in " + whole + " finished after 4 epochs, its --epochs; give --epochs above 4 to train it further");
+        assertTrue(Files.exists(whole.resolve("summary.json")), "a refused extension leaves the finished run as it was");
 
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         Files.write(run.resolve("metrics.jsonl"), lines.subList(0, 2));
