@@ -104,6 +104,7 @@ public final class GradientCheck {
                 double tol = atol + rtol * Math.max(Math.abs(a), Math.abs(numeric));
                 // a smooth function's central differences at h, h/2 and h/4 agree to O(h²); across a kink they
                 // do not, unless it lies within a small fraction of h/4 of the probe
+                if (Boolean.getBoolean("gc.debug")) System.err.printf("GC %s[%d] a=%.6f wide=%.6f half=%.6f q=%.6f tol=%.6f%n", p.name(), i, a, wide, half, numeric, tol);
                 if (Math.abs(wide - half) > tol / 2 || Math.abs(half - numeric) > tol / 2) {
                     skipped++;
                     continue;
@@ -125,14 +126,40 @@ public final class GradientCheck {
         return new Result(groups, groupRtol, atol);
     }
 
+    /**
+     * (f(x + h) − f(x − h)) / (x₊ − x₋), where x₊ and x₋ are the floats the parameter really holds: x ± h
+     * rounded to float differs from x ± h by up to half an ulp of x, a relative error of ulp(x)/h in the
+     * step (about 1e-4 at x ≈ 1, h = 1e-3) that dividing by 2h would add to every numeric derivative.
+     */
     private static double central(Tape tape, ToDoubleFunction<Tape> value, Tensor v, long i, double h) {
         float orig = v.getFlat(i);
-        v.setFlat(i, (float) (orig + h));
+        float plus = (float) (orig + h);
+        float minus = (float) (orig - h);
+        v.setFlat(i, plus);
         double up = eval(tape, value);
-        v.setFlat(i, (float) (orig - h));
+        v.setFlat(i, minus);
         double down = eval(tape, value);
         v.setFlat(i, orig);
-        return (up - down) / (2 * h);
+        return (up - down) / ((double) plus - minus);
+    }
+
+    /**
+     * Σ (out + offset)² in double from a forward output and a constant offset of the same shape: the value
+     * whose finite differences a check should take when its loss is {@code sumSquares(add(out, offset))}.
+     * That loss read back as a float is summed in float32, and its rounding (an ulp of a loss of about 30
+     * is 2e-6) divided by a step of 2·1.25e-3 is a noise of 8e-4 in every numeric derivative — a third of
+     * the tolerance, enough to make smooth probes look like kinks on one vector width and not another.
+     */
+    public static double offsetSquares(Tensor out, Tensor offset) {
+        float[] o = out.toArray();
+        float[] c = offset.toArray();
+        if (o.length != c.length) throw new IllegalArgumentException(out.shape() + " vs " + offset.shape());
+        double s = 0;
+        for (int i = 0; i < o.length; i++) {
+            double d = (double) o[i] + c[i];
+            s += d * d;
+        }
+        return s;
     }
 
     private static double eval(Tape tape, ToDoubleFunction<Tape> value) {
