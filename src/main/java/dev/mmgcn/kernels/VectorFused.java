@@ -158,7 +158,7 @@ final class VectorFused {
             double s = 0;
             for (int k = ch * INDEX_CHUNK, end = Math.min(n, k + INDEX_CHUNK); k < end; k++) {
                 long row = (long) getInt(is, k) * cols;
-                s += VectorRows.dot(ts, row, ts, row, cols);
+                s += VectorDot.dot(ts, row, ts, row, cols);
             }
             partial[ch] = s;
         };

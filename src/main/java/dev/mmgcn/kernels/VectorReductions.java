@@ -28,25 +28,8 @@ final class VectorReductions {
         scalar(out);
         MemorySegment xs = x.segment();
         long n = x.size();
-        double[] partial = chunked(parallel, n, (from, to) -> {
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = FloatVector.zero(S);
-            long i = from;
-            for (long bound = from + (to - from) / (2L * L) * (2L * L); i < bound; i += 2L * L) {
-                FloatVector v0 = FloatVector.fromMemorySegment(S, xs, i * Float.BYTES, NATIVE);
-                FloatVector v1 = FloatVector.fromMemorySegment(S, xs, (i + L) * Float.BYTES, NATIVE);
-                a0 = v0.fma(v0, a0);
-                a1 = v1.fma(v1, a1);
-            }
-            FloatVector t = a0.add(a1);
-            for (int half = L / 2; half > 0; half /= 2) t = t.add(t.slice(half)); // fixed lane-sum order, see Simd
-            double s = t.lane(0);
-            for (; i < to; i++) {
-                double v = get(xs, i);
-                s += v * v;
-            }
-            return s;
-        });
+        // each chunk (a multiple of 32 floats, the last one excepted) in VectorDot's width-independent order
+        double[] partial = chunked(parallel, n, (from, to) -> VectorDot.dot(xs, from, xs, from, (int) (to - from)));
         double s = 0;
         for (double p : partial) s += p;
         out.setFlat(0, (float) s);

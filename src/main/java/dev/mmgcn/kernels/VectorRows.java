@@ -118,7 +118,7 @@ final class VectorRows {
         parallel.forRange(x.rows(), rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 long row = (long) r * cols;
-                float norm = (float) Math.sqrt(dot(xs, row, xs, row, cols));
+                float norm = (float) Math.sqrt(VectorDot.dot(xs, row, xs, row, cols));
                 set(ns, r, norm);
                 float d = Math.max(norm, eps);
                 int c = 0;
@@ -144,7 +144,7 @@ final class VectorRows {
                 float norm = get(ns, r);
                 int c = 0;
                 if (norm > eps) {
-                    float dot = (float) dot(gs, row, ys, row, cols);
+                    float dot = (float) VectorDot.dot(gs, row, ys, row, cols);
                     for (; c < vecCols; c += L) {
                         FloatVector g = FloatVector.fromMemorySegment(S, gs, (row + c) * Float.BYTES, NATIVE).sub(FloatVector.fromMemorySegment(S, ys, (row + c) * Float.BYTES, NATIVE).mul(dot)).div(norm);
                         (FloatVector.fromMemorySegment(S, ds, (row + c) * Float.BYTES, NATIVE).add(g)).intoMemorySegment(ds, (row + c) * Float.BYTES, NATIVE);
@@ -171,7 +171,7 @@ final class VectorRows {
         parallel.forRange(a.rows(), rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 long row = (long) r * cols;
-                set(os, r, (float) dot(as, row, bs, row, cols));
+                set(os, r, (float) VectorDot.dot(as, row, bs, row, cols));
             }
         });
     }
@@ -194,25 +194,5 @@ final class VectorRows {
                 for (; c < cols; c++) set(ys, row + c, Math.fma(get(xs, row + c), s, get(ys, row + c)));
             }
         });
-    }
-
-    /** ⟨a[ao..ao+n), b[bo..bo+n)⟩ with float vector partials; the lanes are summed once (in a fixed order), then the tail in double. */
-    static double dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
-        int c = 0;
-        for (int bound = n / (2 * L) * (2 * L); c < bound; c += 2 * L) {
-            acc0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), acc0);
-            acc1 = FloatVector.fromMemorySegment(S, a, (ao + c + L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + L) * Float.BYTES, NATIVE), acc1);
-        }
-        if (c + L <= n) {
-            acc0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), acc0);
-            c += L;
-        }
-        FloatVector t = acc0.add(acc1);
-        for (int half = L / 2; half > 0; half /= 2) t = t.add(t.slice(half)); // fixed lane-sum order, see Simd
-        double s = t.lane(0);
-        for (; c < n; c++) s += (double) get(a, ao + c) * get(b, bo + c);
-        return s;
     }
 }
