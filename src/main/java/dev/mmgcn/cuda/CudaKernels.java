@@ -564,8 +564,8 @@ public final class CudaKernels implements Kernels {
         sameShape(param, v);
         long n = param.size();
         if (n == 0) return;
-        double c1 = 1 - Math.pow(beta1, step);
-        double c2 = 1 - Math.pow(beta2, step);
+        double c1 = 1 - StrictMath.pow(beta1, step);
+        double c2 = 1 - StrictMath.pow(beta2, step);
         rt.launch(new KernelArgs(Kernel.ADAM).ptr(param).ptr(grad).ptr(m).ptr(v).i64(n)
                 .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).f64(c1).f64(c2), CudaRuntime.blocksFor(n));
     }

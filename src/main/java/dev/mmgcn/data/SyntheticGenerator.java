@@ -157,7 +157,7 @@ public final class SyntheticGenerator {
             Arrays.fill(taste, 0);
             double[] mix = new double[seen.length];
             double total = 0;
-            for (int m = 0; m < mix.length; m++) total += mix[m] = -Math.log(1 - rng.nextDouble());
+            for (int m = 0; m < mix.length; m++) total += mix[m] = -StrictMath.log(1 - rng.nextDouble());
             for (int m = 0; m < seen.length; m++) {
                 for (int k : seen[m]) taste[k] += (mix[m] / total) * seen.length * rng.nextGaussian();
             }
@@ -178,7 +178,7 @@ public final class SyntheticGenerator {
                 taken.set(i);
                 double dot = 0;
                 for (int k = 0; k < f; k++) dot += taste[k] * z[i][k];
-                double gumbel = -Math.log(-Math.log(rng.nextDouble() + 1e-300));
+                double gumbel = -StrictMath.log(-StrictMath.log(rng.nextDouble() + 1e-300));
                 cand[filled] = i;
                 key[filled++] = scale * dot + POPULARITY_WEIGHT * logPop[i] + gumbel;
             }
@@ -202,7 +202,7 @@ public final class SyntheticGenerator {
         int users = spec.users();
         double[] raw = new double[users];
         double sum = 0;
-        for (int u = 0; u < users; u++) sum += raw[u] = Math.exp(0.8 * rng.nextGaussian());
+        for (int u = 0; u < users; u++) sum += raw[u] = StrictMath.exp(0.8 * rng.nextGaussian());
         int minimum = Math.min(5, spec.items() / 2);
         double extra = Math.max(0, spec.interactions() - (double) minimum * users);
         int[] d = new int[users];
@@ -252,7 +252,7 @@ public final class SyntheticGenerator {
             double max = Arrays.stream(logWeight).max().orElse(0);
             double[] w = new double[n];
             double sum = 0;
-            for (int i = 0; i < n; i++) sum += w[i] = Math.exp(logWeight[i] - max);
+            for (int i = 0; i < n; i++) sum += w[i] = StrictMath.exp(logWeight[i] - max);
             prob = new double[n];
             alias = new int[n];
             int[] small = new int[n], large = new int[n];

@@ -148,6 +148,6 @@ public final class RankingMetrics implements Serializable {
     }
 
     private static double log2(double x) {
-        return Math.log(x) / Math.log(2);
+        return StrictMath.log(x) / StrictMath.log(2);
     }
 }

@@ -334,12 +334,12 @@ public final class ScalarKernels implements Kernels {
 
     /** log(1 + e^z) without overflow for large z or loss of precision for very negative z. */
     static double softplus(double z) {
-        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+        return Math.max(z, 0) + StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
     }
 
     static double sigmoid(double z) {
-        if (z >= 0) return 1 / (1 + Math.exp(-z));
-        double e = Math.exp(z);
+        if (z >= 0) return 1 / (1 + StrictMath.exp(-z));
+        double e = StrictMath.exp(z);
         return e / (1 + e);
     }
 
@@ -351,8 +351,8 @@ public final class ScalarKernels implements Kernels {
         sameShape(param, grad);
         sameShape(param, m);
         sameShape(param, v);
-        double c1 = 1 - Math.pow(beta1, step);
-        double c2 = 1 - Math.pow(beta2, step);
+        double c1 = 1 - StrictMath.pow(beta1, step);
+        double c2 = 1 - StrictMath.pow(beta2, step);
         for (long i = 0; i < param.size(); i++) {
             float g = grad.getFlat(i);
             float mi = beta1 * m.getFlat(i) + (1 - beta1) * g;

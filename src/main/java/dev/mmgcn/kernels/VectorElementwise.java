@@ -144,8 +144,8 @@ final class VectorElementwise {
         sameShape(param, grad);
         sameShape(param, m);
         sameShape(param, v);
-        float c1 = (float) (1 - Math.pow(beta1, step));
-        float c2 = (float) (1 - Math.pow(beta2, step));
+        float c1 = (float) (1 - StrictMath.pow(beta1, step));
+        float c2 = (float) (1 - StrictMath.pow(beta2, step));
         float decay = (float) ((double) lr * weightDecay);
         float oneMinusB1 = 1 - beta1;
         float oneMinusB2 = 1 - beta2;

@@ -49,7 +49,7 @@ public final class EdgePruning {
         long[] packed = new long[users.length];
         for (int e = 0; e < users.length; e++) {
             double u = 1 - rng.nextDouble(); // (0, 1]
-            float k = (float) (Math.log(u) / weights[e]);
+            float k = (float) (StrictMath.log(u) / weights[e]);
             packed[e] = ((long) sortable(k) << 32) | e;
         }
         Arrays.sort(packed);
