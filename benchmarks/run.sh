@@ -4,6 +4,11 @@
 #
 #   benchmarks/run.sh -l                                   # list the benchmarks
 #   benchmarks/run.sh Sgemm -p shape=512x512x512 -rf json -rff sgemm.json
+#   benchmarks/run.sh --vector-bits 256 Sgemm              # AVX2's 256-bit code, also on an AVX-512 CPU
+#
+# --vector-bits 512|256|128|native (must come first; default native) sets every fork's SIMD width
+# (-XX:UseAVX=2 -XX:MaxVectorSize=32 for 256, -XX:MaxVectorSize=16 for 128); the run prints which.
+# 512 on a CPU without AVX-512 gives that CPU's widest, which the fork's "# backend vector" line shows.
 #
 # The launcher leaves out the cuda benchmarks where no GPU is usable and the openblas ones where
 # libopenblas.so.0 is missing, printing why. Set SKIP_BUILD=1 to reuse the jar already built.

@@ -18,10 +18,15 @@ import static dev.mmgcn.kernels.Simd.*;
  *       q[t] += q[t+2], q[t] += q[t+1] (each over the lower half), all in float;</li>
  *   <li>q[0] widened to double, then the last (fewer than 16) products added to it in double, in order.</li>
  * </ol>
- * That is the natural order of two 16-lane accumulators; with 8 lanes the same partials live in four
- * vectors, with 4 lanes in eight, and the tree's first steps become additions of whole vectors. Any
- * other lane count (2, or more than 16) takes {@link #ordered}, the same order written out in scalar code.
- * (Loads are written out in full: no FloatVector crosses a method boundary, see {@link Simd}.)
+ * With 16 lanes p[0..15] and p[16..31] are one vector each, with 8 lanes two, with 4 lanes four. At 16
+ * lanes the steps are written as they stand; at 8 and 4 the kernels walk the input in half blocks of 16 floats, FMA each into the accumulators of the first half
+ * (p[0..15]) and then swap the two halves' accumulators, so that half block h lands in p[0..15] when h
+ * is even and in p[16..31] when it is odd — steps 1 and 2 exactly; after an odd count the halves sit
+ * swapped, which the tree's first step (p[t] + p[t+16], a commutative addition) does not see. Any other
+ * lane count (2, or more than 16) takes {@link #ordered}, the same order written out in scalar code.
+ * (Loads are written out in full: no FloatVector crosses a method boundary, see {@link Simd}. The
+ * half-block loop keeps each kernel under C2's 325-byte limit for inlining a hot method, so the row
+ * kernels' per-row calls inline: a dot kernel that did not inline cost 2.5× in rowDot at 8 lanes.)
  */
 final class VectorDot {
     /** Floats in one block of the logical order: two accumulators of 16 logical lanes. */
@@ -41,68 +46,61 @@ final class VectorDot {
         };
     }
 
+    /** At 16 lanes p[0..15] and p[16..31] are one vector each: a block is two FMAs, the half block one. */
     private static double dot16(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-        FloatVector p0 = FloatVector.zero(S), p1 = FloatVector.zero(S);
+        FloatVector p0 = FloatVector.zero(S), p1 = p0;
+        long x = ao * Float.BYTES, y = bo * Float.BYTES;
         int c = 0;
-        for (int bound = n / BLOCK * BLOCK; c < bound; c += BLOCK) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
-            p1 = FloatVector.fromMemorySegment(S, a, (ao + c + 16) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 16) * Float.BYTES, NATIVE), p1);
+        for (int end = n / BLOCK * BLOCK; c < end; c += BLOCK, x += BLOCK * Float.BYTES, y += BLOCK * Float.BYTES) {
+            p0 = FloatVector.fromMemorySegment(S, a, x, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y, NATIVE), p0);
+            p1 = FloatVector.fromMemorySegment(S, a, x + 64, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y + 64, NATIVE), p1);
         }
         if (c + HALF <= n) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
+            p0 = FloatVector.fromMemorySegment(S, a, x, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y, NATIVE), p0);
             c += HALF;
         }
         FloatVector q = p0.add(p1);
-        for (int half = 8; half > 0; half /= 2) q = q.add(q.slice(half));
+        q = q.add(q.slice(8));
+        q = q.add(q.slice(4));
+        q = q.add(q.slice(2));
+        q = q.add(q.slice(1));
         return tail(q.lane(0), a, ao, b, bo, c, n);
     }
 
     private static double dot8(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-        // p[0..7], p[8..15], p[16..23], p[24..31]
-        FloatVector p0 = FloatVector.zero(S), p1 = FloatVector.zero(S), p2 = FloatVector.zero(S), p3 = FloatVector.zero(S);
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0;
+        long x = ao * Float.BYTES, y = bo * Float.BYTES;
         int c = 0;
-        for (int bound = n / BLOCK * BLOCK; c < bound; c += BLOCK) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
-            p1 = FloatVector.fromMemorySegment(S, a, (ao + c + 8) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 8) * Float.BYTES, NATIVE), p1);
-            p2 = FloatVector.fromMemorySegment(S, a, (ao + c + 16) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 16) * Float.BYTES, NATIVE), p2);
-            p3 = FloatVector.fromMemorySegment(S, a, (ao + c + 24) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 24) * Float.BYTES, NATIVE), p3);
+        for (; c + HALF <= n; c += HALF, x += HALF * Float.BYTES, y += HALF * Float.BYTES) {
+            FloatVector n0 = FloatVector.fromMemorySegment(S, a, x, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y, NATIVE), p0);
+            FloatVector n1 = FloatVector.fromMemorySegment(S, a, x + 32, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y + 32, NATIVE), p1);
+            p0 = p2; p1 = p3; p2 = n0; p3 = n1;
         }
-        if (c + HALF <= n) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
-            p1 = FloatVector.fromMemorySegment(S, a, (ao + c + 8) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 8) * Float.BYTES, NATIVE), p1);
-            c += HALF;
-        }
-        // q[0..7] = p0 + p2, q[8..15] = p1 + p3; then q[t] += q[t+8] is one vector addition
-        FloatVector q = p0.add(p2).add(p1.add(p3));
-        for (int half = 4; half > 0; half /= 2) q = q.add(q.slice(half));
+        FloatVector q = p0.add(p2).add(p1.add(p3)); // q[t] = p[t] + p[t+16], then q[t] += q[t+8]
+        q = q.add(q.slice(4));
+        q = q.add(q.slice(2));
+        q = q.add(q.slice(1));
         return tail(q.lane(0), a, ao, b, bo, c, n);
     }
 
+    /**
+     * At 4 lanes a half block is four vectors; the loop takes two at a time (8 floats) and rotates all eight
+     * accumulators by two, which keeps the kernel small enough to inline. After 2k steps the slots are
+     * rotated by 2k mod 8: slot pairs (s, s+4) still hold logical p[4i..] and p[16+4i..], and the pairs' sums
+     * come out as q0..q3 or as q2, q3, q0, q1 — which the commutative additions of the tree do not see.
+     */
     private static double dot4(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-        FloatVector p0 = FloatVector.zero(S), p1 = FloatVector.zero(S), p2 = FloatVector.zero(S), p3 = FloatVector.zero(S);
-        FloatVector p4 = FloatVector.zero(S), p5 = FloatVector.zero(S), p6 = FloatVector.zero(S), p7 = FloatVector.zero(S);
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+        long x = ao * Float.BYTES, y = bo * Float.BYTES;
         int c = 0;
-        for (int bound = n / BLOCK * BLOCK; c < bound; c += BLOCK) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
-            p1 = FloatVector.fromMemorySegment(S, a, (ao + c + 4) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 4) * Float.BYTES, NATIVE), p1);
-            p2 = FloatVector.fromMemorySegment(S, a, (ao + c + 8) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 8) * Float.BYTES, NATIVE), p2);
-            p3 = FloatVector.fromMemorySegment(S, a, (ao + c + 12) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 12) * Float.BYTES, NATIVE), p3);
-            p4 = FloatVector.fromMemorySegment(S, a, (ao + c + 16) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 16) * Float.BYTES, NATIVE), p4);
-            p5 = FloatVector.fromMemorySegment(S, a, (ao + c + 20) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 20) * Float.BYTES, NATIVE), p5);
-            p6 = FloatVector.fromMemorySegment(S, a, (ao + c + 24) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 24) * Float.BYTES, NATIVE), p6);
-            p7 = FloatVector.fromMemorySegment(S, a, (ao + c + 28) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 28) * Float.BYTES, NATIVE), p7);
+        for (int end = n / HALF * HALF; c < end; c += 8, x += 32, y += 32) {
+            FloatVector n0 = FloatVector.fromMemorySegment(S, a, x, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y, NATIVE), p0);
+            FloatVector n1 = FloatVector.fromMemorySegment(S, a, x + 16, NATIVE).fma(FloatVector.fromMemorySegment(S, b, y + 16, NATIVE), p1);
+            p0 = p2; p1 = p3; p2 = p4; p3 = p5; p4 = p6; p5 = p7; p6 = n0; p7 = n1;
         }
-        if (c + HALF <= n) {
-            p0 = FloatVector.fromMemorySegment(S, a, (ao + c) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c) * Float.BYTES, NATIVE), p0);
-            p1 = FloatVector.fromMemorySegment(S, a, (ao + c + 4) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 4) * Float.BYTES, NATIVE), p1);
-            p2 = FloatVector.fromMemorySegment(S, a, (ao + c + 8) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 8) * Float.BYTES, NATIVE), p2);
-            p3 = FloatVector.fromMemorySegment(S, a, (ao + c + 12) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, b, (bo + c + 12) * Float.BYTES, NATIVE), p3);
-            c += HALF;
-        }
-        // q[4i..4i+3] = p_i + p_{i+4}; q[t] += q[t+8]; q[t] += q[t+4]; then within the vector
-        FloatVector q0 = p0.add(p4), q1 = p1.add(p5), q2 = p2.add(p6), q3 = p3.add(p7);
-        FloatVector q = q0.add(q2).add(q1.add(q3));
-        for (int half = 2; half > 0; half /= 2) q = q.add(q.slice(half));
+        FloatVector q = p0.add(p4).add(p2.add(p6)).add(p1.add(p5).add(p3.add(p7))); // then q[t] += q[t+8], q[t] += q[t+4]
+        q = q.add(q.slice(2));
+        q = q.add(q.slice(1));
         return tail(q.lane(0), a, ao, b, bo, c, n);
     }
 
