@@ -21,6 +21,7 @@ final class Summary {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("run_id", record.runId());
         s.put("mmgcn_engine", Version.get());
+        s.put("source_revision", Version.record());
         s.put("model", model);
         s.put("best_epoch", r.best().epoch());
         s.put("best_step", r.best().step());
@@ -42,6 +43,7 @@ final class Summary {
         s.put("mean_train_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0));
         s.put("mean_eval_seconds", meanValidationSeconds(r));
         s.put("config", record.settings().toMap());
+        s.put("defaults", record.defaults());
         return s;
     }
 

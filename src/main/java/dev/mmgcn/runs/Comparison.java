@@ -1,5 +1,7 @@
 package dev.mmgcn.runs;
 
+import dev.mmgcn.settings.TrainSettings;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,10 +12,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Runs side by side: the settings that differ between them (those all runs share are left out) and
- * each run's best-epoch validation and test metrics, epochs and seconds per epoch.
+ * Runs side by side: the settings that differ between them (those all runs share are left out, and so
+ * are those of the machine: the thread count) and each run's best-epoch validation and test metrics,
+ * epochs run and seconds per epoch.
  */
 public final class Comparison {
+    /** Settings that only say how a run used its machine ({@link TrainSettings#MACHINE}): never listed as a difference. */
+    static final List<String> MACHINE = TrainSettings.MACHINE.stream().map(dev.mmgcn.settings.Key::name).toList();
     private final List<RunInfo> runs;
     private final List<String> differing;
     private final String metric;
@@ -25,6 +30,7 @@ public final class Comparison {
         for (RunInfo r : runs) keys.addAll(r.settings().keySet());
         List<String> diff = new ArrayList<>();
         for (String k : keys) {
+            if (MACHINE.contains(k)) continue; // the machine's, not the experiment's: no number depends on it
             Object first = runs.getFirst().settings().get(k);
             for (RunInfo r : runs) {
                 if (!Objects.equals(first, r.settings().get(k))) {
@@ -49,7 +55,7 @@ public final class Comparison {
         String partner = Leaderboard.partner(metric);
         List<String> header = new ArrayList<>(List.of("run", "status"));
         header.addAll(differing);
-        header.addAll(List.of("valid " + metric, "test " + metric, "test " + partner, "best epoch", "epochs", "s/epoch"));
+        header.addAll(List.of("valid " + metric, "test " + metric, "test " + partner, "best epoch", "epochs run", "s/epoch"));
         Table t = new Table(header);
         for (RunInfo r : runs) {
             List<String> row = new ArrayList<>(List.of(label(r), r.status()));
@@ -79,7 +85,7 @@ public final class Comparison {
             m.put("valid", r.summary() == null ? null : r.summary().get("valid"));
             m.put("test", r.summary() == null ? null : r.summary().get("test"));
             m.put("best_epoch", r.bestEpoch() < 0 ? null : r.bestEpoch());
-            m.put("epochs", r.epochsRun());
+            m.put("epochs_run", r.epochsRun());
             m.put("seconds_per_epoch", Double.isFinite(r.secondsPerEpoch()) ? r.secondsPerEpoch() : null);
             out.add(m);
         }

@@ -143,7 +143,7 @@ class SweepCommandTest {
         List<String> lines = c.out().lines().toList();
         assertEquals(5, lines.size(), c.out());
         List<String> header = Arrays.asList(lines.getFirst().split("\t"));
-        assertEquals(List.of("run", "status", "lr", "seed", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs", "s/epoch"), header);
+        assertEquals(List.of("run", "status", "lr", "seed", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs run", "s/epoch"), header);
         for (int i = 0; i < TRIALS.size(); i++) {
             String[] cells = lines.get(i + 1).split("\t");
             assertEquals("sweep/" + TRIALS.get(i), cells[0]);

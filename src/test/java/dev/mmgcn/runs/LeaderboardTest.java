@@ -77,7 +77,7 @@ class LeaderboardTest {
         Comparison cmp = new Comparison(RunSet.expand(List.of(a, b, c)), null);
         assertEquals(List.of("lr", "dim"), cmp.differing());
         List<String[]> rows = text(cmp.table(true).tsv());
-        assertEquals(List.of("run", "status", "lr", "dim", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs", "s/epoch"),
+        assertEquals(List.of("run", "status", "lr", "dim", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs run", "s/epoch"),
                 Arrays.asList(rows.getFirst()));
         assertEquals(List.of("a", "finished", "0.001", "64", "0.3", "0.2", "0.1", "4", "5", "1.5"), Arrays.asList(rows.get(1)));
         assertEquals(List.of("c", "running", "0.003", "128", "-", "-", "-", "-", "0", "-"), Arrays.asList(rows.get(3)));
