@@ -100,6 +100,29 @@ class ResolvedRecordTest {
         assertEquals(Double.parseDouble(reg.group(1)), ((Number) settings.get("reg")).doubleValue(), 0.0);
     }
 
+    /** A model below the popularity ranking (trained at a learning rate too small to move it): summary.json and the report say so, as the console does. */
+    @Test
+    void aRunBelowItsBaselinesSaysSoInItsSummaryAndReport() throws Exception {
+        Path out = dir.resolve("still");
+        CliTest.Outcome t = train(out, "--lr", "1e-7");
+        assertEquals(0, t.code(), t.err());
+        Map<String, Object> summary = json(out.resolve("summary.json"));
+        double valid = ((Number) at(summary, "valid", "recall@20")).doubleValue();
+        double pop = ((Number) at(summary, "popularity_valid", "recall@20")).doubleValue();
+        double itemOnly = ((Number) at(summary, "item_only_valid", "recall@20")).doubleValue();
+        assertTrue(valid < pop, "an untrained model is below popularity: " + valid + " vs " + pop);
+        List<?> warnings = (List<?>) summary.get("warnings");
+        assertEquals((valid > itemOnly ? 0 : 1) + 1, warnings.size(), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.toString().contains("not above the popularity ranking")), warnings.toString());
+        assertEquals(!(valid > itemOnly), warnings.stream().anyMatch(w -> w.toString().contains("learned item ranking")), warnings.toString());
+        for (Object w : warnings) {
+            assertTrue(t.out().contains(w.toString()) || w.toString().contains("learned item ranking"), "the console said it: " + w);
+        }
+        assertEquals(0, run("report", out.toString()).code());
+        String page = Files.readString(out.resolve("report.html"));
+        for (Object w : warnings) assertTrue(page.contains(w.toString().replace("'", "&#39;")), "the report shows: " + w);
+    }
+
     /** The case: the same run with its defaults spelled out, and a replay of its config.json, compare as equal. */
     @Test
     void aRunWithItsDefaultsSpelledOutAndItsReplayCompareAsTheSame() throws Exception {
@@ -121,8 +144,8 @@ class ResolvedRecordTest {
         CliTest.Outcome cmp = run("compare", a.toString(), b.toString(), c.toString(), "--format", "tsv");
         assertEquals(0, cmp.code(), cmp.err());
         List<String> header = List.of(cmp.out().lines().findFirst().orElseThrow().split("\t"));
-        assertEquals(List.of("run", "status", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs run", "s/epoch"),
-                header.subList(0, 8), "no setting differs (threads is the machine's), and one column says epochs: " + cmp.out());
+        assertEquals(List.of("run", "status", "valid recall@20", "test recall@20", "test ndcg@20", "item-only valid", "best epoch", "epochs run",
+                        "s/epoch"), header, "no setting differs (threads is the machine's), and one column says epochs: " + cmp.out());
         assertEquals(header.size(), header.stream().distinct().count(), "no two columns share a heading: " + header);
     }
 
