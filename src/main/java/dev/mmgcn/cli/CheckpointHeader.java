@@ -101,7 +101,7 @@ final class CheckpointHeader {
 
     /** The data options the checkpoint was trained with, as a settings layer whose source names the checkpoint. */
     static Settings.Layer dataLayer(Properties header, Path file) {
-        Source source = Source.of("recorded in checkpoint " + file);
+        Source source = Source.recorded("checkpoint " + file);
         Map<String, Object> values = new LinkedHashMap<>();
         boolean recorded = header.stringPropertyNames().stream().anyMatch(k -> k.startsWith(SETTINGS));
         if (recorded) {
@@ -160,6 +160,6 @@ final class CheckpointHeader {
             if (k.startsWith(SETTINGS)) values.put(k.substring(SETTINGS.length()), Json.parseValue(p.getProperty(k)));
         }
         if (values.isEmpty()) return Optional.empty();
-        return Optional.of(TrainSettings.fromMap(values, Source.of("recorded in checkpoint " + file)));
+        return Optional.of(TrainSettings.fromMap(values, Source.recorded("checkpoint " + file)));
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A line chart as SVG, fit to go into a paper as it is: axes with round ticks ({@link Axis}), a y-axis label
+ * A line chart as SVG, fit to go into a paper as it is: axes with round ticks ({@link ChartAxis}), a y-axis label
  * naming the metric, one colour per series (a colour-blind-safe palette), a mean line with a shaded ± std
  * band for a series that stands for several seeds, dashed or dotted lines for reference series (the
  * popularity ranking, the item-only check), and a legend below the plot that never covers a curve. Text
@@ -84,8 +84,8 @@ public final class SvgChart {
             yMax = 1;
         }
         // epochs start at 0; a y range that reaches down near 0 starts there too
-        Axis x = Axis.of(Math.min(0, xMin), xMax, 6, true);
-        Axis y = Axis.of(yMin >= 0 && yMin < 0.25 * yMax ? 0 : yMin, yMax, 6, false);
+        ChartAxis x = ChartAxis.of(Math.min(0, xMin), xMax, 6, true);
+        ChartAxis y = ChartAxis.of(yMin >= 0 && yMin < 0.25 * yMax ? 0 : yMin, yMax, 6, false);
         int legendRows = (series.size() + 1) / 2;
         int height = TOP + PLOT_H + 52 + legendRows * LEGEND_ROW + 6;
 
@@ -146,7 +146,7 @@ public final class SvgChart {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg();
     }
 
-    private static void band(StringBuilder sb, Series s, String colour, Axis x, Axis y) {
+    private static void band(StringBuilder sb, Series s, String colour, ChartAxis x, ChartAxis y) {
         List<double[]> b = s.band().stream().filter(SvgChart::finite).toList();
         if (b.size() < 2) return;
         StringBuilder pts = new StringBuilder();
@@ -156,7 +156,7 @@ public final class SvgChart {
                 Html.escape(s.name()), colour, pts.toString().strip()));
     }
 
-    private static void line(StringBuilder sb, Series s, String colour, Axis x, Axis y) {
+    private static void line(StringBuilder sb, Series s, String colour, ChartAxis x, ChartAxis y) {
         StringBuilder pts = new StringBuilder();
         StringBuilder dots = new StringBuilder();
         List<double[]> finite = s.points().stream().filter(SvgChart::finite).toList();
@@ -181,11 +181,11 @@ public final class SvgChart {
         };
     }
 
-    private static double px(Axis x, double v) {
+    private static double px(ChartAxis x, double v) {
         return LEFT + PLOT_W * (v - x.min()) / (x.max() - x.min());
     }
 
-    private static double py(Axis y, double v) {
+    private static double py(ChartAxis y, double v) {
         return TOP + PLOT_H - PLOT_H * (v - y.min()) / (y.max() - y.min());
     }
 

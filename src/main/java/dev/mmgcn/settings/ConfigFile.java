@@ -49,6 +49,7 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
         } catch (IOException e) {
             throw new SettingsException("--config: cannot read " + file + ": " + reason(e), e);
         }
+        text = dev.mmgcn.io.Bom.strip(text); // an editor's byte-order mark is not part of the first key
         if (text.isBlank()) throw new SettingsException(file + ": the file is empty; write settings such as 'epochs: 30'");
         Object tree;
         try {

@@ -25,6 +25,16 @@ public record Source(String description, Path file, boolean commandLine) {
         return new Source(description, null, false);
     }
 
+    /** A value a run recorded (a checkpoint's settings), not one a person gave now: see {@link #recorded()}. */
+    public static Source recorded(String where) {
+        return new Source("recorded in " + where, null, false);
+    }
+
+    /** True for a value read back from a record: a path in it that is gone is the file system's problem, not a wrong option. */
+    public boolean recorded() {
+        return description.startsWith("recorded in ");
+    }
+
     /** How a message names {@code key} as it came from here. */
     public String where(Key<?> key) {
         if (commandLine) return key.option();

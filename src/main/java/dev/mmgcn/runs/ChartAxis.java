@@ -13,9 +13,9 @@ import java.util.Locale;
  * @param max   its upper end (a tick)
  * @param step  the distance between ticks
  */
-public record Axis(double min, double max, double step) {
+public record ChartAxis(double min, double max, double step) {
     /** An axis over [lo, hi] with about {@code ticks} ticks. */
-    public static Axis of(double lo, double hi, int ticks, boolean integer) {
+    public static ChartAxis of(double lo, double hi, int ticks, boolean integer) {
         if (!(hi > lo)) { // one value: a range around it
             double pad = lo == 0 ? 1 : Math.abs(lo) * 0.1;
             lo -= pad;
@@ -26,7 +26,7 @@ public record Axis(double min, double max, double step) {
         double min = Math.floor(lo / step + 1e-9) * step;
         double max = Math.ceil(hi / step - 1e-9) * step;
         if (max <= min) max = min + step;
-        return new Axis(round(min, step), round(max, step), step);
+        return new ChartAxis(round(min, step), round(max, step), step);
     }
 
     /** 1, 2 or 5 × 10^k, the smallest at or above {@code raw}. */
