@@ -17,6 +17,7 @@ import dev.mmgcn.settings.TrainSettings;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -25,8 +26,9 @@ import java.util.Properties;
  * What a checkpoint's properties header records about its run, and how commands read it back (the
  * data's fingerprint, id maps and seen items are the checkpoint's {@code TrainingRecord}):
  * <ul>
- *   <li>{@code settings.<key>}: every recorded setting of the run (as in config.json), each value as JSON;</li>
- *   <li>{@code run.id}, {@code run.version}: which run and which build wrote it;</li>
+ *   <li>{@code settings.<key>}: every recorded setting of the run (as in config.json, defaults resolved), each value as JSON;</li>
+ *   <li>{@code run.defaults}: which of them were defaults (a JSON list);</li>
+ *   <li>{@code run.id}, {@code run.version}, {@code run.revision}: which run and which build (and source revision) wrote it;</li>
  *   <li>{@code model.*}, {@code data.users}, {@code data.items}, {@code data.dataset}, {@code data.used_modalities},
  *       {@code train.seed} and the given {@code data.*} options: as checkpoints have always had them.</li>
  * </ul>
@@ -38,11 +40,13 @@ final class CheckpointHeader {
     private CheckpointHeader() {
     }
 
-    static Properties of(TrainSettings s, Dataset data, String runId) {
+    static Properties of(TrainSettings s, List<String> defaults, Dataset data, String runId) {
         Properties p = new Properties();
         s.toMap().forEach((k, v) -> p.setProperty(SETTINGS + k, Json.value(v)));
+        p.setProperty("run.defaults", Json.value(defaults));
         p.setProperty("run.id", runId);
         p.setProperty("run.version", Version.get());
+        p.setProperty("run.revision", Version.revision());
         DataSpec d = s.data();
         Settings given = s.settings();
         for (Key<?> k : DataSpec.KEYS) {
@@ -97,7 +101,7 @@ final class CheckpointHeader {
 
     /** The data options the checkpoint was trained with, as a settings layer whose source names the checkpoint. */
     static Settings.Layer dataLayer(Properties header, Path file) {
-        Source source = Source.of("recorded in checkpoint " + file);
+        Source source = Source.recorded("checkpoint " + file);
         Map<String, Object> values = new LinkedHashMap<>();
         boolean recorded = header.stringPropertyNames().stream().anyMatch(k -> k.startsWith(SETTINGS));
         if (recorded) {
@@ -156,6 +160,6 @@ final class CheckpointHeader {
             if (k.startsWith(SETTINGS)) values.put(k.substring(SETTINGS.length()), Json.parseValue(p.getProperty(k)));
         }
         if (values.isEmpty()) return Optional.empty();
-        return Optional.of(TrainSettings.fromMap(values, Source.of("recorded in checkpoint " + file)));
+        return Optional.of(TrainSettings.fromMap(values, Source.recorded("checkpoint " + file)));
     }
 }

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code compare}: runs side by side — the settings that differ, metrics, s/epoch. The logic is {@link Comparison}. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Prints one table of runs with the settings that differ between them and their metrics.",
-                "Each run's validation and test metrics are those at its best validation epoch, beside its epochs and",
-                "seconds per epoch. A sweep folder stands for its trials."},
+                "Each run's validation and test metrics are those at its best validation epoch, beside its item-only check,",
+                "its epochs and seconds per epoch; the popularity ranking of the runs' data is a row of its own, and a run",
+                "that does not beat it (or its item-only check) is named after the table. A sweep folder stands for its trials."},
         footer = {"", Main.EXIT_CODES})
 final class CompareCommand implements Callable<Integer> {
     @ParentCommand
@@ -50,6 +51,7 @@ final class CompareCommand implements Callable<Integer> {
                 Table t = c.table(false);
                 top.out.print(t.text());
                 if (infos.size() > 1 && c.differing().isEmpty()) top.out.println("(all settings are the same in these runs)");
+                for (String note : c.notes()) top.out.println("warning: " + note);
             }
         }
         return 0;

@@ -40,8 +40,10 @@ abstract class DataCommand {
         return KEYS;
     }
 
+    /** The data options default to what the checkpoint recorded, not to train's defaults (the built-in synthetic data). */
     void addDataOptions(CommandSpec spec) {
-        SettingsOptions.add(spec, keys());
+        SettingsOptions.add(spec, keys(), k -> !DataSpec.KEYS.contains(k) ? k.help()
+                : k.help().replaceAll(" \\(default[^)]*\\)$", "") + " (default: as recorded in the checkpoint)");
     }
 
     /** Data (and backend) settings: the checkpoint's, then the command line's. */

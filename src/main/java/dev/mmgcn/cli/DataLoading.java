@@ -58,7 +58,12 @@ final class DataLoading {
         String flag = where.where(DataSpec.DATA);
         Source source = where.source(DataSpec.DATA);
         String elsewhere = source.commandLine() ? "" : "; the data may have moved: pass --data DIR to load it from where it is now";
-        if (!Files.exists(dir)) throw Failure.usage(flag + ": " + dir + " does not exist" + elsewhere);
+        if (!Files.exists(dir)) {
+            // a path recorded in a checkpoint that is gone (the data moved) is a path that cannot be read, exit 4;
+            // one given now (an option, a config file) is a wrong option, exit 2
+            String m = flag + ": " + dir + " does not exist" + elsewhere;
+            throw source.recorded() ? Failure.io(m, null) : Failure.usage(m);
+        }
         if (!Files.isDirectory(dir)) throw Failure.usage(flag + ": " + dir + " is a file, not a dataset folder" + elsewhere);
         if (!Files.isReadable(dir)) throw Failure.io(flag + ": " + dir + ": permission denied", null);
         String format = spec.format() != null ? spec.format() : detect(dir, flag);

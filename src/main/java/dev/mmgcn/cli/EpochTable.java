@@ -10,7 +10,7 @@ import java.util.Locale;
  * The per-epoch lines: a header naming the columns once, then one row per epoch that stays within 120
  * columns for any epoch count and metric name — loss, training and evaluation seconds, the validation
  * metric and NDCG at its K, the item-only check, and the test metrics at epochs that improved validation.
- * A new best inside an epoch gets its own row, its epoch cell "E.S/N" (epoch E, step S).
+ * Every validation inside an epoch gets its own row, its epoch cell "E.S/N" (epoch E, step S).
  */
 final class EpochTable {
     static final int MAX_WIDTH = 120;
@@ -51,14 +51,17 @@ final class EpochTable {
         return s.stripTrailing();
     }
 
-    /** A new best inside an epoch: its mean loss so far, no training seconds, this validation's seconds. */
+    /** A validation inside an epoch: its mean loss so far, no training seconds, this validation's seconds; test and "*" at a new best. */
     String row(Validation v, double meanLoss) {
         String e = v.epoch() + "." + v.step() + "/" + epochs;
-        String valid = String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f %9.4f", v.valid().get(metric), v.valid().get(ndcg),
-                v.itemOnlyValid() == null ? Double.NaN : v.itemOnlyValid().get(metric));
-        String test = v.test() == null ? "" : String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f", v.test().get(metric), v.test().get(ndcg));
-        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8.4f %8s %7.2f |       %s |      %s *", e, meanLoss, "",
-                v.evalSeconds(), valid, test);
+        String valid = v.valid().users() == 0
+                ? String.format(Locale.ROOT, "%" + m + "s %" + n + "s %9s", "-", "-", "-")
+                : String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f %9s", v.valid().get(metric), v.valid().get(ndcg),
+                v.itemOnlyValid() == null ? "-" : String.format(Locale.ROOT, "%.4f", v.itemOnlyValid().get(metric)));
+        String test = v.test() == null || v.test().users() == 0 ? ""
+                : String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f", v.test().get(metric), v.test().get(ndcg));
+        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8.4f %8s %7.2f |       %s |      %s%s", e, meanLoss, "",
+                v.evalSeconds(), valid, test, v.best() ? " *" : "");
         return s.stripTrailing();
     }
 

@@ -87,7 +87,21 @@ final class GenerateCommand implements Callable<Integer> {
             Map<String, Path> files = DatasetWriter.writeMmrec(d, out);
             top.out.println(d.summary());
             top.out.printf(Locale.ROOT, "wrote %s and %s in %.1f s%n", out.resolve(d.name() + ".inter"), files.values(), (System.nanoTime() - t0) / 1e9);
-            top.out.println("train on it with: ./mmgcn train --data " + out);
+            long written = (long) d.train().size() + d.valid().size() + d.test().size();
+            if (interactions != null && written != spec.interactions()) {
+                top.err.printf(Locale.ROOT, "note: wrote %,d interactions, %.1f %% %s than --interactions %,d: the generator draws each user's "
+                                + "count from a long-tailed distribution, rounds it and caps it at half the items (%,d), so the total is near "
+                                + "the request, not equal to it%n", written, 100.0 * Math.abs(written - spec.interactions()) / spec.interactions(),
+                        written < spec.interactions() ? "fewer" : "more", spec.interactions(), spec.items() / 2);
+            }
+            if (d.valid().size() == 0 || d.test().size() == 0) {
+                top.err.println("note: the data has no " + (d.valid().size() == 0 && d.test().size() == 0 ? "valid and no test" : d.valid().size() == 0 ? "valid" : "test")
+                        + " interactions: only users with 3 or more interactions hold some out (raise --items or --interactions); training on it "
+                        + "has no validation to select and stop by" + (d.test().size() == 0 ? " and no test metrics" : ""));
+                top.out.println("train on it (without held-out interactions) with: ./mmgcn train --data " + out);
+            } else {
+                top.out.println("train on it with: ./mmgcn train --data " + out);
+            }
         }
         return 0;
     }

@@ -14,7 +14,13 @@ import java.util.concurrent.Callable;
         subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, ServeCommand.class, ExportCommand.class,
                 ConvertCommand.class, GenerateCommand.class, InfoCommand.class, BenchCommand.class,
                 SweepCommand.class, CompareCommand.class, ReportCommand.class},
-        footer = {"", Main.EXIT_CODES})
+        footer = {"", "The launcher ./mmgcn also runs (not this jar):",
+                "  test                      the test suite (the engine's, then spark/'s), as CI runs it",
+                "  build                     builds target/mmgcn-engine.jar",
+                "  spark-recommend           all-user top-K on Apache Spark (spark/; the first one builds it)",
+                "  spark-evaluate            full-ranking evaluation on Spark",
+                "  spark-generate-catalogue  a random model of any shape, for Spark benchmarks",
+                "", Main.EXIT_CODES})
 final class MmgcnCommand implements Callable<Integer> {
     final PrintStream out;
     final PrintStream err;
@@ -29,7 +35,8 @@ final class MmgcnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("error: no command given (commands: train, evaluate, recommend, serve, export, convert, generate, info, bench, sweep, compare, report; see --help)");
+        err.println("error: no command given (commands: train, evaluate, recommend, serve, export, convert, generate, info, bench, sweep, compare, report;"
+                + " ./mmgcn also runs test, build and spark-recommend, spark-evaluate, spark-generate-catalogue; see --help)");
         return Failure.USAGE;
     }
 }

@@ -78,14 +78,17 @@ final class RecommendCommand implements Callable<Integer> {
             try (MmgcnModel model = CheckpointFile.model(CheckpointFile.check(checkpoint), options)) {
                 progress.finish();
                 int items = model.info().items();
-                if (topK > items) throw Failure.usage("--k " + topK + " is more than the " + items + " items the checkpoint knows");
+                if (topK > items) { // as evaluate and train do with a cut-off: a top-N list of every item
+                    top.err.printf(Locale.ROOT, "note: --k %d is more than the %,d items the checkpoint knows: clamped to %d%n", topK, items, items);
+                }
+                int listed = Math.min(topK, items);
                 List<String> ids = UserList.resolve(users, usersFile, allUsers, model);
                 Seen seen = includeSeen ? Seen.INCLUDE : Seen.EXCLUDE;
                 progress.start("recommending", ids.size(), "users");
                 if (out != null) {
-                    AtomicFile.write(out, os -> writeTsv(os, model, ids, topK, seen, progress));
+                    AtomicFile.write(out, os -> writeTsv(os, model, ids, listed, seen, progress));
                 } else {
-                    writeTsv(top.out, model, ids, topK, seen, progress);
+                    writeTsv(top.out, model, ids, listed, seen, progress);
                 }
                 progress.finish();
             }

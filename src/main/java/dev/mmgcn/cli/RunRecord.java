@@ -18,13 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A run's {@code config.json}: every resolved setting (under {@code settings}, which
- * {@code train --config} reads back), the command line, the project version, start and end times and
+ * {@code train --config} reads back; defaults as the run decided them, the ones that were defaults listed
+ * under {@code defaults}), the command line, the project version, start and end times and
  * how the run ended, where the data came from with the sizes of its files and the
  * {@link DataFingerprint} of what was loaded, and the backend with its thread count.
  */
 final class RunRecord {
+    /** The key listing which settings were defaults (see {@link ConfigFile#DEFAULTS}). */
+    static final String DEFAULTS = ConfigFile.DEFAULTS;
     private final String runId;
-    private final TrainSettings settings;
+    private TrainSettings settings;
+    /** The settings whose value was a default, a resumed run's as its first start recorded them. */
+    private final List<String> earlierDefaults;
     private final List<String> commandLine;
     private final ConfigFile configFile;
     private String configFileName;
@@ -41,6 +46,7 @@ final class RunRecord {
         this.runId = now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
         this.settings = settings;
+        this.earlierDefaults = List.of();
         this.commandLine = List.copyOf(commandLine);
         this.configFile = configFile;
         this.configFileName = configFile == null ? null : configFile.layer().source().toString();
@@ -52,6 +58,7 @@ final class RunRecord {
     RunRecord(TrainSettings settings, Map<String, Object> earlier, List<String> resumeCommandLine) {
         this.runId = String.valueOf(earlier.get("run_id"));
         this.settings = settings;
+        this.earlierDefaults = earlier.get(DEFAULTS) instanceof List<?> d ? d.stream().map(String::valueOf).toList() : List.of();
         this.commandLine = earlier.get("command_line") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         this.configFile = null;
         this.configFileName = earlier.get("config_file") == null ? null : String.valueOf(earlier.get("config_file"));
@@ -66,6 +73,25 @@ final class RunRecord {
     String runId() { return runId; }
 
     TrainSettings settings() { return settings; }
+
+    /** The settings with the values the run decided for its defaults ({@link TrainSettings#resolved}): what the record says from now on. */
+    void settings(TrainSettings resolved) {
+        this.settings = resolved;
+    }
+
+    /**
+     * The recorded settings whose value is a default rather than given: for a resumed run also those its
+     * first start took by default, unless the resuming command line gave them.
+     */
+    List<String> defaults() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String k : earlierDefaults) {
+            var key = TrainSettings.RECORDED.stream().filter(x -> x.name().equals(k)).findFirst();
+            if (key.isPresent() && !settings.settings().source(key.get()).commandLine()) out.add(k);
+        }
+        out.addAll(settings.defaulted());
+        return TrainSettings.RECORDED.stream().map(dev.mmgcn.settings.Key::name).filter(out::contains).toList();
+    }
 
     void data(Dataset d, DataLoading.Plan plan, DataFingerprint fingerprint) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -118,6 +144,7 @@ final class RunRecord {
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mmgcn_engine", Version.get());
+        m.put("source_revision", Version.record());
         m.put("run_id", runId);
         m.put("command_line", commandLine);
         m.put("config_file", configFileName);
@@ -127,6 +154,7 @@ final class RunRecord {
         m.put("status", status);
         m.put("error", error);
         m.put(ConfigFile.SETTINGS, settings.toMap());
+        m.put(DEFAULTS, defaults());
         m.put("data", data);
         m.put("system", system);
         return m;

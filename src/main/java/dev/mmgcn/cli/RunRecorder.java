@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Writes a run's records as training goes: one line in metrics.jsonl per validation — several per epoch
  * on small data, the epoch's end always (the whole file rewritten atomically, so it is never cut inside
- * a line) — the console rows (every epoch's end, and a new best inside an epoch), the log; and on a
+ * a line) — the console rows (one per validation: inside an epoch and at its end), the log; and on a
  * failure the reason into config.json and train.log, so the folder says how the run ended.
  */
 final class RunRecorder {
@@ -63,13 +63,11 @@ final class RunRecorder {
             @Override
             public void validated(Validation v, double meanLoss) {
                 writeMetricsLine(v, meanLoss, null);
-                if (v.best()) {
-                    progress.finish();
-                    table.print(log.out(), v, meanLoss);
-                    saveLog();
-                    progress.start("epoch " + v.epoch() + of, v.steps(), "batches");
-                    progress.update(v.step(), String.format(Locale.ROOT, "loss %.4f", meanLoss));
-                }
+                progress.finish();
+                table.print(log.out(), v, meanLoss);
+                saveLog();
+                progress.start("epoch " + v.epoch() + of, v.steps(), "batches");
+                progress.update(v.step(), String.format(Locale.ROOT, "loss %.4f", meanLoss));
             }
 
             @Override

@@ -26,9 +26,14 @@ final class SettingsOptions {
 
     /** Adds an option per key; {@code --help} lists them under a heading per {@link Key.Group}, after the command's own options. */
     static void add(CommandSpec spec, List<Key<?>> keys) {
+        add(spec, keys, k -> k.help() + defaultText(k));
+    }
+
+    /** As {@link #add(CommandSpec, List)}, each option's help line given by {@code help} (a command whose defaults differ). */
+    static void add(CommandSpec spec, List<Key<?>> keys, java.util.function.Function<Key<?>, String> helpLine) {
         List<OptionSpec> added = new ArrayList<>();
         for (Key<?> k : keys) {
-            OptionSpec o = option(k);
+            OptionSpec o = option(k, helpLine.apply(k));
             spec.addOption(o);
             added.add(o);
         }
@@ -46,8 +51,8 @@ final class SettingsOptions {
         });
     }
 
-    private static OptionSpec option(Key<?> k) {
-        OptionSpec.Builder b = OptionSpec.builder(k.option()).description(k.help() + defaultText(k));
+    private static OptionSpec option(Key<?> k, String help) {
+        OptionSpec.Builder b = OptionSpec.builder(k.option()).description(help);
         if (k.flag()) return b.arity("0").type(boolean.class).build();
         b.paramLabel(k.label()).arity("1");
         if (k.repeatable()) return b.type(List.class).auxiliaryTypes(String.class).build();

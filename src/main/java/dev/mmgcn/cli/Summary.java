@@ -7,7 +7,9 @@ import dev.mmgcn.train.Validation;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,6 +23,7 @@ final class Summary {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("run_id", record.runId());
         s.put("mmgcn_engine", Version.get());
+        s.put("source_revision", Version.record());
         s.put("model", model);
         s.put("best_epoch", r.best().epoch());
         s.put("best_step", r.best().step());
@@ -39,10 +42,34 @@ final class Summary {
         s.put("item_only_valid", metrics(r.best().itemOnlyValid(), r.validUsers()));
         s.put("popularity_valid", metrics(r.popularityValid(), r.validUsers()));
         s.put("popularity_test", metrics(r.popularityTest(), r.testUsers()));
+        s.put("warnings", warnings(r, tc));
         s.put("mean_train_seconds", r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0));
         s.put("mean_eval_seconds", meanValidationSeconds(r));
         s.put("config", record.settings().toMap());
+        s.put("defaults", record.defaults());
         return s;
+    }
+
+    /**
+     * What the console warns about at the end of a run, for summary.json (and the report): the model not above
+     * its item-only check at the best step (it learned an item ranking), or not above the popularity ranking.
+     */
+    static List<String> warnings(Trainer.Result r, TrainConfig tc) {
+        List<String> out = new ArrayList<>();
+        if (r.validUsers() == 0) return out;
+        String m = tc.validMetric();
+        double full = r.best().valid().get(m), itemOnly = r.best().itemOnlyValid().get(m);
+        if (!(full > itemOnly)) {
+            out.add(String.format(Locale.ROOT, "at the best step valid %s is %.4f with each user's representation and %.4f with the mean "
+                    + "user's for everyone: the per-user part adds nothing, so the model is a learned item ranking", m, full, itemOnly));
+        }
+        if (!(full > r.popularityValid().get(m))) out.add(belowPopularity(r, m));
+        return out;
+    }
+
+    private static String belowPopularity(Trainer.Result r, String m) {
+        return String.format(Locale.ROOT, "valid %s %.4f at the best step is not above the popularity ranking's %.4f", m,
+                r.best().valid().get(m), r.popularityValid().get(m));
     }
 
     private static Map<String, Object> counts(int evaluated, int skipped) {
@@ -89,6 +116,7 @@ final class Summary {
             out.printf(Locale.ROOT, "personalisation at the best step: valid %s %.4f with each user's representation, %.4f with the mean%n"
                     + "user's for everyone (the model's item score alone)%s%n", m, full, itemOnly,
                     full > itemOnly ? "" : "; the per-user part adds nothing here, so the model is a learned item ranking");
+            if (!(full > r.popularityValid().get(m))) out.println("warning: " + belowPopularity(r, m));
         }
         double mean = r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0);
         out.printf(Locale.ROOT, "time: %.2f s per training epoch, %.2f s per validation (mean of %s)%n", mean, meanValidationSeconds(r),

@@ -15,6 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -56,6 +58,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "the sweep folder: new, empty, or this sweep's to continue it (default runs/sweep-<time>)")
     Path out;
 
+    @Option(names = "--quiet", order = 4,
+            description = "print only the sweep's own lines (each trial's start and result, the leaderboard), not each trial's training; "
+                    + "every trial's train.log still holds its whole output")
+    boolean quiet;
+
     static void addSettingOptions(CommandSpec spec) {
         SettingsOptions.add(spec, TrainSettings.RECORDED);
     }
@@ -72,6 +79,8 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = (out != null ? out : defaultFolder()).toAbsolutePath().normalize();
         Sweep sweep = new Sweep(plan, dir, out != null ? "--out" : "sweep folder", Version.get());
         int[] lastCode = {0};
+        PrintStream trialOut = quiet ? new PrintStream(OutputStream.nullOutputStream()) : top.out;
+        PrintStream trialErr = quiet ? new PrintStream(OutputStream.nullOutputStream()) : top.err;
         Sweep.Outcome o = sweep.run(new Sweep.TrialRunner() {
             @Override
             public void check(TrainSettings settings) {
@@ -85,8 +94,8 @@ final class SweepCommand implements Callable<Integer> {
                 commandLine.addAll(List.of(top.args));
                 try {
                     Resume resume = clear ? resumable(trialDir) : null;
-                    if (resume != null) new TrainRun(resume, false, commandLine, top.out, top.err).run();
-                    else new TrainRun(s, null, clear, false, commandLine, top.out, top.err).run();
+                    if (resume != null) new TrainRun(resume, false, commandLine, trialOut, trialErr).run();
+                    else new TrainRun(s, null, clear, false, commandLine, trialOut, trialErr).run();
                     return null;
                 } catch (Failure f) {
                     if (f.exitCode() != Failure.DIVERGED && f.exitCode() != Failure.MEMORY) throw f;

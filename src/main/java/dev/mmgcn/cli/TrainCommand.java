@@ -46,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--profile", order = 4,
-            description = {"per epoch: seconds in sampling, forward, backward, optimiser and evaluation; backend calls,",
-                    "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json"})
+            description = "per epoch: seconds in sampling, forward, backward, optimiser and evaluation; backend calls, "
+                    + "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json")
     boolean profile;
 
     @Option(names = "--resume", paramLabel = "DIR", order = 3,

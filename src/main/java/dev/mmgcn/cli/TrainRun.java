@@ -114,6 +114,8 @@ final class TrainRun {
         if (resume != null && resume.finished()) reopen(folder, log.err());
         if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
         record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
+        // every default recorded as this run takes it; eval-every once the trainer has chosen it from the data
+        record.settings(record.settings().resolved(null, Backend.threads()));
         folder.write(RunFolder.CONFIG, record.json());
         RunRecorder recorder = new RunRecorder(folder, log, record, tc, resume == null ? List.of() : resume.metricsLines());
         try {
@@ -128,9 +130,11 @@ final class TrainRun {
             for (String note : notes) out.println(note);
             try (RecModel model = create(mc, kernels, data, tc.seed())) {
                 printHeader(out, mc, tc, model, folder);
-                Properties header = CheckpointHeader.of(settings, data, record.runId());
                 Profiler profiler = profile ? Profiler.on(p -> p.lines().forEach(out::println)) : Profiler.off();
                 try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
+                    record.settings(record.settings().resolved(trainer.evalEvery(), Backend.threads()));
+                    folder.write(RunFolder.CONFIG, record.json());
+                    Properties header = CheckpointHeader.of(record.settings(), record.defaults(), data, record.runId());
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
                     } else {

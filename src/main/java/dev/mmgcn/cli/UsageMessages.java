@@ -22,6 +22,12 @@ final class UsageMessages {
         if (ex instanceof CommandLine.UnmatchedArgumentException u) {
             List<String> unmatched = u.getUnmatched();
             String first = unmatched.isEmpty() ? "?" : unmatched.getFirst();
+            if (first.startsWith("@") && first.length() > 1) { // picocli passes an @FILE it cannot read on as an argument
+                Path file = Path.of(first.substring(1));
+                String why = !java.nio.file.Files.exists(file) ? "does not exist" : java.nio.file.Files.isDirectory(file) ? "is a folder"
+                        : "cannot be read";
+                return first + ": " + file + " " + why + " (@FILE reads more arguments from FILE)";
+            }
             if (cl != null && cl.getParent() == null && !first.startsWith("-")) {
                 return "unknown command '" + first + "' (commands: " + String.join(", ", cl.getSubcommands().keySet()) + "; see --help)";
             }

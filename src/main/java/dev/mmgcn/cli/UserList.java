@@ -56,7 +56,7 @@ final class UserList {
                 throw Failure.io(source + ": " + FileErrors.describe(e), e);
             }
             for (int i = 0; i < lines.size(); i++) {
-                String t = lines.get(i).strip();
+                String t = (i == 0 ? dev.mmgcn.io.Bom.strip(lines.get(i)) : lines.get(i)).strip();
                 if (!t.isEmpty()) given.add(new Given(t, "line " + (i + 1)));
             }
         }

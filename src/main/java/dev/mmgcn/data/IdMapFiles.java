@@ -124,7 +124,7 @@ public final class IdMapFiles {
 
     private static String strip(String line) {
         String s = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-        return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
+        return dev.mmgcn.io.Bom.strip(s);
     }
 
     private static String quote(String s) {

@@ -221,7 +221,7 @@ public final class MmrecLoader {
         int n = b.length;
         int headerEnd = lineEnd(b, 0);
         String header = new String(b, 0, trimCr(b, 0, headerEnd), StandardCharsets.UTF_8);
-        if (!header.isEmpty() && header.charAt(0) == '\uFEFF') header = header.substring(1);
+        header = dev.mmgcn.io.Bom.strip(header);
         String[] columns = header.split("\t", -1);
         int uc = column(columns, USER, name, header);
         int ic = column(columns, ITEM, name, header);

@@ -15,7 +15,9 @@ import java.util.function.ToDoubleFunction;
  * A sweep's leaderboard: one row per configuration (the trials that differ only in their seed), sorted
  * by the mean validation metric, best first, with the test metrics of the same runs beside it (each run's
  * test metrics are those at its best validation epoch); mean ± sample standard deviation over seeds.
- * Configurations with no finished trial come last, with their status.
+ * Configurations with no finished trial come last, with their status. Beside them: each configuration's
+ * item-only check, and the popularity ranking of the data as rows of its own ({@link Baseline}), with
+ * {@link #notes()} naming the configurations that do not beat either.
  */
 public final class Leaderboard {
     /** One configuration's finished runs and how many trials it has. */
@@ -60,24 +62,59 @@ public final class Leaderboard {
         return new Leaderboard(metric, List.copyOf(rows));
     }
 
-    /** The printed table: rank, configuration, runs finished / planned, valid and test metric, a second test metric, epochs, s/epoch. */
+    /** The popularity rankings of the data the finished trials trained on: rows beside the configurations. */
+    public List<Baseline> baselines() {
+        return Baseline.of(rows.stream().flatMap(r -> r.finished().stream()).toList());
+    }
+
+    /**
+     * The printed table: rank, configuration, runs finished / planned, valid and test metric, a second test
+     * metric, the item-only check (valid), epochs, s/epoch; then a row per popularity baseline (rank "base").
+     */
     public Table table() {
         String partner = partner(metric);
         Table t = new Table(List.of("rank", "configuration", "runs", "valid " + metric, "test " + metric, "test " + partner,
-                "epochs", "s/epoch"));
+                "item-only valid", "epochs", "s/epoch"));
         int rank = 0;
         for (Row r : rows) {
             boolean any = !r.finished().isEmpty();
             t.add(List.of(any ? Integer.toString(++rank) : "-", r.group(), r.finished().size() + "/" + r.planned(),
                     r.stats(x -> x.metric("valid", metric)).text(4), r.stats(x -> x.metric("test", metric)).text(4),
-                    r.stats(x -> x.metric("test", partner)).text(4),
+                    r.stats(x -> x.metric("test", partner)).text(4), r.stats(x -> x.itemOnly(metric)).text(4),
                     any ? String.format(Locale.ROOT, "%.1f", r.stats(RunInfo::epochsRun).mean()) : "-",
                     any ? String.format(Locale.ROOT, "%.2f", r.stats(RunInfo::secondsPerEpoch).mean()) : "-"));
+        }
+        for (Baseline b : baselines()) {
+            t.add(List.of("base", b.label(), "-", cell(b.valid(metric)), cell(b.test(metric)), cell(b.test(partner)), "-", "-", "-"));
         }
         return t;
     }
 
-    /** leaderboard.tsv: full precision, mean and std of the valid metric and of every test metric, per configuration. */
+    /**
+     * What a reader of the table must not miss: configurations whose mean valid metric is not above the
+     * popularity ranking of their data, or not above their own item-only check.
+     */
+    public List<String> notes() {
+        List<String> belowPopularity = new ArrayList<>(), belowItemOnly = new ArrayList<>();
+        int groups = 0;
+        for (Row r : rows) {
+            if (r.finished().isEmpty()) continue;
+            groups++;
+            double valid = r.stats(x -> x.metric("valid", metric)).mean();
+            double pop = r.finished().getFirst().popularity("valid", metric);
+            double itemOnly = r.stats(x -> x.itemOnly(metric)).mean();
+            if (Double.isFinite(pop) && !(valid > pop)) belowPopularity.add(r.group());
+            if (Double.isFinite(itemOnly) && !(valid > itemOnly)) belowItemOnly.add(r.group());
+        }
+        return Baseline.notes(metric, belowPopularity, belowItemOnly, groups, groups == 1 ? "configuration" : "configurations");
+    }
+
+    /**
+     * leaderboard.tsv: full precision, mean and std of the valid metric, of every test metric and of the
+     * item-only check, per configuration, and the popularity ranking of its data on valid and on every test
+     * metric with {@code below} saying which of the two it does not beat; then one row per popularity
+     * baseline (rank {@code baseline}), its numbers in the valid and test columns.
+     */
     public String tsv() {
         Set<String> testNames = new LinkedHashSet<>();
         for (Row r : rows) for (RunInfo x : r.finished()) {
@@ -90,7 +127,9 @@ public final class Leaderboard {
             header.add("test_" + n + "_mean");
             header.add("test_" + n + "_std");
         }
-        header.addAll(List.of("epochs_mean", "best_epoch_mean", "seconds_per_epoch_mean", "runs", "unfinished"));
+        header.addAll(List.of("item_only_valid_" + metric + "_mean", "item_only_valid_" + metric + "_std", "popularity_valid_" + metric));
+        for (String n : testNames) header.add("popularity_test_" + n);
+        header.addAll(List.of("below", "epochs_mean", "best_epoch_mean", "seconds_per_epoch_mean", "runs", "unfinished"));
         Table t = new Table(header);
         int rank = 0;
         for (Row r : rows) {
@@ -105,6 +144,17 @@ public final class Leaderboard {
                 row.add(Stats.full(s.mean()));
                 row.add(Stats.full(s.std()));
             }
+            Stats io = r.stats(x -> x.itemOnly(metric));
+            row.add(Stats.full(io.mean()));
+            row.add(Stats.full(io.std()));
+            RunInfo first = any ? r.finished().getFirst() : null;
+            double pop = any ? first.popularity("valid", metric) : Double.NaN;
+            row.add(Stats.full(pop));
+            for (String n : testNames) row.add(Stats.full(any ? first.popularity("test", n) : Double.NaN));
+            List<String> below = new ArrayList<>();
+            if (Double.isFinite(pop) && !(v.mean() > pop)) below.add("popularity");
+            if (Double.isFinite(io.mean()) && !(v.mean() > io.mean())) below.add("item-only");
+            row.add(String.join(",", below));
             row.add(Stats.full(r.stats(RunInfo::epochsRun).mean()));
             row.add(Stats.full(r.stats(RunInfo::bestEpoch).mean()));
             row.add(Stats.full(r.stats(RunInfo::secondsPerEpoch).mean()));
@@ -112,7 +162,20 @@ public final class Leaderboard {
             row.add(String.join(",", r.unfinished()));
             t.add(row);
         }
+        for (Baseline b : baselines()) {
+            List<String> row = new ArrayList<>(List.of("baseline", b.label(), "", "", Stats.full(b.valid(metric)), ""));
+            for (String n : testNames) {
+                row.add(Stats.full(b.test(n)));
+                row.add("");
+            }
+            while (row.size() < header.size()) row.add("");
+            t.add(row);
+        }
         return t.tsv();
+    }
+
+    private static String cell(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
     }
 
     /** recall@K's companion is ndcg@K; any other metric's is recall@K. */

@@ -79,6 +79,38 @@ public record RunInfo(Path dir, Map<String, Object> config, Map<String, Object> 
         return summary == null ? Double.NaN : RunJson.number(summary, split, metric);
     }
 
+    /** The popularity ranking's metric on a split ("valid" or "test") of the run's data, from summary.json; NaN when not known. */
+    public double popularity(String split, String metric) {
+        return summary == null ? Double.NaN : RunJson.number(summary, "popularity_" + split, metric);
+    }
+
+    /** The item-only check at the best step (every user scored as the mean user), from summary.json; NaN when not known. */
+    public double itemOnly(String metric) {
+        return summary == null ? Double.NaN : RunJson.number(summary, "item_only_valid", metric);
+    }
+
+    /** The warnings summary.json records (the model below its item-only check or the popularity ranking). */
+    public List<String> warnings() {
+        Object w = summary == null ? null : summary.get("warnings");
+        return w instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    /** What the run trained on, for grouping runs that share a popularity baseline: the data's digest, else its location or preset. */
+    public String data() {
+        Object digest = RunJson.at(config, "data", "digest");
+        if (digest != null) return String.valueOf(digest);
+        Object where = settings().get("data");
+        return where != null ? String.valueOf(where) : "synthetic " + settings().get("synthetic") + " " + settings().get("data-seed");
+    }
+
+    /** The data's name for a label: the dataset's name, else the folder or preset. */
+    public String dataName() {
+        Object name = RunJson.at(config, "data", "dataset");
+        if (name != null) return String.valueOf(name);
+        Object where = settings().get("data");
+        return where != null ? java.nio.file.Path.of(String.valueOf(where)).getFileName().toString() : String.valueOf(settings().get("synthetic"));
+    }
+
     public double secondsPerEpoch() {
         if (summary != null) return RunJson.number(summary, "mean_train_seconds");
         return epochs.stream().mapToDouble(e -> RunJson.number(e, "train_seconds")).filter(Double::isFinite).average().orElse(Double.NaN);

@@ -90,6 +90,11 @@ public final class Sweep {
             if (failure != null) {
                 failed.add(t.name() + ": " + failure);
                 out.println(head + ": failed: " + failure);
+            } else if (RunInfo.isFinished(trialDir)) {
+                RunInfo r = RunInfo.read(trialDir);
+                out.printf(java.util.Locale.ROOT, "%s: valid %s %.4f at epoch %d, test %.4f (popularity %.4f, item-only %.4f)%n", head,
+                        plan.metric(), r.metric("valid", plan.metric()), r.bestEpoch(), r.metric("test", plan.metric()),
+                        r.popularity("valid", plan.metric()), r.itemOnly(plan.metric()));
             }
             AtomicFile.writeString(dir.resolve(LEADERBOARD), Leaderboard.of(dir, plan.trials(), plan.metric()).tsv());
         }
@@ -98,6 +103,7 @@ public final class Sweep {
         out.println();
         out.printf("leaderboard (valid %s, best first; test metrics at each run's best valid epoch; mean ± std over seeds)%n", plan.metric());
         out.print(board.table().text());
+        for (String note : board.notes()) out.println("warning: " + note);
         out.println("written  " + dir.resolve(LEADERBOARD));
         return new Outcome(ran, skipped, failed, board);
     }

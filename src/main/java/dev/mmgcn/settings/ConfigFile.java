@@ -23,8 +23,9 @@ import java.util.Map;
  *   lr: 0.001
  *   modality: [visual=image_feat.npy, acoustic=audio_feat.npy]
  * </pre>
- * A run's own {@code config.json} is read too: its {@code settings} object is the layer, and what it
- * recorded about the data is kept for comparison with the data loaded now.
+ * A run's own {@code config.json} is read too: its {@code settings} object is the layer (less the
+ * {@link TrainSettings#MACHINE} values its {@code defaults} list: a replay on another machine uses that
+ * machine's), and what it recorded about the data is kept for comparison with the data loaded now.
  *
  * @param layer        the settings, with this file as their source
  * @param recordedData for a run record, its {@code data} object (location and fingerprint); else null
@@ -32,6 +33,8 @@ import java.util.Map;
 public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData) {
     /** The key a run record keeps its settings under. */
     public static final String SETTINGS = "settings";
+    /** The key a run record lists the settings under that were defaults rather than given. */
+    public static final String DEFAULTS = "defaults";
 
     public static ConfigFile read(Path file) {
         if (!Files.exists(file)) throw new SettingsException("--config: " + file + " does not exist");
@@ -46,6 +49,7 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
         } catch (IOException e) {
             throw new SettingsException("--config: cannot read " + file + ": " + reason(e), e);
         }
+        text = dev.mmgcn.io.Bom.strip(text); // an editor's byte-order mark is not part of the first key
         if (text.isBlank()) throw new SettingsException(file + ": the file is empty; write settings such as 'epochs: 30'");
         Object tree;
         try {
@@ -62,7 +66,12 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
         if (settings instanceof Map<?, ?> recorded && top.containsKey("mmgcn_engine")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> data = top.get("data") instanceof Map<?, ?> d ? (Map<String, Object>) d : null;
-            return new ConfigFile(new Settings.Layer(Source.file(file), stringKeys(recorded, file)), data);
+            Map<String, Object> values = stringKeys(recorded, file);
+            if (top.get(DEFAULTS) instanceof java.util.List<?> defaults) {
+                // the machine's own values (threads) are resolved again where the record runs now
+                for (Key<?> k : TrainSettings.MACHINE) if (defaults.contains(k.name())) values.remove(k.name());
+            }
+            return new ConfigFile(new Settings.Layer(Source.file(file), values), data);
         }
         return new ConfigFile(new Settings.Layer(Source.file(file), top), null);
     }

@@ -179,6 +179,45 @@ public final class TrainSettings {
         return new TrainSettings(settings.with(overrides));
     }
 
+    /**
+     * Settings whose value the run derives from the machine it runs on, not from the data or the model: a
+     * record keeps the value used, and a replay or resume of a record in which it was a default resolves it
+     * again on its own machine. They change no number of a run on the CPU, so {@code compare} leaves them out.
+     */
+    public static final List<Key<?>> MACHINE = List.of(THREADS);
+
+    /**
+     * These settings with every value that was left to a default decided as this run decides it: the model's
+     * own {@code layers}, {@code reg} and (FREEDOM) {@code edge-dropout}, the {@code eval-every} the trainer
+     * chose from the data (null: not known yet, left as it is) and the {@code threads} the backend uses. Each
+     * such value keeps a source that says it was a default ({@link Source#RESOLVED}), so {@link #defaulted()}
+     * still lists it. A record written from the result replays the run whatever later versions default to.
+     */
+    public TrainSettings resolved(Integer evalEvery, int threads) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        int layers = switch (model) {
+            case MmgcnConfig c -> c.layers();
+            case LightGcnConfig c -> c.layers();
+            case FreedomConfig c -> c.uiLayers();
+        };
+        if (get(LAYERS) == null) v.put(LAYERS.name(), layers);
+        if (get(REG) == null) v.put(REG.name(), training.regWeight());
+        if (model instanceof FreedomConfig f && get(EDGE_DROPOUT) == null) v.put(EDGE_DROPOUT.name(), f.dropout());
+        if (get(EVAL_EVERY) == null && evalEvery != null) v.put(EVAL_EVERY.name(), evalEvery);
+        if (get(THREADS) == null) v.put(THREADS.name(), threads);
+        return v.isEmpty() ? this : with(new Settings.Layer(Source.RESOLVED, v));
+    }
+
+    /** The recorded settings whose value is a default (given nowhere, or resolved by {@link #resolved}), in record order. */
+    public List<String> defaulted() {
+        List<String> out = new ArrayList<>();
+        for (Key<?> k : RECORDED) {
+            Source s = settings.source(k);
+            if (s == Source.DEFAULT || s == Source.RESOLVED) out.add(k.name());
+        }
+        return out;
+    }
+
     /** Every recorded setting, default or not, as JSON values; {@link #fromMap} reads it back to equal settings. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = settings.toMap(RECORDED);

@@ -35,8 +35,10 @@ class CliErrorTest {
         Path ckpt = trainedCheckpoint(data);
         Path moved = dir.resolve("moved");
         Files.move(data, moved);
-        assertError(run("evaluate", "--checkpoint", ckpt.toString()), 2, "data (recorded in checkpoint " + ckpt + "): " + data
+        // a recorded path that is gone cannot be read (exit 4, README's table); a wrong --data given now is a usage error (2)
+        assertError(run("evaluate", "--checkpoint", ckpt.toString()), 4, "data (recorded in checkpoint " + ckpt + "): " + data
                 + " does not exist; the data may have moved: pass --data DIR to load it from where it is now");
+        assertError(run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString()), 2, "--data: " + data + " does not exist");
         CliTest.Outcome r = run("recommend", "--checkpoint", ckpt.toString(), "--users", "1");
         assertEquals(0, r.code(), "recommend needs the checkpoint only: " + r.err());
         CliTest.Outcome e = run("evaluate", "--checkpoint", ckpt.toString(), "--data", moved.toString());

@@ -72,7 +72,28 @@ class SweepCommandTest {
 
         List<String> lines = Files.readAllLines(sweep.resolve("leaderboard.tsv"));
         List<String> header = Arrays.asList(lines.getFirst().split("\t", -1));
-        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertEquals(4, lines.size(), "two configurations and the popularity baseline: " + String.join("\n", lines));
+        // the baseline row and each configuration's baselines are the numbers the trials' summaries record
+        Map<String, Object> s0 = json(sweep.resolve(TRIALS.getFirst()).resolve("summary.json"));
+        String[] base = lines.get(3).split("\t", -1);
+        assertEquals("baseline", base[0]);
+        assertEquals("popularity", base[header.indexOf("configuration")]);
+        assertEquals(RunJson.number(s0, "popularity_valid", "recall@20"), Double.parseDouble(base[header.indexOf("valid_recall@20_mean")]), 0.0);
+        assertEquals(RunJson.number(s0, "popularity_test", "ndcg@20"), Double.parseDouble(base[header.indexOf("test_ndcg@20_mean")]), 0.0);
+        for (String l : lines.subList(1, 3)) {
+            String[] c = l.split("\t", -1);
+            String group = c[header.indexOf("configuration")];
+            double io = 0, valid = Double.parseDouble(c[header.indexOf("valid_recall@20_mean")]);
+            for (String t : TRIALS) if (t.startsWith(group + "_")) io += RunJson.number(json(sweep.resolve(t).resolve("summary.json")), "item_only_valid", "recall@20") / 2;
+            assertEquals(io, Double.parseDouble(c[header.indexOf("item_only_valid_recall@20_mean")]), 1e-12);
+            double pop = RunJson.number(s0, "popularity_valid", "recall@20");
+            List<String> below = new ArrayList<>();
+            if (!(valid > pop)) below.add("popularity");
+            if (!(valid > io)) below.add("item-only");
+            assertEquals(String.join(",", below), c[header.indexOf("below")]);
+            assertEquals(!below.isEmpty(), first.out().lines().anyMatch(w -> w.startsWith("warning: ") && w.contains(group + ",") || w.endsWith(group)),
+                    "the console names it too: " + first.out());
+        }
         List<String> order = new ArrayList<>();
         for (String l : lines.subList(1, 3)) {
             String[] c = l.split("\t", -1);
@@ -110,7 +131,19 @@ class SweepCommandTest {
         assertNotEquals(ids.get(TRIALS.get(3)), json(early.resolve("config.json")).get("run_id"), "started again: a new run");
         assertEquals(stoppedBefore.get("valid"), json(stopped.resolve("summary.json")).get("valid"), "same seed, same numbers");
         assertEquals(earlyBefore.get("test"), json(early.resolve("summary.json")).get("test"), "same seed, same numbers");
-        assertEquals(3, Files.readAllLines(sweep.resolve("leaderboard.tsv")).size());
+        assertEquals(4, Files.readAllLines(sweep.resolve("leaderboard.tsv")).size(), "two configurations and the popularity baseline");
+    }
+
+    @Test
+    void aQuietSweepPrintsOnlyItsOwnLinesAndTheTrialsKeepTheirLogs() throws Exception {
+        Path quiet = dir.resolve("quiet");
+        CliTest.Outcome q = run("sweep", "--config", base.toString(), "--grid", "synthetic=tiny", "--grid", "lr=0.01,0.001", "--out", quiet.toString(), "--quiet");
+        assertEquals(0, q.code(), q.err());
+        assertFalse(q.out().contains("valid recall@20 ndcg@20 item-only"), "no trial's epoch table: " + q.out());
+        assertTrue(q.out().contains("trial 1/2  lr=0.01: valid recall@20 "), q.out());
+        assertTrue(q.out().contains("leaderboard (valid recall@20"), q.out());
+        assertTrue(Files.readString(quiet.resolve("lr=0.01").resolve("train.log")).contains("valid recall@20 ndcg@20 item-only"), "the log has it");
+        assertTrue(first.out().contains("valid recall@20 ndcg@20 item-only"), "without --quiet the trials print their tables");
     }
 
     @Test
@@ -141,14 +174,21 @@ class SweepCommandTest {
         CliTest.Outcome c = run("compare", sweep.toString(), "--format", "tsv");
         assertEquals(0, c.code(), c.err());
         List<String> lines = c.out().lines().toList();
-        assertEquals(5, lines.size(), c.out());
+        assertEquals(6, lines.size(), "4 trials and the popularity ranking: " + c.out());
         List<String> header = Arrays.asList(lines.getFirst().split("\t"));
-        assertEquals(List.of("run", "status", "lr", "seed", "valid recall@20", "test recall@20", "test ndcg@20", "best epoch", "epochs", "s/epoch"), header);
+        assertEquals(List.of("run", "status", "lr", "seed", "valid recall@20", "test recall@20", "test ndcg@20", "item-only valid", "best epoch",
+                "epochs run", "s/epoch"), header);
+        String[] pop = lines.get(5).split("\t");
+        Map<String, Object> s0 = json(sweep.resolve(TRIALS.getFirst()).resolve("summary.json"));
+        assertEquals(List.of("popularity", "baseline"), List.of(pop[0], pop[1]));
+        assertEquals(RunJson.number(s0, "popularity_valid", "recall@20"), Double.parseDouble(pop[4]), 0);
+        assertEquals(RunJson.number(s0, "popularity_test", "recall@20"), Double.parseDouble(pop[5]), 0);
         for (int i = 0; i < TRIALS.size(); i++) {
             String[] cells = lines.get(i + 1).split("\t");
             assertEquals("sweep/" + TRIALS.get(i), cells[0]);
             Map<String, Object> s = json(sweep.resolve(TRIALS.get(i)).resolve("summary.json"));
             assertEquals(RunJson.number(s, "test", "recall@20"), Double.parseDouble(cells[5]), 0);
+            assertEquals(RunJson.number(s, "item_only_valid", "recall@20"), Double.parseDouble(cells[7]), 0);
         }
         CliTest.Outcome j = run("compare", sweep.resolve(TRIALS.get(0)).toString(), sweep.resolve(TRIALS.get(3)).toString(), "--format", "json");
         assertEquals(0, j.code(), j.err());
@@ -168,7 +208,16 @@ class SweepCommandTest {
         String html = Files.readString(sweep.resolve("report.html"));
         var doc = dev.mmgcn.runs.HtmlReportTest.parse(html);
         assertEquals(2, doc.getElementsByTagName("svg").getLength());
-        assertEquals(8, doc.getElementsByTagName("polyline").getLength(), "4 trials on 2 charts");
+        assertEquals(5, doc.getElementsByTagName("polyline").getLength(), "2 configurations (mean of 2 seeds) on 2 charts, and the popularity line");
+        assertEquals(2, doc.getElementsByTagName("polygon").getLength(),
+                "each configuration's ± std band on the validation chart (the loss of a 1-epoch run is one point, without a band)");
+        for (String f : List.of("report-loss.svg", "report-valid.svg")) {
+            var svg = dev.mmgcn.runs.HtmlReportTest.parse(Files.readString(sweep.resolve(f))).getDocumentElement();
+            assertEquals("svg", svg.getTagName(), f + " is a figure of its own");
+        }
+        var valid = dev.mmgcn.runs.HtmlReportTest.chart(doc, "valid recall@20");
+        double pop = RunJson.number(json(sweep.resolve(TRIALS.getFirst()).resolve("summary.json")), "popularity_valid", "recall@20");
+        for (double[] p : dev.mmgcn.runs.HtmlReportTest.values(valid, "popularity")) assertEquals(pop, p[1], 1e-4);
 
         Path page = dir.resolve("one.html");
         Path trial = sweep.resolve(TRIALS.get(1));

@@ -32,6 +32,16 @@ final class FakeRuns {
         return dir;
     }
 
+    /** Adds to a finished run's summary.json the popularity ranking's valid/test recall@20, the item-only check and warnings. */
+    static void baselines(Path dir, double popValid, double popTest, double itemOnly, String... warnings) throws Exception {
+        Map<String, Object> s = new LinkedHashMap<>(RunJson.readObject(dir.resolve("summary.json")));
+        s.put("popularity_valid", Map.of("recall@20", popValid, "ndcg@20", popValid / 2));
+        s.put("popularity_test", Map.of("recall@20", popTest, "ndcg@20", popTest / 2));
+        s.put("item_only_valid", Map.of("recall@20", itemOnly, "ndcg@20", itemOnly / 2));
+        s.put("warnings", List.of(warnings));
+        Files.writeString(dir.resolve("summary.json"), RunJson.pretty(s));
+    }
+
     /** A run killed before it finished: config.json says running, no summary. */
     static Path unfinished(Path dir, Map<String, Object> settings) throws Exception {
         Files.createDirectories(dir);

@@ -79,4 +79,26 @@ class ConfigFileTest {
         Files.write(dir.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x41});
         assertEquals("--config: " + dir.resolve("bin.yaml") + " is not UTF-8 text", error(dir.resolve("bin.yaml")));
     }
+
+    /** Files saved with a byte-order mark (Windows editors) read as the same settings, in YAML and JSON. */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstKey() throws IOException {
+        for (String[] f : new String[][] {{"bom.yaml", "epochs: 7\nlr: 0.01\n"}, {"bom.json", "{\"epochs\": 7, \"lr\": 0.01}"}}) {
+            Path p = write(f[0], "\uFEFF" + f[1]);
+            TrainSettings s = TrainSettings.resolve(List.of(ConfigFile.read(p).layer()));
+            assertEquals(7, s.training().epochs(), f[0]);
+            assertEquals(0.01f, s.training().learningRate(), f[0]);
+        }
+    }
+
+    /** A run record's defaulted thread count is the machine's: a replay resolves it again; a given one is kept. */
+    @Test
+    void aRecordsDefaultedThreadsAreLeftToTheReplayingMachine() throws IOException {
+        Path defaulted = write("a.json", "{\"mmgcn_engine\": \"x\", \"settings\": {\"epochs\": 3, \"threads\": 16}, \"defaults\": [\"threads\"]}");
+        assertFalse(ConfigFile.read(defaulted).layer().values().containsKey("threads"));
+        assertEquals(3, ConfigFile.read(defaulted).layer().values().get("epochs"));
+        Path given = write("b.json", "{\"mmgcn_engine\": \"x\", \"settings\": {\"epochs\": 3, \"threads\": 16}, \"defaults\": [\"epochs\"]}");
+        assertEquals(16, ConfigFile.read(given).layer().values().get("threads"));
+        assertEquals(3, ConfigFile.read(given).layer().values().get("epochs"), "only the machine's settings are left out");
+    }
 }

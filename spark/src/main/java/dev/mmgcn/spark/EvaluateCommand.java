@@ -87,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     held.source(), users.length, model.users() - users.length, loadSeconds));
             double heldPerUser = users.length == 0 ? 0 : held.positives().items().length / (double) users.length;
             long bytesPerUser = UserBlock.bytesPerUser(model.dim(), model.seenPerUser(), 0, heldPerUser);
-            RankingPlan plan = options.plan(topK, model, users.length, bytesPerUser, js.sc.defaultParallelism());
+            RankingPlan plan = options.plan(topK, model, users.length, bytesPerUser, js.slots());
             RankingJob job = new RankingJob(js.sc, model, plan);
             List<UserBlock> blocks = job.blocks(users, true, false, held);
             long t1 = System.nanoTime();

@@ -43,7 +43,7 @@ public record HeldOut(String source, SeenItems positives) {
         if (!Files.isRegularFile(file)) throw new CliException("--pairs: " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
         IntList users = new IntList(), items = new IntList();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
+            String header = dev.mmgcn.io.Bom.strip(in.readLine());
             if (header == null) throw new CliException(file + ": empty; expected a header line naming the columns user and item");
             List<String> cols = Arrays.stream(header.split("\t", -1)).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
             int uc = cols.indexOf("user"), ic = cols.indexOf("item");

@@ -27,8 +27,26 @@ final class JobSession implements AutoCloseable {
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
+    private int slots = -1;
+
+    /**
+     * The tasks the job can run at once, decided once, before the work is planned ({@link TaskSlots}): on a
+     * cluster the submission's cores, or the cores of its executors once the first has registered.
+     */
+    int slots() {
+        if (slots < 0) {
+            var conf = spark.sparkContext().getConf();
+            boolean local = spark.sparkContext().master().startsWith("local");
+            slots = TaskSlots.of(local, TaskSlots.requested(k -> conf.get(k, null)),
+                    () -> Math.max(0, spark.sparkContext().getExecutorMemoryStatus().size() - 1), sc::defaultParallelism,
+                    System::currentTimeMillis, TaskSlots.WAIT_MS);
+        }
+        return slots;
+    }
+
+    /** The master and the task slots the work was planned for. */
     String describe() {
-        return spark.sparkContext().master() + ", " + sc.defaultParallelism() + " task slots";
+        return spark.sparkContext().master() + ", " + slots() + " task slots";
     }
 
     static void line(PrintWriter out, String label, String text) {

@@ -39,7 +39,13 @@ public final class ModelInput {
 
     /** Reads and checks a checkpoint; every problem is a {@link CliException} naming the file. */
     public static ModelInput read(Path file) {
-        if (!Files.exists(file)) throw new CliException("--checkpoint: " + file + " does not exist");
+        if (!Files.exists(file)) {
+            boolean cluster = "cluster".equals(System.getProperty("spark.submit.deployMode"));
+            throw new CliException("--checkpoint: " + file + " does not exist" + (cluster
+                    ? " on the driver's machine: in cluster deploy mode the driver runs on a worker and reads the checkpoint before any file"
+                    + " shipped with --files reaches it; give a path every worker can read (a shared file system), or use --deploy-mode client"
+                    : ""));
+        }
         if (Files.isDirectory(file)) throw new CliException("--checkpoint: " + file + " is a folder; give the checkpoint file (train writes <out>/best.ckpt)");
         Checkpoint ck;
         try {

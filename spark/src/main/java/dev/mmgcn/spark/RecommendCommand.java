@@ -78,7 +78,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 checkpoint, model.users(), model.items(), model.dim(), loadSeconds));
         try (JobSession js = new JobSession("mmgcn recommend", options.master)) {
             long bytesPerUser = UserBlock.bytesPerUser(model.dim(), includeSeen ? 0 : model.seenPerUser(), 16, 0);
-            RankingPlan plan = options.plan(kk, model, n, bytesPerUser, js.sc.defaultParallelism());
+            RankingPlan plan = options.plan(kk, model, n, bytesPerUser, js.slots());
             RankingJob job = new RankingJob(js.sc, model, plan);
             List<UserBlock> blocks = job.blocks(users, !includeSeen, true, null);
             Broadcast<Ids> itemIds = js.sc.broadcast(Ids.of(model.itemIds()));

@@ -102,6 +102,8 @@ class CliErrorsTest {
         Path tsv = dir.resolve("pairs.tsv");
         Files.write(tsv, List.of("user\titem", "3\t1004", "4\t999"));
         fails(2, tsv + " line 3: item '999' is not one of the model's 15 items", "evaluate", "--checkpoint", model.toString(), "--pairs", tsv.toString());
+        Files.write(tsv, List.of("\uFEFFuser\titem", "3\t1004", "4\t999")); // a byte-order mark is not part of the header's first name
+        fails(2, tsv + " line 3: item '999' is not one of the model's 15 items", "evaluate", "--checkpoint", model.toString(), "--pairs", tsv.toString());
         Files.write(tsv, List.of("who\twhat", "3\t1004"));
         fails(2, tsv + " line 1: the header must name the columns 'user' and 'item'", "evaluate", "--checkpoint", model.toString(), "--pairs", tsv.toString());
         fails(2, "--pairs: " + dir.resolve("none.tsv") + " does not exist", "evaluate", "--checkpoint", model.toString(), "--pairs", dir.resolve("none.tsv").toString());
