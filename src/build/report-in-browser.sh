@@ -4,12 +4,12 @@
 # headless-Chromium screenshots of each page and of each figure file beside it, for a person to look at
 # (the tests check the SVG's numbers; only a look tells whether a figure reads well).
 #
-#   scripts/report-in-browser.sh [OUT_DIR]       # default: a new folder under /tmp; prints the PNGs' paths
+#   src/build/report-in-browser.sh [OUT_DIR]       # default: a new folder under /tmp; prints the PNGs' paths
 #
 # Needs Chromium (Debian: apt-get install -y chromium). As root it runs with --no-sandbox. Nothing is fetched:
 # the pages are self-contained and Chromium's network services are switched off.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-$(mktemp -d /tmp/mmgcn-report-XXXXXX)}"
 mkdir -p "$out"
 browser="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
