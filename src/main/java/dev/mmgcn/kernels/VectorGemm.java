@@ -32,9 +32,11 @@ final class VectorGemm {
 
     /**
      * Micro-kernel shape from the register file the vector width implies: 6 rows × 4 vectors (24
-     * accumulators) where 16 lanes mean AVX-512 and 32 registers, 6 × 2 (12 accumulators) within 16.
+     * accumulators) where 16 lanes mean AVX-512 and 32 registers; 4 rows × 2 vectors (8 accumulators) within
+     * 16 registers. A 6 × 2 tile there (12 accumulators + 2 B vectors + a broadcast = 15 of 16) ran at half
+     * the FMA rate of 4 × 2, 46 against 88–108 GFLOP/s single-threaded at 256 bits on a Zen 4: C2 spilled.
      */
-    static final int MR = 6;
+    static final int MR = L >= 16 ? 6 : 4;
     static final int NV = L >= 16 ? 4 : 2;
     static final int NR = NV * L;
 
@@ -185,38 +187,44 @@ final class VectorGemm {
                 packB(op, pc, kc, jc, nc, ws);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    if (DIRECT_A) {
-                        directRows(op, ic, mc, pc, kc, jc, nc, cs, ldc, mode, alpha, beta, ws);
-                        continue;
-                    }
-                    packA(op, ic, mc, pc, kc, ws);
-                    // element (r, p) of the strip at row ir sits at ap[a + r·rs + p·ps]
-                    int padded = (mc + MR - 1) / MR * MR;
-                    int rs = op.transA ? 1 : kc;
-                    int ps = op.transA ? padded : 1;
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bOff = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
-                            boolean full = mr == MR && nr == NR;
-                            int aOff = op.transA ? ir : ir * kc;
-                            kernel(ws.a, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
-                            if (full) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
-                            else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
-                        }
-                    }
+                    if (PACK_A) packedRows(op, ic, mc, pc, kc, jc, nc, cs, ldc, mode, alpha, beta, ws);
+                    else directRows(op, ic, mc, pc, kc, jc, nc, cs, ldc, mode, alpha, beta, ws);
                 }
             }
         }
     }
 
     /**
-     * A is read in place by the 6×4-vector micro-kernel ({@link #directRows}); {@code -Dmmgcn.gemm.packA=true}
-     * packs it first, as before, for before/after measurements in one build (the results are the same bits).
+     * Whether a block of A is packed before the micro-kernel reads it, chosen by width (measured on a Zen 4,
+     * single thread, MMGCN's shapes): at 512 bits a 64-wide output is one strip of B, so each row of A
+     * meets one tile and reading it in place ({@link #directRows}) saves the copy; at 256 bits and below
+     * the same output is four strips, the 4 × 2 kernel reads A four times, and its broadcasts from a
+     * MemorySegment ran at 79 GFLOP/s against 109 from a packed float[] — and a transposed A (the weight
+     * gradients) cannot be read in place cheaply at all. The FMAs are the same in either case, in the
+     * same order: the result is the same to the bit.
      */
-    static final boolean DIRECT_A = !Boolean.getBoolean("mmgcn.gemm.packA");
+    static final boolean PACK_A = NV == 2;
+
+    /** The rows [ic, ic+mc) of C from a packed copy of op(A)'s block, every strip of B against every strip of A. */
+    private static void packedRows(Operands op, int ic, int mc, int pc, int kc, int jc, int nc, MemorySegment cs, long ldc,
+                                   int mode, float alpha, float beta, Workspace ws) {
+        packA(op, ic, mc, pc, kc, ws);
+        // element (r, p) of the strip at row ir sits at ap[a + r·rs + p·ps]
+        int padded = (mc + MR - 1) / MR * MR;
+        int rs = op.transA ? 1 : kc;
+        int ps = op.transA ? padded : 1;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
+                kernel(ws.a, op.transA ? ir : ir * kc, rs, ps, ws.b, bOff, kc, ws.tile);
+                if (mr == MR && nr == NR) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
+                else mergeTile(ws.tile, mr, nr, cs, cOff, ldc, mode, alpha, beta);
+            }
+        }
+    }
 
     /**
      * The rows [ic, ic+mc) of C with A read straight from memory instead of from a packed copy: with
@@ -224,7 +232,8 @@ final class VectorGemm {
      * full extra pass over it. Element (r, p) of op(A) is at r·rs + p·ps bytes from the strip's start
      * (rs = a row of A and ps = 4 bytes, or the other way round when A is transposed). A last strip
      * shorter than MR is packed, zero-padded, as before. The FMAs are the packed kernel's, in the same
-     * order, so the result is the same to the bit.
+     * order, so the result is the same to the bit. (This replaced packing every block of A, which cost a
+     * full extra pass over A for MMGCN's shapes and nothing for square ones.)
      */
     private static void directRows(Operands op, int ic, int mc, int pc, int kc, int jc, int nc, MemorySegment cs, long ldc,
                                    int mode, float alpha, float beta, Workspace ws) {
@@ -239,12 +248,8 @@ final class VectorGemm {
             for (int ir = 0; ir < full; ir += MR) {
                 long cOff = (ic + ir) * ldc + (long) (jc + jr) * Float.BYTES;
                 long aOff = (ic + ir) * rs + pc * ps;
-                if (NV == 4) {
-                    kernel6x4Direct(as, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
-                } else {
-                    packA(op, ic + ir, MR, pc, kc, ws);
-                    packedKernel(op, MR, kc, bOff, ws);
-                }
+                if (NV == 4) kernel6x4Direct(as, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
+                else kernel4x2Direct(as, aOff, rs, ps, ws.b, bOff, kc, ws.tile);
                 if (nr == NR) storeTile(ws.tile, cs, cOff, ldc, mode, alpha, beta);
                 else mergeTile(ws.tile, MR, nr, cs, cOff, ldc, mode, alpha, beta);
             }
@@ -300,6 +305,7 @@ final class VectorGemm {
         c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
         c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
     }
+
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as strips of NR columns, each kc rows of NR floats; short strips are zero-padded. */
     private static void packB(Operands op, int pc, int kc, int jc, int nc, Workspace ws) {
@@ -406,7 +412,7 @@ final class VectorGemm {
     /** Accumulates an MR×NR tile of op(A)·op(B) over kc and writes it, row-major, into {@code tile}. */
     private static void kernel(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
         if (NV == 4) kernel6x4(ap, a, rs, ps, bp, b, kc, tile);
-        else kernel6x2(ap, a, rs, ps, bp, b, kc, tile);
+        else kernel4x2(ap, a, rs, ps, bp, b, kc, tile);
     }
 
 
@@ -451,19 +457,10 @@ final class VectorGemm {
         c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
     }
 
-    /** A 6-row × 2-vector tile of C: 12 accumulators stay in registers across the whole k loop. */
-    private static void kernel6x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int o1 = rs;
-        int o2 = 2 * rs;
-        int o3 = 3 * rs;
-        int o4 = 4 * rs;
-        int o5 = 5 * rs;
+    /** A 4-row × 2-vector tile of C: 8 accumulators stay in registers across the whole k loop. */
+    private static void kernel4x2(float[] ap, int a, int rs, int ps, float[] bp, int b, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int o1 = rs, o2 = 2 * rs, o3 = 3 * rs;
         for (int p = 0; p < kc; p++) {
             int ai = a + p * ps;
             int bi = b + p * 2 * L;
@@ -477,16 +474,34 @@ final class VectorGemm {
             c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21);
             FloatVector x3 = FloatVector.broadcast(S, ap[ai + o3]);
             c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31);
-            FloatVector x4 = FloatVector.broadcast(S, ap[ai + o4]);
-            c40 = b0.fma(x4, c40); c41 = b1.fma(x4, c41);
-            FloatVector x5 = FloatVector.broadcast(S, ap[ai + o5]);
-            c50 = b0.fma(x5, c50); c51 = b1.fma(x5, c51);
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
         c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
         c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
+    }
+
+    /** {@link #kernel4x2} reading op(A)'s four rows from memory: element (r, p) at a + r·rs + p·ps bytes. */
+    private static void kernel4x2Direct(MemorySegment as, long a, long rs, long ps, float[] bp, int b, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
+        for (int p = 0; p < kc; p++) {
+            long q = p * ps;
+            int bi = b + p * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a + q));
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a1 + q));
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a2 + q));
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(S, as.get(JAVA_FLOAT_UNALIGNED, a3 + q));
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
     }
 }

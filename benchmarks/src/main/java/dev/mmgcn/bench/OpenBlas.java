@@ -20,6 +20,7 @@ final class OpenBlas {
     static final String LIBRARY = System.getProperty("mmgcn.openblas", "libopenblas.so.0");
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
 
     private final MethodHandle sgemm;
     private final MethodHandle setThreads;
@@ -59,6 +60,16 @@ final class OpenBlas {
 
     private static MemorySegment find(SymbolLookup lib, String name) {
         return lib.find(name).orElseThrow(() -> new IllegalStateException(LIBRARY + " has no symbol " + name));
+    }
+
+    /** C = op(A)·op(B) for row-major float matrices, op(A) m×k, op(B) k×n, C m×n (A is k×m when transposed). */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
+        try {
+            sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, a, transA ? m : k,
+                    b, transB ? k : n, 0f, c, n);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed", t);
+        }
     }
 
     /** C = A·B for row-major float matrices, A m×k, B k×n, C m×n. */
