@@ -4,8 +4,10 @@ import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Backends;
+import dev.mmgcn.kernels.Ceilings;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.profile.Work;
 import dev.mmgcn.settings.DataSpec;
 import dev.mmgcn.settings.Settings;
 import dev.mmgcn.storage.CsrMatrix;
@@ -65,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", order = 6, description = "epochs to profile (default 2: the first includes JIT warm-up)")
     int epochs = 2;
 
+    @Option(names = "--vector-bits", paramLabel = "BITS", order = 7,
+            description = "SIMD width of the vector backend: native (default), 512, 256 (AVX2's code, also on an AVX-512 CPU) or 128; "
+                    + "set when the JVM starts, which the launcher does")
+    String vectorBits = "native";
+
     @Spec
     CommandSpec spec;
 
@@ -81,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             throw Failure.usage("--seconds must be a positive number of seconds up to 3600, got " + seconds);
         }
         if (epochs < 1 || epochs > 1000) throw Failure.usage("--epochs must be between 1 and 1000, got " + epochs);
+        checkVectorBits();
         Settings dataSettings = Settings.resolve(DataSpec.KEYS, DataSpec.FAMILIES,
                 List.of(SettingsOptions.matched(spec.commandLine().getParseResult(), DataSpec.KEYS)));
         if (profile) DataLoading.check(DataSpec.of(dataSettings), dataSettings); // bad data options fail before any timing
@@ -111,10 +119,12 @@ final class BenchCommand implements Callable<Integer> {
             opened.forEach(Kernels::close);
             throw e;
         }
-        out.printf(Locale.ROOT, "%-8s %-34s %12s %12s%n", "backend", "case", "median ms", "GFLOP/s");
         for (int b = 0; b < names.size(); b++) {
             String name = names.get(b);
             Kernels k = opened.get(b);
+            Ceilings roof = k.ceilings();
+            out.println(name + ": " + (roof == null ? "no ceilings probe on this backend" : "this machine " + roof));
+            out.printf(Locale.ROOT, "%-8s %-34s %12s %12s %10s %s%n", "backend", "case", "median ms", "GFLOP/s", "GB/s", roof == null ? "" : "  of the roofline");
             try (Scope scope = k.newScope(); HostScope host = new HostScope()) {
                 // every case draws from its own stream: a case one backend skips (scalar's large GEMM) must not change
                 // the inputs of the next, so every backend times the same matrices and the same graph
@@ -127,8 +137,7 @@ final class BenchCommand implements Callable<Integer> {
                     Tensor w = random(k, scope, host, s[1], s[2], caseRng);
                     Tensor y = scope.floats(s[0], s[2]);
                     double ms = time(k, one, seconds, () -> k.gemm(false, false, 1f, x, w, 0f, y));
-                    out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12.1f%n", name, "sgemm " + s[0] + "x" + s[1] + "·" + s[1] + "x" + s[2], ms,
-                            2.0 * s[0] * s[1] * s[2] / ms / 1e6);
+                    row(out, name, "sgemm " + s[0] + "x" + s[1] + "·" + s[1] + "x" + s[2], ms, Work.gemm(false, false, x, w, 0f, y), roof);
                 }
                 CsrMatrix g = k.upload(graph(host, nodes, nnz, new SplittableRandom(2)), scope);
                 for (int width : new int[] {64, 256}) {
@@ -137,9 +146,9 @@ final class BenchCommand implements Callable<Integer> {
                     Tensor y = scope.floats(nodes, width);
                     IntTensor arg = scope.ints(nodes, width);
                     double ms = time(k, one, seconds, () -> k.spmm(g, x, 0f, y));
-                    out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12.1f%n", name, "spmm nnz " + g.nnz() + " width " + width, ms, 2.0 * g.nnz() * width / ms / 1e6);
+                    row(out, name, "spmm nnz " + g.nnz() + " width " + width, ms, Work.spmm(g, x, 0f, y), roof);
                     ms = time(k, one, seconds, () -> k.csrMax(g, x, y, arg));
-                    out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12s%n", name, "segment max width " + width, ms, "-");
+                    row(out, name, "segment max width " + width, ms, Work.csrMax(g, x, y), roof);
                 }
             } finally {
                 k.close();
@@ -147,6 +156,37 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (profile) profile(dataSettings, names, out);
         return 0;
+    }
+
+    /**
+     * {@code --vector-bits}: the width must be the one this JVM runs, since only a JVM's start can set it; the
+     * launcher's child JVM gets the switches ({@link Relaunch#vectorFlags}), a JVM started by hand must be given them.
+     */
+    private void checkVectorBits() {
+        if (vectorBits.equals("native")) return;
+        if (!List.of("512", "256", "128").contains(vectorBits)) {
+            throw Failure.usage("--vector-bits: expected native, 512, 256 or 128, got '" + vectorBits + "'");
+        }
+        int actual = InfoCommand.vectorBits();
+        if (actual == 0) throw Failure.usage("--vector-bits " + vectorBits + ": this JVM cannot run the Vector API backend");
+        int want = Integer.parseInt(vectorBits);
+        if (actual != want) {
+            String flags = want == 256 ? "-XX:UseAVX=2 -XX:MaxVectorSize=32" : want == 128 ? "-XX:MaxVectorSize=16" : "(none: the CPU has no " + want + "-bit vectors)";
+            throw Failure.usage("--vector-bits " + vectorBits + ": this JVM runs " + actual + "-bit vectors; the width is fixed when a JVM "
+                    + "starts: run through ./mmgcn or java -jar (which start one with it), or start this one with " + flags);
+        }
+    }
+
+    /**
+     * One case: its median time, FLOP rate and bytes per second (from the shapes, {@link Work}), and the share
+     * of the roofline it reaches — the time it would take at the slower of the probed peak and bandwidth over
+     * the time it took.
+     */
+    private static void row(PrintStream out, String backend, String what, double ms, Work w, Ceilings roof) {
+        double s = ms / 1e3;
+        String of = roof == null ? "" : String.format(Locale.ROOT, "  %5.1f %% (%s-bound)", 100 * roof.floorSeconds(w.flops(), w.bytes()) / s,
+                w.flops() / roof.gflops() >= w.bytes() / roof.gbPerSecond() ? "FLOP" : "memory");
+        out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12.1f %10.1f%s%n", backend, what, ms, w.flops() / s / 1e9, w.bytes() / s / 1e9, of);
     }
 
     /** {@code --profile}: a few training epochs per (non-scalar) backend with the profiler's lines. */

@@ -51,6 +51,15 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
+    /** The Vector API backend's width in bits in this JVM, or 0 when it cannot run here. */
+    static int vectorBits() {
+        try {
+            return (int) Class.forName("dev.mmgcn.kernels.VectorKernels").getMethod("vectorBits").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return 0;
+        }
+    }
+
     private static String cudaReason() {
         try {
             Object r = Class.forName("dev.mmgcn.cuda.CudaKernels").getMethod("probe").invoke(null);

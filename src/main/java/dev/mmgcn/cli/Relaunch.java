@@ -61,6 +61,7 @@ final class Relaunch {
         List<String> cmd = new ArrayList<>();
         cmd.add(self.javaCommand().get());
         cmd.addAll(self.jvmOptions());
+        cmd.addAll(vectorFlags(args));
         cmd.add("--add-modules");
         cmd.add(MODULE);
         cmd.add("--enable-native-access=ALL-UNNAMED"); // the jar manifest grants it only to `java -jar`
@@ -69,6 +70,27 @@ final class Relaunch {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
         return Optional.of(cmd);
+    }
+
+    /**
+     * HotSpot's switches for {@code bench --vector-bits N}: a SIMD width is fixed when a JVM starts, so the
+     * child gets it — 256 is AVX2's code path also on an AVX-512 CPU, 128 is SSE/NEON width anywhere; 512 or
+     * native leave the JVM's choice. Nothing for any other command or value (the command itself then
+     * reports a value it does not know).
+     */
+    static List<String> vectorFlags(String[] args) {
+        if (args.length == 0 || !args[0].equals("bench")) return List.of();
+        for (int i = 1; i < args.length; i++) {
+            String v = args[i].startsWith("--vector-bits=") ? args[i].substring("--vector-bits=".length())
+                    : args[i].equals("--vector-bits") && i + 1 < args.length ? args[i + 1] : null;
+            if (v == null) continue;
+            return switch (v) {
+                case "256" -> List.of("-XX:UseAVX=2", "-XX:MaxVectorSize=32");
+                case "128" -> List.of("-XX:MaxVectorSize=16");
+                default -> List.of();
+            };
+        }
+        return List.of();
     }
 
     /** Commands that run kernels (and info, which reports them); help, --version, generate and export need no second JVM. */

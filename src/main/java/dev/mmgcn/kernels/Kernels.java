@@ -294,6 +294,15 @@ public interface Kernels extends AutoCloseable {
     }
 
     /**
+     * The machine's ceilings for this backend — peak FLOP rate and streaming bandwidth on the threads it
+     * uses — measured once (a fraction of a second) on first call and kept; null where the backend has no
+     * probe. {@code --profile} and {@code bench} put every kernel's rate beside them.
+     */
+    default Ceilings ceilings() {
+        return null;
+    }
+
+    /**
      * Marks on this backend's timeline, for profiling. Host backends compute synchronously, so the
      * default reads the host clock. A device backend should override it to record events in its stream
      * and read their elapsed times only when asked (see {@link BackendClock}).

@@ -17,6 +17,7 @@ import dev.mmgcn.storage.Tensor;
  */
 public final class VectorKernels implements Kernels {
     private final Parallel parallel;
+    private Ceilings ceilings;
 
     /** Threads from {@code -Dmmgcn.threads}, else one per available processor. */
     public VectorKernels() {
@@ -35,6 +36,11 @@ public final class VectorKernels implements Kernels {
     /** The SIMD shape these kernels use, e.g. "16 floats per vector (512-bit)". */
     public static String simdDescription() {
         return Simd.L + " floats per vector (" + Simd.S.vectorBitSize() + "-bit)";
+    }
+
+    /** The SIMD width these kernels use, in bits (128, 256, 512, ...). */
+    public static int vectorBits() {
+        return Simd.S.vectorBitSize();
     }
 
     @Override
@@ -199,6 +205,12 @@ public final class VectorKernels implements Kernels {
     @Override
     public void topK(Tensor scores, int k, IntTensor indices, Tensor values) {
         VectorTopK.topK(parallel, scores, k, indices, values);
+    }
+
+    @Override
+    public synchronized Ceilings ceilings() {
+        if (ceilings == null) ceilings = VectorProbe.measure(parallel);
+        return ceilings;
     }
 
     /** Stops the worker threads; kernels called afterwards run on the caller alone. */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.mmgcn.kernels.Ceilings;
+
 /**
  * One epoch's profile.
  *
@@ -17,21 +19,31 @@ import java.util.Map;
  * @param callsPerStep  backend calls per step by kernel, over the training loop (sampling and progress reads included)
  * @param nanosPerStep  host nanoseconds per step by kernel; empty on a backend whose calls are not timed
  * @param evalCalls     backend calls of the evaluation
+ * @param flopsPerStep  FLOPs per step by kernel, from the calls' shapes ({@link Work})
+ * @param bytesPerStep  bytes moved per step by kernel, from the calls' shapes
+ * @param ceilings      the machine's probed peak FLOP rate and bandwidth for this backend; null when it has no probe
  */
 public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, Double> seconds, int steps,
-                           Map<Call, Double> callsPerStep, Map<Call, Double> nanosPerStep, long evalCalls) {
+                           Map<Call, Double> callsPerStep, Map<Call, Double> nanosPerStep, long evalCalls,
+                           Map<Call, Double> flopsPerStep, Map<Call, Double> bytesPerStep, Ceilings ceilings) {
 
-    static EpochProfile of(int epoch, double trainSeconds, Map<Profiler.Phase, Double> seconds, int steps, CountingKernels c) {
+    static EpochProfile of(int epoch, double trainSeconds, Map<Profiler.Phase, Double> seconds, int steps, CountingKernels c,
+                           Ceilings ceilings) {
         Map<Call, Double> calls = new EnumMap<>(Call.class);
         Map<Call, Double> nanos = new EnumMap<>(Call.class);
+        Map<Call, Double> flops = new EnumMap<>(Call.class);
+        Map<Call, Double> bytes = new EnumMap<>(Call.class);
         long eval = 0;
         double per = Math.max(steps, 1);
         for (Call call : Call.values()) {
             long n = 0, ns = 0;
+            double f = 0, b = 0;
             for (Profiler.Phase p : Profiler.Phase.values()) {
                 if (p.training()) {
                     n += c.count(p, call);
                     ns += c.nanos(p, call);
+                    f += c.flops(p, call);
+                    b += c.bytes(p, call);
                 } else {
                     eval += c.count(p, call);
                 }
@@ -42,9 +54,84 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
             if (n > 0) {
                 calls.put(call, n / per);
                 if (c.timed()) nanos.put(call, ns / per);
+                flops.put(call, f / per);
+                bytes.put(call, b / per);
             }
         }
-        return new EpochProfile(epoch, trainSeconds, seconds, steps, calls, nanos, eval);
+        return new EpochProfile(epoch, trainSeconds, seconds, steps, calls, nanos, eval, flops, bytes, ceilings);
+    }
+
+    /** The roofline's kernel families: what a step spends its FLOPs and bytes on. */
+    public enum Family {
+        GEMM("gemm"), SPARSE("sparse (spmm, segment max, gather/scatter)"), ROWS("element-wise and row"), OPTIMISER("optimiser");
+
+        final String label;
+
+        Family(String label) {
+            this.label = label;
+        }
+
+        static Family of(Call c) {
+            return switch (c) {
+                case GEMM -> GEMM;
+                case SPMM, CSR_MAX, CSR_MAX_BACKWARD, GATHER_ROWS, SCATTER_ADD_ROWS, GATHER_SUM_SQUARES, GATHER_SUM_SQUARES_BACKWARD -> SPARSE;
+                case ADAM_STEP -> OPTIMISER;
+                default -> ROWS;
+            };
+        }
+    }
+
+    /** FLOPs of one training step, every kernel together. */
+    public double flopsPerStepTotal() {
+        return flopsPerStep.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The epoch's FLOP floor: all its FLOPs at the probed peak; NaN without ceilings. */
+    public double flopFloorSeconds() {
+        return ceilings == null ? Double.NaN : flopsPerStepTotal() * steps / (ceilings.gflops() * 1e9);
+    }
+
+    /**
+     * The epoch's roofline floor on this machine: every step's kernels at the probed ceilings (each kernel's
+     * FLOPs at peak or its bytes at the streaming bandwidth, whichever takes longer), summed; NaN without
+     * ceilings.
+     */
+    public double floorSeconds() {
+        if (ceilings == null) return Double.NaN;
+        double s = 0;
+        for (Call c : flopsPerStep.keySet()) s += ceilings.floorSeconds(flopsPerStep.get(c), bytesPerStep.get(c));
+        return s * steps;
+    }
+
+    /** The roofline lines: the ceilings, each family's rate beside them, and the epoch against its floor. */
+    List<String> rooflineLines() {
+        if (ceilings == null || nanosPerStep.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>();
+        out.add("profile  roofline: this machine " + ceilings);
+        StringBuilder line = new StringBuilder("profile  per step:");
+        String sep = " ";
+        for (Family f : Family.values()) {
+            double fl = 0, by = 0, ns = 0;
+            for (Call c : flopsPerStep.keySet()) {
+                if (Family.of(c) != f) continue;
+                fl += flopsPerStep.get(c);
+                by += bytesPerStep.get(c);
+                ns += nanosPerStep.getOrDefault(c, 0.0);
+            }
+            if (ns == 0) continue;
+            double sec = ns / 1e9;
+            line.append(sep).append(String.format(Locale.ROOT, "%s %.2f GFLOP, %.0f MB in %.1f ms = %.1f GFLOP/s (%.0f%% of peak), %.1f GB/s (%.0f%%)",
+                    f.label, fl / 1e9, by / 1e6, ns / 1e6, fl / sec / 1e9, 100 * fl / sec / 1e9 / ceilings.gflops(),
+                    by / sec / 1e9, 100 * by / sec / 1e9 / ceilings.gbPerSecond()));
+            out.add(line.toString());
+            line = new StringBuilder("profile     ");
+            sep = " ";
+        }
+        double flopFloor = flopFloorSeconds(), floor = floorSeconds();
+        out.add(String.format(Locale.ROOT, "profile  epoch: %.1f GFLOP in %d steps, trained in %.3f s: %.2f× its FLOP floor (%.3f s at peak), "
+                        + "%.2f× its roofline floor (%.3f s: each kernel at the slower of peak and bandwidth)",
+                flopsPerStepTotal() * steps / 1e9, steps, trainSeconds, trainSeconds / flopFloor, flopFloor, trainSeconds / floor, floor));
+        return out;
     }
 
     /** Backend calls per training step, every kernel together. */
@@ -102,6 +189,7 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
             onLine++;
         }
         out.add(line.toString());
+        out.addAll(rooflineLines());
         return out;
     }
 
@@ -115,6 +203,13 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
         m.put("calls_per_step", totalCallsPerStep());
         m.put("host_reads_per_step", hostReadsPerStep());
         m.put("uploads_per_step", uploadsPerStep());
+        m.put("gflop_per_step", flopsPerStepTotal() / 1e9);
+        if (ceilings != null) {
+            m.put("peak_gflops", ceilings.gflops());
+            m.put("stream_gb_per_s", ceilings.gbPerSecond());
+            m.put("flop_floor_seconds", flopFloorSeconds());
+            m.put("roofline_floor_seconds", floorSeconds());
+        }
         return m;
     }
 

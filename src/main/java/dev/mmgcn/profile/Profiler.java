@@ -41,6 +41,7 @@ public final class Profiler {
 
     private final Consumer<EpochProfile> sink;
     private CountingKernels counter;
+    private dev.mmgcn.kernels.Ceilings ceilings;
     private BackendClock clock = BackendClock.HOST;
     private long[] marks = new long[256];
     private int[] phases = new int[128];
@@ -69,6 +70,7 @@ public final class Profiler {
         if (counter != null) throw new IllegalStateException("a profiler wraps one backend");
         counter = new CountingKernels(k);
         clock = k.clock();
+        ceilings = k.ceilings(); // probed here, before the first epoch, so the probe's half second is in no phase
         return counter;
     }
 
@@ -126,7 +128,7 @@ public final class Profiler {
         }
         double train = clock.seconds(epochStart, trainEnd);
         clock.reset();
-        EpochProfile profile = EpochProfile.of(epoch, train, seconds, steps, counter);
+        EpochProfile profile = EpochProfile.of(epoch, train, seconds, steps, counter, ceilings);
         sink.accept(profile);
         return profile;
     }

@@ -255,4 +255,14 @@ class CliTest {
         assertTrue(o.err().contains(fragment), () -> "expected '" + fragment + "' in: " + o.err());
         assertEquals(1, o.err().strip().lines().count(), () -> "one line only: " + o.err());
     }
+
+    @Test
+    void benchRefusesAVectorWidthThisJvmDoesNotRun() {
+        int actual = InfoCommand.vectorBits();
+        String other = actual == 128 ? "256" : "128";
+        Outcome b = run("bench", "--backends", "vector", "--seconds", "0.05", "--vector-bits", other);
+        assertEquals(2, b.code(), b.err());
+        assertTrue(b.err().contains("this JVM runs " + actual + "-bit vectors") && b.err().contains("-XX:"), b.err());
+        assertEquals(2, run("bench", "--vector-bits", "64").code());
+    }
 }

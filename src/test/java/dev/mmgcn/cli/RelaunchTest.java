@@ -28,6 +28,16 @@ class RelaunchTest {
     }
 
     @Test
+    void benchVectorBitsGoesToTheChildAsHotSpotSwitches() {
+        List<String> cmd = Relaunch.command(self(false, true, Map.of()), new String[] {"bench", "--vector-bits", "256"}).orElseThrow();
+        int at = cmd.indexOf("-XX:UseAVX=2");
+        assertTrue(at > 0 && cmd.get(at + 1).equals("-XX:MaxVectorSize=32") && at < cmd.indexOf("-cp"), cmd.toString());
+        assertEquals(List.of("-XX:MaxVectorSize=16"), Relaunch.vectorFlags(new String[] {"bench", "--backends", "vector", "--vector-bits=128"}));
+        assertEquals(List.of(), Relaunch.vectorFlags(new String[] {"bench", "--vector-bits", "native"}));
+        assertEquals(List.of(), Relaunch.vectorFlags(new String[] {"train", "--vector-bits", "256"}), "only bench has the option");
+    }
+
+    @Test
     void staysWhenThereIsNothingToGainOrItWasAskedNotTo() {
         String[] args = {"info"};
         assertTrue(Relaunch.command(self(true, true, Map.of()), args).isEmpty(), "module already there");

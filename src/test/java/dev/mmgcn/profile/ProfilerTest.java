@@ -38,7 +38,7 @@ class ProfilerTest {
             }
             if (!kernel) continue;
             String call = m.getName();
-            boolean named = call.equals("name") || call.equals("device") || call.equals("newScope") || call.equals("clock") || call.equals("close")
+            boolean named = call.equals("name") || call.equals("device") || call.equals("newScope") || call.equals("clock") || call.equals("ceilings") || call.equals("close")
                     || call.equals("upload") || call.equals("download") || call.equals("copy") || call.equals("replayable");
             boolean counted = false;
             for (Call c : Call.values()) counted |= c.method().equals(call);
@@ -123,6 +123,56 @@ class ProfilerTest {
             assertTrue(p.seconds().get(Profiler.Phase.FORWARD) > 0 && p.seconds().get(Profiler.Phase.BACKWARD) > 0);
             assertFalse(p.nanosPerStep().isEmpty(), "host backends are timed per call");
             assertTrue(p.lines().get(0).startsWith("profile  epoch 2: train "), p.lines().get(0));
+        }
+    }
+
+    /**
+     * The roofline's arithmetic against the formulas by hand: a GEMM, an SpMM and an axpby made inside one
+     * step, on a backend whose ceilings are given (2 GFLOP/s, 4 GB/s); their FLOPs, compulsory bytes, the
+     * epoch's FLOP floor and its roofline floor (each call at the slower of the two ceilings).
+     */
+    @Test
+    void rooflineCountsEachCallsWorkFromItsShapes() {
+        dev.mmgcn.kernels.Ceilings roof = new dev.mmgcn.kernels.Ceilings(2.0, 4.0, "given");
+        Kernels inner = new dev.mmgcn.kernels.PrimitivesOnly(new dev.mmgcn.kernels.ScalarKernels()) {
+            @Override
+            public dev.mmgcn.kernels.Ceilings ceilings() { return roof; }
+        };
+        List<EpochProfile> out = new ArrayList<>();
+        Profiler profiler = Profiler.on(out::add);
+        Kernels k = profiler.wrap(inner);
+        try (dev.mmgcn.storage.Scope s = k.newScope()) {
+            int m = 30, kk = 20, n = 10;
+            var a = s.floats(m, kk);
+            var b = s.floats(kk, n);
+            var c = s.floats(m, n);
+            // a 4-node ring graph, stored both ways: 8 entries
+            var g = dev.mmgcn.data.GraphBuilder.bipartite(new dev.mmgcn.storage.HostScope(), 2, 2,
+                    new dev.mmgcn.data.Interactions(new int[] {0, 0, 1, 1}, new int[] {0, 1, 0, 1}), dev.mmgcn.data.GraphBuilder.Weights.MEAN);
+            var x = s.floats(4, 6);
+            var y = s.floats(4, 6);
+            profiler.epochStarted();
+            profiler.begin(Profiler.Phase.FORWARD);
+            k.gemm(false, false, 1f, a, b, 1f, c);                 // beta 1: C read and written
+            k.spmm(g, x, 0f, y);
+            k.axpby(0.5f, y, 0.5f, x);
+            profiler.end(Profiler.Phase.FORWARD);
+            profiler.stepDone();
+            EpochProfile p = profiler.epochDone(1, profiler.mark());
+            double gemmFlops = 2.0 * m * kk * n, gemmBytes = 4.0 * (m * kk + kk * n + 2 * m * n);
+            double spmmFlops = 2.0 * 8 * 6, spmmBytes = 4.0 * (2 * 8 + 5 + 4 * 6 + 4 * 6);
+            double axpbyFlops = 3.0 * 24, axpbyBytes = 4.0 * 3 * 24;
+            assertEquals(gemmFlops, p.flopsPerStep().get(Call.GEMM));
+            assertEquals(gemmBytes, p.bytesPerStep().get(Call.GEMM));
+            assertEquals(spmmFlops, p.flopsPerStep().get(Call.SPMM));
+            assertEquals(spmmBytes, p.bytesPerStep().get(Call.SPMM));
+            assertEquals(axpbyBytes, p.bytesPerStep().get(Call.AXPBY));
+            assertEquals(gemmFlops + spmmFlops + axpbyFlops, p.flopsPerStepTotal());
+            assertEquals((gemmFlops + spmmFlops + axpbyFlops) / 2e9, p.flopFloorSeconds(), 1e-18);
+            double floor = Math.max(gemmFlops / 2e9, gemmBytes / 4e9) + Math.max(spmmFlops / 2e9, spmmBytes / 4e9)
+                    + Math.max(axpbyFlops / 2e9, axpbyBytes / 4e9);
+            assertEquals(floor, p.floorSeconds(), 1e-18);
+            assertTrue(String.join("\n", p.lines()).contains("profile  roofline: this machine 2.0 GFLOP/s, 4.0 GB/s (given)"), String.join("\n", p.lines()));
         }
     }
 }
