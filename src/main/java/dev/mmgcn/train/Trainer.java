@@ -170,7 +170,28 @@ public final class Trainer implements AutoCloseable {
 
     /** Steps between validations inside an epoch, as this run will use them. */
     public int evalEvery() {
-        return ValidationSchedule.stepsBetween(config.evalEvery(), stepsPerEpoch(), validEvaluator.evaluatedUsers(), data.numItems());
+        if (config.evalEvery() > 0) return config.evalEvery();
+        return ValidationSchedule.stepsBetween(0, stepsPerEpoch(), forwardFlops(), validEvaluator.evaluatedUsers(), data.numItems(), model.dim());
+    }
+
+    private double forwardFlops = -1;
+
+    /**
+     * FLOPs of one forward pass, counted once from the kernel calls of an inference forward run through a
+     * counting wrapper (the shapes decide them, never the machine: see {@link ValidationSchedule}).
+     */
+    double forwardFlops() {
+        if (forwardFlops < 0) {
+            dev.mmgcn.profile.CountingKernels counting = new dev.mmgcn.profile.CountingKernels(kernels);
+            try (Tape t = new Tape(counting)) {
+                t.begin();
+                model.inferenceForward(t);
+                double f = 0;
+                for (dev.mmgcn.profile.Call c : dev.mmgcn.profile.Call.values()) f += counting.flops(null, c);
+                forwardFlops = f;
+            }
+        }
+        return forwardFlops;
     }
 
     public Result fit(Listener listener, BestModelSink sink) {

@@ -26,16 +26,57 @@ class EvalEveryTest {
     private static final TrainConfig SHORT = new TrainConfig(3, 256, 5e-3f, 1e-4f, 0f, 41L, 0, "recall@20", new int[] {10, 20});
 
     @Test
-    void defaultScheduleValidatesSmallDataOftenAndLargeDataOnce() {
-        assertEquals(7, ValidationSchedule.stepsBetween(7, 30, 3000, 6710), "an explicit --eval-every is kept");
-        assertEquals(3, ValidationSchedule.stepsBetween(0, 30, 300, 200), "tiny data: 10 validations per epoch");
-        assertEquals(8, ValidationSchedule.stepsBetween(0, 30, 3051, 6710), "TikTok's size: 4 per epoch");
-        assertEquals(127, ValidationSchedule.stepsBetween(0, 127, 50_000, 19_220), "MicroLens's size: once per epoch");
-        assertEquals(1, ValidationSchedule.stepsBetween(0, 1, 10, 10), "one step per epoch: every step");
+    void defaultScheduleSpendsAboutATenthOfTheTrainingOnValidation() {
+        assertEquals(7, ValidationSchedule.stepsBetween(7, 30, 3.4e9, 3000, 6710, 64), "an explicit --eval-every is kept");
+        // TikTok's shape: a forward 3.4 GFLOP, a step 10.2; a validation 3.4 + 3051·6710·(128 + 256) = 11.26 GFLOP;
+        // 10 % of 30 steps = 30.6 GFLOP: 2.72 fit, 2 validations inside the epoch, every ceil(30 / 3) = 10 steps
+        assertEquals(10, ValidationSchedule.stepsBetween(0, 30, 3.4e9, 3051, 6710, 64));
+        // the built-in synthetic set: forward 1.28 GFLOP, 36 steps, 3000 × 2000: 3.87 fit, every ceil(36 / 4) = 9
+        assertEquals(9, ValidationSchedule.stepsBetween(0, 36, 1.28e9, 3000, 2000, 64));
+        // the same with a forward ten times cheaper: a validation is mostly ranking, only 0.27 fits
+        assertEquals(30, ValidationSchedule.stepsBetween(0, 30, 3.4e8, 3051, 6710, 64), "none inside: validated at the end");
+        // a forward that dwarfs the ranking: 0.1·30·3e12 / (1e12 + 7.86e9) = 8.93 fit: 8, every ceil(30 / 9) = 4 steps
+        assertEquals(4, ValidationSchedule.stepsBetween(0, 30, 1e12, 3051, 6710, 64));
+        assertEquals(10, ValidationSchedule.stepsBetween(0, 100, 1e12, 10, 10, 8), "at most 9 inside: every ceil(100 / 10) = 10 steps");
+        assertEquals(1, ValidationSchedule.stepsBetween(0, 1, 1e12, 10, 10, 8), "one step per epoch: every step");
+        assertEquals(3, ValidationSchedule.stepsBetween(0, 3, 1e12, 10, 10, 8), "0.9 fit in 3 steps: at the end only");
         for (long users = 1; users < 1_000_000; users *= 3) {
-            int n = ValidationSchedule.perEpoch(users, 5000);
-            assertTrue(n >= 1 && n <= ValidationSchedule.MAX_PER_EPOCH);
-            assertTrue(n <= ValidationSchedule.perEpoch(Math.max(1, users / 3), 5000), "more users, no more validations");
+            int n = ValidationSchedule.inside(30, 1e9, users, 5000, 64);
+            assertTrue(n >= 0 && n <= ValidationSchedule.MAX_INSIDE);
+            assertTrue(n <= ValidationSchedule.inside(30, 1e9, Math.max(1, users / 3), 5000, 64), "more users, no more validations");
+        }
+    }
+
+    @Test
+    void theTrainersForwardCountIsTheModelsOwn() {
+        // MMGCN's forward on the tiny set, counted by hand (Work's conventions: a multiply-add is 2 FLOPs, a
+        // LeakyReLU 1, a bias + LeakyReLU 2, a row norm 3 per element). Per modality of width f: the input's row
+        // normalisation 3·N·f; per layer (in = f, then 16; out 16): X·W1 (2·N·in·in), the SpMM (2·nnz·in), its
+        // LeakyReLU (N·in), X·W2 with bias + LeakyReLU (2·N·in·16 + 2·N·16), + E_id (N·16), [H ‖ X^]·W3 with
+        // bias + LeakyReLU (2·N·(in + 16)·16 + 2·N·16); the mean of the two modalities: a scale and an axpby (4·N·16).
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 5)) {
+            Kernels k = Backends.cpu();
+            MmgcnConfig mc = new MmgcnConfig(16, 256, 2, dev.mmgcn.layers.Aggregation.MEAN, dev.mmgcn.layers.Combination.CONCAT,
+                    MmgcnConfig.Fusion.MEAN, true, 0.01f);
+            try (RecModel model = Models.create(mc, k, data, 3L); Trainer t = new Trainer(model, data, SHORT, k)) {
+                long n = data.numUsers() + data.numItems();
+                long nnz = 2L * data.train().size(); // TINY has no repeated pairs; both directions stored
+                assertEquals(2, data.modalities().size());
+                double flops = 4.0 * n * 16;
+                for (var m : data.modalities()) {
+                    int f = m.features().cols();
+                    flops += 3.0 * n * f;
+                    for (int in : new int[] {f, 16}) {
+                        flops += 2.0 * n * in * in + 2.0 * nnz * in + n * in;
+                        flops += 2.0 * n * in * 16 + 2.0 * n * 16 + n * 16;
+                        flops += 2.0 * n * (in + 16) * 16 + 2.0 * n * 16;
+                    }
+                }
+                assertEquals(flops, t.forwardFlops());
+                long users = java.util.stream.IntStream.of(data.valid().users()).distinct().count();
+                int inside = ValidationSchedule.inside(t.stepsPerEpoch(), flops, users, data.numItems(), 16);
+                assertEquals((int) Math.ceil(t.stepsPerEpoch() / (inside + 1.0)), t.evalEvery());
+            }
         }
     }
 
