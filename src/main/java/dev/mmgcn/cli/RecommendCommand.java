@@ -53,7 +53,8 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--include-seen", order = 6, description = "do not leave out the user's training items")
     boolean includeSeen;
 
-    @Option(names = "--out", paramLabel = "FILE", order = 7, description = "write the TSV here (atomically) instead of to stdout")
+    @Option(names = "--out", paramLabel = "FILE", order = 7,
+            description = "write the TSV here (atomically; a regular file) instead of to stdout; - is stdout")
     Path out;
 
     @Option(names = "--overwrite", order = 8, description = "replace --out when it exists")
@@ -68,7 +69,13 @@ final class RecommendCommand implements Callable<Integer> {
         int topK = k == null ? 10 : k;
         if (topK < 1) throw Failure.usage("--k must be at least 1, got " + topK);
         if (threads != null && threads < 1) throw Failure.usage("--threads must be at least 1, got " + threads);
+        if (out != null && out.toString().equals("-")) {
+            if (overwrite) throw Failure.usage("--overwrite applies to a file; --out - writes to standard output");
+            out = null;
+        }
         if (out != null) {
+            OutputFile.regularOrAbsent("--out", out, "to write into it on purpose, write to standard output (--out -, or no --out)"
+                    + " and redirect that");
             OutputFile.file("--out", out);
             OutputFile.refuseExisting("--out", overwrite, out);
         }

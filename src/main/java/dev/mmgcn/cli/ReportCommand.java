@@ -39,6 +39,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path target = out != null ? out : run.resolve("report.html");
+        OutputFile.regularOrAbsent(out != null ? "--out" : "report", target);
         if (out != null) {
             if (Files.isDirectory(out)) throw Failure.usage("--out: " + out + " is a folder; give the HTML file to write");
             if (Files.exists(out) && !overwrite) throw Failure.usage("--out: " + out + " exists; pass --overwrite to replace it, or choose another name");
