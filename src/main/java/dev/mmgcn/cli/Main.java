@@ -44,7 +44,9 @@ public final class Main {
             System.err.println("error: in thread " + thread.getName() + ": " + e);
             debug(System.err, e);
         });
-        int code = run(args, System.out, System.err);
+        StandardOutput out = StandardOutput.open(); // keeps why a write failed, for the exit-4 line
+        System.setOut(out);
+        int code = run(args, out, System.err);
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -60,11 +62,22 @@ public final class Main {
             return Failure.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(err, ex));
+        int code;
         try {
-            return cl.execute(args);
+            code = cl.execute(args);
         } catch (Throwable t) { // picocli hands most failures to the handlers; this catches the rest
-            return fail(err, t);
+            code = fail(err, t);
         }
+        if (code != 0) {
+            out.flush();
+            return code;
+        }
+        try {
+            StandardOutput.check(out); // a full disk or a closed pipe behind stdout is a failure, not a success
+        } catch (Failure f) {
+            return fail(err, f);
+        }
+        return 0;
     }
 
     static CommandLine commandLine(MmgcnCommand top) {

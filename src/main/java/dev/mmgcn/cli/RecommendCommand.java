@@ -112,6 +112,8 @@ final class RecommendCommand implements Callable<Integer> {
                     w.write(r.user() + "\t" + (j + 1) + "\t" + items.get(j).item() + "\t" + String.format(Locale.ROOT, "%.6f", items.get(j).score()) + "\n");
                 }
             }
+            w.flush();
+            if (os instanceof java.io.PrintStream stdout) StandardOutput.check(stdout); // stop at a full disk or closed pipe
             progress.update(to, null);
         }
         w.flush();
