@@ -99,7 +99,7 @@ final class TrainRun {
     private int train(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
             throws IOException {
         PrintStream out = log.out();
-        TrainConfig tc = clampCutoffs(settings.training(), data.numItems(), log.err());
+        TrainConfig tc = clampBatch(clampCutoffs(settings.training(), data.numItems(), log.err()), data.train().size(), log.err());
         ModelConfig mc = settings.model();
         checkMemory(data, mc, tc, log.err());
         TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
@@ -284,6 +284,18 @@ final class TrainRun {
         String validMetric = metricK > items ? metric[0] + "@" + items : tc.validMetric();
         return new TrainConfig(tc.epochs(), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(),
                 tc.patience(), validMetric, clamped, tc.negatives(), tc.evalEvery());
+    }
+
+    /**
+     * A batch above the training pairs is one step of all of them each epoch; the step count is computed from it,
+     * so it is cut to the pairs (the same steps and numbers) before a size near 2^31 overflows it.
+     */
+    static TrainConfig clampBatch(TrainConfig tc, int trainPairs, PrintStream log) {
+        int pairs = Math.max(1, trainPairs);
+        if (tc.batchSize() <= pairs) return tc;
+        log.printf(Locale.ROOT, "note: --batch %,d is more than the %,d training pairs: each epoch is one step of all of them%n", tc.batchSize(), pairs);
+        return new TrainConfig(tc.epochs(), pairs, tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(),
+                tc.patience(), tc.validMetric(), tc.ks(), tc.negatives(), tc.evalEvery());
     }
 
     private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
