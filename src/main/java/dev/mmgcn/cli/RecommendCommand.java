@@ -6,6 +6,7 @@ import dev.mmgcn.api.Recommendation;
 import dev.mmgcn.api.ScoredItem;
 import dev.mmgcn.api.Seen;
 import dev.mmgcn.io.AtomicFile;
+import dev.mmgcn.settings.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -60,7 +61,7 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--overwrite", order = 8, description = "replace --out when it exists")
     boolean overwrite;
 
-    @Option(names = "--threads", paramLabel = "N", order = 9, description = "threads that rank (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", order = 9, description = "threads that rank (default: all cores; at most " + Threads.PER_CORE + " per core)")
     Integer threads;
 
     @Override
@@ -68,7 +69,7 @@ final class RecommendCommand implements Callable<Integer> {
         UserList.checkOptions(users, usersFile, allUsers);
         int topK = k == null ? 10 : k;
         if (topK < 1) throw Failure.usage("--k must be at least 1, got " + topK);
-        if (threads != null && threads < 1) throw Failure.usage("--threads must be at least 1, got " + threads);
+        if (threads != null && Threads.problem(threads) != null) throw Failure.usage("--threads " + Threads.problem(threads));
         if (out != null && out.toString().equals("-")) {
             if (overwrite) throw Failure.usage("--overwrite applies to a file; --out - writes to standard output");
             out = null;

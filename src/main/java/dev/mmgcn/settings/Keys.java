@@ -30,6 +30,16 @@ public final class Keys {
         }, v -> v, false, false);
     }
 
+    /** A thread count: {@link Threads}' rule, the same for every command. */
+    public static Key<Integer> threads(String name, Key.Group g, String label, String help) {
+        return new Key<>(name, g, label, help, null, raw -> {
+            long v = toLong(raw, "an integer");
+            String problem = Threads.problem(v);
+            if (problem != null) throw new IllegalArgumentException(problem);
+            return (int) v;
+        }, v -> v, false, false);
+    }
+
     public static Key<Long> longValue(String name, Key.Group g, String label, Long fallback, long min, String help) {
         return new Key<>(name, g, label, help, fallback, raw -> {
             long v = toLong(raw, "an integer");
