@@ -62,9 +62,10 @@ public final class Main {
             return Failure.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(err, ex));
+        cl.setExpandAtFiles(false); // ArgumentFiles expands them, refusing a file that includes itself
         int code;
         try {
-            code = cl.execute(args);
+            code = cl.execute(ArgumentFiles.expand(args));
         } catch (Throwable t) { // picocli hands most failures to the handlers; this catches the rest
             code = fail(err, t);
         }

@@ -23,9 +23,21 @@ public final class FileKinds {
      * to /x".
      */
     public static String special(Path path) {
+        return special(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * For an input: what the path leads to when it is not a regular file (a link to a regular file is fine to
+     * read), e.g. "a character device" for {@code /dev/zero}; null for a regular file, a folder or no file.
+     */
+    public static String specialInput(Path path) {
+        return special(path, new LinkOption[0]);
+    }
+
+    private static String special(Path path, LinkOption... options) {
         BasicFileAttributes a;
         try {
-            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(path, BasicFileAttributes.class, options);
         } catch (IOException e) {
             return null; // absent (or unreadable: the write or read reports that with its own reason)
         }
@@ -37,7 +49,7 @@ public final class FileKinds {
                 return "a symbolic link";
             }
         }
-        return switch (mode(path) & 0170000) {
+        return switch (mode(path, options) & 0170000) {
             case 0010000 -> "a named pipe (FIFO)";
             case 0020000 -> "a character device";
             case 0060000 -> "a block device";
@@ -47,9 +59,9 @@ public final class FileKinds {
     }
 
     /** The file type bits of {@code st_mode}, or 0 where the platform does not expose them. */
-    private static int mode(Path path) {
+    private static int mode(Path path, LinkOption... options) {
         try {
-            return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (Integer) Files.getAttribute(path, "unix:mode", options);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
             return 0;
         }

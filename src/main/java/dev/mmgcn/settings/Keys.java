@@ -17,6 +17,9 @@ import java.util.Map;
  * reason only; the caller says which flag or file the value came from.
  */
 public final class Keys {
+    /** Longest path accepted (Linux's PATH_MAX). */
+    static final int MAX_PATH = 4096;
+
     private Keys() {
     }
 
@@ -123,6 +126,10 @@ public final class Keys {
         return new Key<>(name, g, label, help, null, raw -> {
             String s = scalarString(raw).trim();
             if (s.isEmpty()) throw new IllegalArgumentException("is empty");
+            if (s.length() > MAX_PATH) {
+                throw new IllegalArgumentException("is " + s.length() + " characters long, more than a path may have (" + MAX_PATH + "): '"
+                        + s.substring(0, 60) + "…'");
+            }
             try {
                 return Path.of(s).toAbsolutePath().normalize();
             } catch (InvalidPathException e) {
