@@ -53,6 +53,7 @@ final class CheckpointFile {
 
     private static <T> T load(Path file, Loader<T> loader) {
         check(file);
+        LoadBudget.checkpoint(file, MemoryBudget.Limits.current());
         try {
             if (Checkpoint.isVersion1(file)) {
                 throw Failure.data("--checkpoint: " + file + " is a version-1 checkpoint (no checksums, ids or training items): re-train it, or "
