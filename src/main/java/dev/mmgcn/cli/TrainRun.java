@@ -69,6 +69,14 @@ final class TrainRun {
     }
 
     int run() throws IOException {
+        try {
+            return checkedRun();
+        } finally {
+            if (resume != null) resume.lock().close(); // held since the folder was read; released however the run ends
+        }
+    }
+
+    private int checkedRun() throws IOException {
         if (overwrite && settings.out() == null) {
             throw Failure.usage("--overwrite needs --out DIR: a default run folder is always new");
         }
@@ -88,7 +96,7 @@ final class TrainRun {
                     progress.finish();
                 }
                 try (data) {
-                    return train(kernels, modelData(data, log), plan, log, record, progress);
+                    return prepare(kernels, modelData(data, log), plan, log, record, progress);
                 }
             } finally {
                 kernels.close();
@@ -96,7 +104,7 @@ final class TrainRun {
         }
     }
 
-    private int train(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
+    private int prepare(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
             throws IOException {
         PrintStream out = log.out();
         TrainConfig tc = clampBatch(clampCutoffs(settings.training(), data.numItems(), log.err()), data.train().size(), log.err());
@@ -107,10 +115,21 @@ final class TrainRun {
         record.data(data, plan, fingerprint);
 
         if (resume != null) checkSameData(fingerprint);
-        RunFolder folder = resume != null ? RunFolder.resumed(resume.dir())
+        String command = String.join(" ", commandLine);
+        try (RunFolder folder = resume != null ? RunFolder.resumed(resume.dir(), resume.lock())
                 : settings.out() != null
-                ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT))
-                : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now());
+                ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT), command)
+                : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now(), command)) {
+            return train(kernels, data, tc, mc, trainingRecord, fingerprint, folder, log, record, progress);
+        }
+    }
+
+    private int train(Kernels kernels, Dataset data, TrainConfig tc, ModelConfig mc, TrainingRecord trainingRecord, DataFingerprint fingerprint,
+                      RunFolder folder, RunLog log, RunRecord record, Progress progress) throws IOException {
+        PrintStream out = log.out();
+        if (folder.staleLock() != null) {
+            log.err().println("note: " + folder.dir() + " held the lock file of " + folder.staleLock() + ", which ended without removing it; taken over");
+        }
         if (resume != null && resume.finished()) reopen(folder, log.err());
         if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
         record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
@@ -333,8 +352,8 @@ final class TrainRun {
         if (Files.exists(out)) {
             if (!Files.isDirectory(out)) throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
             try (var entries = Files.list(out)) {
-                if (entries.findAny().isPresent() && !overwrite) {
-                    RunFolder.open(out, false, flag); // throws the message listing what is there
+                if (entries.anyMatch(p -> !p.getFileName().toString().equals(dev.mmgcn.io.FolderLock.NAME)) && !overwrite) {
+                    RunFolder.open(out, false, flag, "").close(); // throws the message listing what is there
                 }
             } catch (IOException e) {
                 throw Failure.io(flag + ": cannot list " + out + ": " + FileErrors.reason(e), e);

@@ -199,7 +199,7 @@ public final class SweepPlan {
     static boolean nonEmpty(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return false;
         try (var s = Files.list(dir)) {
-            return s.findAny().isPresent();
+            return s.anyMatch(p -> !p.getFileName().toString().equals(dev.mmgcn.io.FolderLock.NAME)); // a killed process's lock is not content
         }
     }
 }
