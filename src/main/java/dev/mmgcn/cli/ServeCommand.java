@@ -64,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 server = ModelServer.start(model, h, p, n);
             } catch (IllegalStateException e) { // taken since the check, or refused by the system
-                throw Failure.usage("--port " + p + ": " + e.getMessage());
+                boolean notOurs = String.valueOf(e.getMessage()).contains("assign requested address");
+                throw Failure.usage((notOurs ? "--host " + h : "--port " + p) + ": " + e.getMessage());
             }
             server.closeOnShutdown(); // SIGHUP, System.exit: still finish what is in progress
             boolean graceful = Signals.onTermination(server::close);
@@ -88,9 +89,11 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Binds the port for a moment, as Jetty will (address reuse on), so that a taken port is said before the model is loaded. */
+    /**
+     * Binds the port for a moment, as Jetty will (address reuse on), so that a taken port — or a host that is not
+     * this machine's, which port 0 does not hide — is said before the model is loaded.
+     */
     private static void checkFree(InetAddress address, String host, int port) {
-        if (port == 0) return;
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(address, port));
