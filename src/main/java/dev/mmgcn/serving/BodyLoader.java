@@ -18,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * Reads a request's whole body before the routes see it, asynchronously: no request thread waits for a client
  * that sends slowly (four clients trickling a byte every 5 s once held both request threads, and every other
  * request timed out). Plugged into Jetty's {@link EagerContentHandler}, which calls the routes once the body is
- * here; Jetty's {@code MinimumDataRateHandler} and {@code SizeLimitHandler} in front of it end a body that comes
- * too slowly (408) or is too large (413), and the connector's idle timeout one that stops. The bytes are copied
+ * here. A body that comes slower than the minimum rate is ended with 408 ({@link MinimumRate}); Jetty's
+ * {@code SizeLimitHandler} in front ends one that is too large (413), and the connector's idle timeout one that
+ * stops (408). The bytes are copied
  * (at most the body limit each), so a body in many tiny packets does not pin a network buffer per packet. At most
  * {@code maxUploads} bodies are read at once; one more is answered 503 with {@code Retry-After} at once. The
  * refusals are answered through {@link JsonErrorHandler}, which logs them; a client that leaves mid-body gets no
@@ -31,9 +32,12 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
     private final int maxUploads;
     private final RejectionLog log;
 
-    BodyLoader(int maxBytes, int maxUploads, RejectionLog log) {
+    private final int minRate;
+
+    BodyLoader(int maxBytes, int maxUploads, int minRate, RejectionLog log) {
         this.maxBytes = maxBytes;
         this.maxUploads = maxUploads;
+        this.minRate = minRate;
         this.uploads = new Semaphore(maxUploads);
         this.log = log;
     }
@@ -54,7 +58,7 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
                             "busy: " + maxUploads + " request bodies are being received already; send it again in a second");
                     return;
                 }
-                Content.Source.asByteArrayAsync(request, maxBytes, new Promise.Invocable<>() {
+                Content.Source.asByteArrayAsync(new MinimumRate(request, minRate), maxBytes, new Promise.Invocable<>() {
                     @Override
                     public void succeeded(byte[] body) {
                         uploads.release();
@@ -104,6 +108,46 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
             if (type.isInstance(t)) return type.cast(t);
         }
         return null;
+    }
+
+    /**
+     * The body as it arrives, ended with a {@link TimeoutException} once it comes slower than {@code minRate} bytes
+     * per second since it was first asked for (checked each time more is asked for, as Jetty's
+     * {@code MinimumDataRateHandler} does). That handler is not used: in Jetty 12.1.12 it divides the bytes of all
+     * requests the handler has seen by one request's time, so on a busy server no body is ever too slow.
+     */
+    private static final class MinimumRate extends Request.Wrapper {
+        private final int minRate;
+        private long first;
+        private long bytes;
+        private Content.Chunk failure;
+
+        MinimumRate(Request request, int minRate) {
+            super(request);
+            this.minRate = minRate;
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            long now = System.nanoTime();
+            if (first == 0) first = now;
+            long elapsed = Math.max(1, now - first);
+            if (bytes > 0 && bytes * 1_000_000_000L / elapsed < minRate) {
+                failure = Content.Chunk.from(new TimeoutException(String.format(java.util.Locale.ROOT,
+                        "%d bytes in %.1f s, less than %d bytes/s", bytes, elapsed / 1e9, minRate)));
+                demandCallback.run();
+                return;
+            }
+            super.demand(demandCallback);
+        }
+
+        @Override
+        public Content.Chunk read() {
+            if (failure != null) return failure;
+            Content.Chunk c = super.read();
+            if (c != null) bytes += c.remaining();
+            return c;
+        }
     }
 
     /** The request with its body already read: one chunk, then the end. */

@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -46,7 +45,7 @@ public final class ModelServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1 << 20;
     /** Most request bodies received at once; one more is a 503 at once. */
     public static final int MAX_UPLOADS = 64;
-    /** Slowest a request body may arrive, and an answer be read, in bytes per second (a byte every 5 s is far below). */
+    /** Slowest a request body may arrive, in bytes per second (a byte every 5 s is far below). */
     public static final int MIN_DATA_RATE = 1024;
     /** How long a connection may stay silent: no byte of a request, or of a body. */
     public static final long IDLE_TIMEOUT_MS = 15_000;
@@ -123,16 +122,16 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * The handlers in front of the routes (Javalin puts its own inside the innermost): requests that come while the
-     * server stops get a 503 (without it Jetty's stop cut connections mid-answer); a body or an answer that moves
-     * slower than {@value #MIN_DATA_RATE} bytes/s is ended (408 for a body); a body above {@value #MAX_BODY_BYTES}
-     * bytes is a 413 (at once from its Content-Length); and every body is read whole, asynchronously, before the
-     * routes run, at most {@value #MAX_UPLOADS} at once ({@link BodyLoader}): a slow client never holds a thread.
+     * server stops get a 503 (without it Jetty's stop cut connections mid-answer); a body above
+     * {@value #MAX_BODY_BYTES} bytes is a 413 (at once from its Content-Length); and every body is read whole,
+     * asynchronously, before the routes run, at most {@value #MAX_UPLOADS} at once, ended with 408 when it comes
+     * slower than {@value #MIN_DATA_RATE} bytes/s ({@link BodyLoader}): a slow client never holds a thread.
      */
     private static Handler.Wrapper limits(RejectionLog rejections) {
-        EagerContentHandler bodies = new EagerContentHandler(new BodyLoader(MAX_BODY_BYTES, MAX_UPLOADS, rejections));
+        EagerContentHandler bodies = new EagerContentHandler(new BodyLoader(MAX_BODY_BYTES, MAX_UPLOADS, MIN_DATA_RATE, rejections));
         SizeLimitHandler size = new SizeLimitHandler(MAX_BODY_BYTES, -1);
         size.setHandler(bodies);
-        return new GracefulHandler(new MinimumDataRateHandler(size, MIN_DATA_RATE, MIN_DATA_RATE));
+        return new GracefulHandler(size);
     }
 
     /** The port the server listens on (the one chosen when started with port 0). */

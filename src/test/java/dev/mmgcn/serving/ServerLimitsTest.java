@@ -162,12 +162,16 @@ class ServerLimitsTest {
                 assertEquals(200, r.status(), r.body());
             }
             assertEquals(200, post("{\"users\":" + users(3) + ",\"k\":2}").status());
+            // other clients' bodies meanwhile must not make the slow ones look fast (a rate of all bytes over one
+            // request's time would: Jetty 12.1.12's MinimumDataRateHandler measures so)
+            for (int i = 0; i < 3; i++) assertEquals(200, post("{\"users\":" + users(2000) + ",\"k\":3}").status());
             Thread.sleep(1500);
             for (Socket s : slow) s.getOutputStream().write('[');   // the next byte, 1.5 s later: far below the minimum rate
             for (Socket s : slow) {
-                String a = answer(s, 20);
+                String a = answer(s, 10); // well before the idle timeout (15 s), which would end them too
                 assertTrue(a.startsWith("HTTP/1.1 408 "), "a slow body is ended with 408: " + a);
                 assertTrue(a.contains("{\"error\":\"request timeout: the request body came too slowly"), a);
+                assertTrue(a.contains(" bytes/s)"), "by its own rate, not the idle timeout: " + a);
             }
         } finally {
             for (Socket s : slow) s.close();
