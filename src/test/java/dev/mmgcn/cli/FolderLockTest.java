@@ -1,6 +1,5 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.io.FolderLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the same for two sweeps on one sweep folder. A lock file left by a killed run is stale and taken over, and said.
  */
 class FolderLockTest {
+    static final String LOCK = ".mmgcn.lock";
     @TempDir
     Path dir;
 
@@ -60,7 +60,7 @@ class FolderLockTest {
                 "--dim", "8", "--batch", "256", "--out", run.toString());
         try {
             String pid = "process " + first.pid() + " (mmgcn-engine train --synthetic tiny";
-            assertTrue(Files.exists(run.resolve(FolderLock.NAME)));
+            assertTrue(Files.exists(run.resolve(LOCK)));
             String configBefore = Files.readString(run.resolve(RunFolder.CONFIG));
             assertError(run("train", "--resume", run.toString()), 2, "--resume: " + run + " is in use by " + pid);
             assertError(run("train", "--resume", run.toString(), "--epochs", "600"), 2, "is in use by " + pid);
@@ -72,12 +72,12 @@ class FolderLockTest {
             kill(first);
         }
         // killed: its lock file still names it, but no one holds the lock; the next run takes it over and says so
-        assertTrue(Files.readString(run.resolve(FolderLock.NAME)).startsWith("pid " + first.pid() + "\n"), "SIGKILL leaves the file as it was");
+        assertTrue(Files.readString(run.resolve(LOCK)).startsWith("pid " + first.pid() + "\n"), "SIGKILL leaves the file as it was");
         CliTest.Outcome again = run("train", "--synthetic", "tiny", "--epochs", "1", "--dim", "8", "--out", run.toString(), "--overwrite");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("held the lock file of process " + first.pid()), again.err());
         assertTrue(again.err().contains("ended without removing it; taken over"), again.err());
-        assertEquals(0, Files.size(run.resolve(FolderLock.NAME)), "cleared at the end of the run");
+        assertEquals(0, Files.size(run.resolve(LOCK)), "cleared at the end of the run");
     }
 
     @Test
