@@ -125,7 +125,8 @@ final class RunFolder implements AutoCloseable {
             }
         }
         if (!Files.isWritable(out)) throw Failure.io(flag + ": " + out + ": permission denied (cannot write there)", null);
-        FolderLock lock = lock(out, flag, command); // before anything in it is looked at or removed
+        if (!overwrite && !entries(out, flag).isEmpty()) open(out, false, flag, (FolderLock) null); // refused: nothing is written in it
+        FolderLock lock = lock(out, flag, command); // before anything in it is looked at again or removed
         try {
             return open(out, overwrite, flag, lock);
         } catch (RuntimeException e) {
@@ -134,6 +135,7 @@ final class RunFolder implements AutoCloseable {
         }
     }
 
+    /** With {@code lock} null only the refusal of a folder that is not empty, which it throws. */
     private static RunFolder open(Path out, boolean overwrite, String flag, FolderLock lock) {
         List<String> entries = entries(out, flag);
         if (entries.isEmpty()) return checkWritable(new RunFolder(out, List.of(), lock), flag);

@@ -81,6 +81,16 @@ class FolderLockTest {
     }
 
     @Test
+    void aFolderRefusedAsNotEmptyGetsNoLockFile() throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        assertError(run("train", "--synthetic", "tiny", "--epochs", "1", "--out", mine.toString()), 2, "is not empty (notes.txt)");
+        try (var s = Files.list(mine)) {
+            assertEquals(List.of("notes.txt"), s.map(p -> p.getFileName().toString()).toList(), "a refusal writes nothing there");
+        }
+    }
+
+    @Test
     void aSecondSweepOnAFolderInUseIsRefused() throws Exception {
         Path s = dir.resolve("sweep");
         String[] args = {"sweep", "--synthetic", "tiny", "--epochs", "500", "--patience", "0", "--dim", "8", "--grid", "seed=1,2", "--out", s.toString()};
