@@ -30,6 +30,12 @@ import java.util.concurrent.CountDownLatch;
  * finish, their answers sent whole (up to {@value #STOP_TIMEOUT_MS} ms), before it returns; a request that
  * arrives meanwhile on an open connection gets a 503 {@code {"error": "the server is stopping: …"}}.
  *
+ * <p>Clients cannot hold its threads or its memory: a request body is read whole and asynchronously before the
+ * routes run, at most {@value #MAX_BODY_BYTES} bytes (413), no slower than {@value #MIN_DATA_RATE} bytes/s (408), at
+ * most {@value #MAX_UPLOADS} at once (503); a batch asks for at most {@value #MAX_WORK} ranked entries, the batches
+ * being answered for at most {@value #WORK_IN_FLIGHT} together (503 with {@code Retry-After}), and its answer is
+ * streamed; every such refusal is logged with its reason.
+ *
  * <p>The model is the caller's: closing the server does not close it.
  */
 public final class ModelServer implements AutoCloseable {
