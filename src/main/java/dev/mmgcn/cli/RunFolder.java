@@ -148,7 +148,9 @@ final class RunFolder implements AutoCloseable {
         List<String> removed = new ArrayList<>();
         try {
             AtomicFile.removeStale(out);
-            for (String f : FILES) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
+            // newest first, config.json last: a kill part-way leaves an earlier state of that run, never its files without config.json
+            for (String f : FILES.reversed()) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
+            java.util.Collections.reverse(removed);
         } catch (IOException e) {
             throw Failure.io(flag + ": cannot remove the earlier run's files from " + out + ": " + FileErrors.reason(e), e);
         }
