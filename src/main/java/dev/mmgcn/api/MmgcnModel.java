@@ -60,7 +60,8 @@ public final class MmgcnModel implements AutoCloseable {
      * Loads a checkpoint written by {@code train}.
      *
      * @throws IOException when the file is missing, damaged (every byte is checksummed), of another
-     *                     format or version, or lacks the training record; the message names the file
+     *                     format or version, lacks the training record, or its representation is not float32 or
+     *                     holds a non-finite value; the message names the file
      */
     public static MmgcnModel load(Path checkpoint, LoadOptions options) throws IOException {
         long t0 = System.nanoTime();
@@ -70,10 +71,23 @@ public final class MmgcnModel implements AutoCloseable {
             throw new IOException(checkpoint + " has no training record (ids and training items); re-train to serve it");
         }
         if (!ck.has(Checkpoint.REPRESENTATION)) throw new IOException(checkpoint + " has no '" + Checkpoint.REPRESENTATION + "' tensor");
+        if (!ck.tensorNames().contains(Checkpoint.REPRESENTATION)) {
+            throw new IOException(checkpoint + ": its '" + Checkpoint.REPRESENTATION + "' tensor holds int32 values; the representations are float32 (F32)"
+                    + ": damaged, or not written by mmgcn-engine train");
+        }
         int[] shape = ck.shape(Checkpoint.REPRESENTATION);
         int nu = record.numUsers(), ni = record.numItems();
-        if (shape[0] != nu + ni) {
+        if ((long) shape[0] != (long) nu + ni) {
             throw new IOException(checkpoint + ": the representation has " + shape[0] + " rows for " + nu + " users + " + ni + " items");
+        }
+        float[] rep = ck.tensor(Checkpoint.REPRESENTATION);
+        for (int x = 0; x < rep.length; x++) {
+            if (!Float.isFinite(rep[x])) { // scores of NaN would rank nothing, and JSON has no number for them
+                int row = x / shape[1];
+                String who = row < nu ? "user '" + record.userIds().external(row) + "'" : "item '" + record.itemIds().external(row - nu) + "'";
+                throw new IOException(checkpoint + ": the representation of " + who + " holds " + rep[x]
+                        + "; a model with non-finite values cannot rank (was it written by a diverged run? re-train, or restore a copy)");
+            }
         }
         Kernels single = Backends.vector(1).orElse(null);
         Kernels batch;

@@ -26,8 +26,20 @@ final class CheckpointFile {
         return file;
     }
 
+    /** The checkpoint with every float tensor finite (evaluate rebuilds the model from the parameters, export writes them). */
     static Checkpoint read(Path file) {
-        return load(file, Checkpoint::read);
+        Checkpoint ck = load(file, Checkpoint::read);
+        for (String name : ck.tensorNames()) {
+            float[] v = ck.tensor(name);
+            for (int x = 0; x < v.length; x++) {
+                if (!Float.isFinite(v[x])) {
+                    int cols = ck.shape(name)[1];
+                    throw Failure.data("--checkpoint: " + file + ": tensor '" + name + "' holds " + v[x] + " at row " + x / cols + ", column "
+                            + x % cols + "; a model with non-finite values cannot be used (re-train, or restore a copy)", null);
+                }
+            }
+        }
+        return ck;
     }
 
     /** The checkpoint as the Java API's model: representations, ids and training items, no dataset. */
@@ -41,6 +53,7 @@ final class CheckpointFile {
 
     private static <T> T load(Path file, Loader<T> loader) {
         check(file);
+        LoadBudget.checkpoint(file, MemoryBudget.Limits.current());
         try {
             if (Checkpoint.isVersion1(file)) {
                 throw Failure.data("--checkpoint: " + file + " is a version-1 checkpoint (no checksums, ids or training items): re-train it, or "

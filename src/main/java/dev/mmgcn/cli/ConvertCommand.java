@@ -44,6 +44,7 @@ final class ConvertCommand extends DataCommand implements Callable<Integer> {
         CheckpointFile.check(checkpoint);
         if (out == null) throw Failure.usage("--out FILE is required (the converted checkpoint)");
         if (Files.isDirectory(out)) throw Failure.usage("--out: " + out + " is a folder; give a file name, e.g. " + out.resolve("best.ckpt"));
+        OutputFile.regularOrAbsent("--out", out);
         if (Files.exists(out) && !overwrite) throw Failure.usage("--out: " + out + " exists; pass --overwrite to replace it");
         Checkpoint old = readVersion1();
         Settings s = settings(old);

@@ -46,7 +46,7 @@ final class EpochTable {
         String test = r.test() != null && r.test().users() > 0
                 ? String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f", r.test().get(metric), r.test().get(ndcg))
                 : String.format(Locale.ROOT, "%" + m + "s %" + n + "s", "", "");
-        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8.4f %8.1f %7.2f |       %s |      %s%s", e, r.loss(), r.trainSeconds(),
+        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8s %8.1f %7.2f |       %s |      %s%s", e, loss(r.loss()), r.trainSeconds(),
                 r.evalSeconds(), valid, test, r.best() && Double.isFinite(r.loss()) ? " *" : "");
         return s.stripTrailing();
     }
@@ -60,9 +60,22 @@ final class EpochTable {
                 v.itemOnlyValid() == null ? "-" : String.format(Locale.ROOT, "%.4f", v.itemOnlyValid().get(metric)));
         String test = v.test() == null || v.test().users() == 0 ? ""
                 : String.format(Locale.ROOT, "%" + m + ".4f %" + n + ".4f", v.test().get(metric), v.test().get(ndcg));
-        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8.4f %8s %7.2f |       %s |      %s%s", e, meanLoss, "",
+        String s = String.format(Locale.ROOT, "%" + epochWidth + "s %8s %8s %7.2f |       %s |      %s%s", e, loss(meanLoss), "",
                 v.evalSeconds(), valid, test, v.best() ? " *" : "");
         return s.stripTrailing();
+    }
+
+    /**
+     * A loss in the column's 8 characters: 4 decimals while they fit (below 1,000), else 3 significant digits
+     * with an exponent (2 for a negative one) ({@code --reg 1e30} once printed a 36-character loss that broke the table).
+     */
+    static String loss(double v) {
+        if (!Double.isFinite(v) || Math.abs(v) < 999.99995) return String.format(Locale.ROOT, "%.4f", v);
+        for (int digits = 2; digits > 0; digits--) { // fewer digits for a sign or a three-digit exponent
+            String e = String.format(Locale.ROOT, "%." + digits + "e", v);
+            if (e.length() <= 8) return e;
+        }
+        return String.format(Locale.ROOT, "%.0e", v);
     }
 
     void print(PrintStream out, Trainer.EpochReport r) {

@@ -63,6 +63,14 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
+        try {
+            checkMemory(loaded, mc, cutoffs);
+        } catch (RuntimeException e) {
+            progress.close();
+            loaded.close();
+            kernels.close();
+            throw e;
+        }
         try (progress;
              Dataset data = loaded;
              RecModel model = Models.create(mc, kernels, data, 0L);
@@ -101,6 +109,23 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
             kernels.close();
         }
         return 0;
+    }
+
+    /** Before the model is built: the rebuilt model, its representation and the ranking must fit (a header's model.dim decides its size). */
+    private void checkMemory(Dataset data, ModelConfig mc, int[] cutoffs) {
+        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
+                (long) data.train().size() + data.valid().size() + data.test().size(),
+                data.modalities().stream().map(dev.mmgcn.data.Modality::dim).toList());
+        long checkpointBytes;
+        try {
+            checkpointBytes = java.nio.file.Files.size(checkpoint);
+        } catch (java.io.IOException e) {
+            checkpointBytes = 0;
+        }
+        MemoryBudget.Estimate e = LoadBudget.evaluation(shape, mc, java.util.Arrays.stream(cutoffs).max().orElse(50), checkpointBytes);
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), "the model the checkpoint describes (model.dim "
+                + mc.embeddingDim() + ") needs a machine with more memory");
+        if (warning != null) top.err.println(warning);
     }
 
     /** Cut-offs above the item count are evaluated as the item count, and said so. */

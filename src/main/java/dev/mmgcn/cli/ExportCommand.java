@@ -69,6 +69,9 @@ final class ExportCommand implements Callable<Integer> {
         Checkpoint ck = CheckpointFile.read(checkpoint);
         int users = CheckpointFile.intEntry(ck, "data.users");
         if (!ck.has(Checkpoint.REPRESENTATION)) throw Failure.data("--checkpoint " + checkpoint + " has no representation tensor", null);
+        if (!ck.tensorNames().contains(Checkpoint.REPRESENTATION)) {
+            throw Failure.data("--checkpoint " + checkpoint + ": its representation tensor holds int32 values, not float32: damaged, or not written by mmgcn-engine train", null);
+        }
         int[] shape = ck.shape(Checkpoint.REPRESENTATION);
         if (users > shape[0]) throw Failure.data("--checkpoint " + checkpoint + ": " + users + " users but " + shape[0] + " representation rows", null);
         TrainingRecord record = ck.trainingRecord();

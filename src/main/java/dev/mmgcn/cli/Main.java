@@ -44,7 +44,9 @@ public final class Main {
             System.err.println("error: in thread " + thread.getName() + ": " + e);
             debug(System.err, e);
         });
-        int code = run(args, System.out, System.err);
+        StandardOutput out = StandardOutput.open(); // keeps why a write failed, for the exit-4 line
+        System.setOut(out);
+        int code = run(args, out, System.err);
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -60,38 +62,23 @@ public final class Main {
             return Failure.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(err, ex));
+        cl.setExpandAtFiles(false); // ArgumentFiles expands them, refusing a file that includes itself
+        int code;
         try {
-            return cl.execute(withoutByteOrderMarks(args));
+            code = cl.execute(ArgumentFiles.expand(args));
         } catch (Throwable t) { // picocli hands most failures to the handlers; this catches the rest
-            return fail(err, t);
+            code = fail(err, t);
         }
-    }
-
-    /**
-     * picocli reads an {@code @FILE} argument itself, byte-order mark and all, which would make its first
-     * argument unknown: such a file is handed to it as a copy without the mark (the record keeps the argument as given).
-     */
-    static String[] withoutByteOrderMarks(String[] args) {
-        String[] out = args.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (!out[i].startsWith("@") || out[i].length() < 2) continue;
-            java.nio.file.Path file = java.nio.file.Path.of(out[i].substring(1));
-            if (java.nio.file.Files.isDirectory(file) || java.nio.file.Files.exists(file) && !java.nio.file.Files.isReadable(file)) {
-                throw Failure.usage(out[i] + ": " + file + (java.nio.file.Files.isDirectory(file) ? " is a folder" : " cannot be read (permission denied)")
-                        + " (@FILE reads more arguments from FILE)");
-            }
-            try {
-                byte[] bytes = java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readAllBytes(file) : null;
-                if (bytes == null || bytes.length < 3 || (bytes[0] & 0xff) != 0xEF || (bytes[1] & 0xff) != 0xBB || (bytes[2] & 0xff) != 0xBF) continue;
-                java.nio.file.Path copy = java.nio.file.Files.createTempFile("mmgcn-args-", ".txt");
-                copy.toFile().deleteOnExit();
-                java.nio.file.Files.write(copy, java.util.Arrays.copyOfRange(bytes, 3, bytes.length));
-                out[i] = "@" + copy;
-            } catch (IOException | RuntimeException unreadable) {
-                // left to picocli, which says what is wrong with it
-            }
+        if (code != 0) {
+            out.flush();
+            return code;
         }
-        return out;
+        try {
+            StandardOutput.check(out); // a full disk or a closed pipe behind stdout is a failure, not a success
+        } catch (Failure f) {
+            return fail(err, f);
+        }
+        return 0;
     }
 
     static CommandLine commandLine(MmgcnCommand top) {

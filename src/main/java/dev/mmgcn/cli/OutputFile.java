@@ -15,6 +15,7 @@ final class OutputFile {
     /** {@code --out FILE}: not a folder; its folder exists (or is created) and is writable; stale temporaries of it removed. */
     static Path file(String flag, Path file) {
         if (Files.isDirectory(file)) throw Failure.usage(flag + ": " + file + " is a folder; give a file name, e.g. " + file.resolve("recs.tsv"));
+        regularOrAbsent(flag, file);
         Path dir = file.toAbsolutePath().getParent();
         folder(flag, dir);
         try {
@@ -49,6 +50,7 @@ final class OutputFile {
      * the flag, the file (the first few when several) and {@code --overwrite}.
      */
     static void refuseExisting(String flag, boolean overwrite, Path... targets) {
+        for (Path t : targets) regularOrAbsent(flag, t);
         if (overwrite) return;
         java.util.List<Path> existing = java.util.Arrays.stream(targets).filter(Files::exists).toList();
         if (existing.isEmpty()) return;
@@ -57,6 +59,21 @@ final class OutputFile {
                         + (existing.size() > 3 ? " and " + (existing.size() - 3) + " more" : "");
         throw Failure.usage(flag + ": " + names + (existing.size() == 1 ? " exists" : " exist") + "; pass --overwrite to replace "
                 + (existing.size() == 1 ? "it" : "them"));
+    }
+
+    /**
+     * An output that exists must be a regular file: written through a temporary and a rename, a symbolic link,
+     * a named pipe or a device would be replaced by a regular file ({@code --overwrite} included), so it is
+     * refused before any work, naming what it is.
+     */
+    static void regularOrAbsent(String flag, Path target) {
+        regularOrAbsent(flag, target, "give the path of a regular file");
+    }
+
+    static void regularOrAbsent(String flag, Path target, String hint) {
+        String special = dev.mmgcn.io.FileKinds.special(target);
+        if (special == null) return;
+        throw Failure.usage(flag + ": " + target + " is " + special + ", not a regular file, and is never replaced by one; " + hint);
     }
 
     /** Removes stale temporaries of these files (left by a killed earlier run). */

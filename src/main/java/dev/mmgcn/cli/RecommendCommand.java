@@ -6,6 +6,7 @@ import dev.mmgcn.api.Recommendation;
 import dev.mmgcn.api.ScoredItem;
 import dev.mmgcn.api.Seen;
 import dev.mmgcn.io.AtomicFile;
+import dev.mmgcn.settings.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -53,13 +54,14 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--include-seen", order = 6, description = "do not leave out the user's training items")
     boolean includeSeen;
 
-    @Option(names = "--out", paramLabel = "FILE", order = 7, description = "write the TSV here (atomically) instead of to stdout")
+    @Option(names = "--out", paramLabel = "FILE", order = 7,
+            description = "write the TSV here (atomically; a regular file) instead of to stdout; - is stdout")
     Path out;
 
     @Option(names = "--overwrite", order = 8, description = "replace --out when it exists")
     boolean overwrite;
 
-    @Option(names = "--threads", paramLabel = "N", order = 9, description = "threads that rank (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", order = 9, description = "threads that rank (default: all cores; at most " + Threads.PER_CORE + " per core)")
     Integer threads;
 
     @Override
@@ -67,8 +69,14 @@ final class RecommendCommand implements Callable<Integer> {
         UserList.checkOptions(users, usersFile, allUsers);
         int topK = k == null ? 10 : k;
         if (topK < 1) throw Failure.usage("--k must be at least 1, got " + topK);
-        if (threads != null && threads < 1) throw Failure.usage("--threads must be at least 1, got " + threads);
+        if (threads != null && Threads.problem(threads) != null) throw Failure.usage("--threads " + Threads.problem(threads));
+        if (out != null && out.toString().equals("-")) {
+            if (overwrite) throw Failure.usage("--overwrite applies to a file; --out - writes to standard output");
+            out = null;
+        }
         if (out != null) {
+            OutputFile.regularOrAbsent("--out", out, "to write into it on purpose, write to standard output (--out -, or no --out)"
+                    + " and redirect that");
             OutputFile.file("--out", out);
             OutputFile.refuseExisting("--out", overwrite, out);
         }
@@ -108,6 +116,8 @@ final class RecommendCommand implements Callable<Integer> {
                     w.write(r.user() + "\t" + (j + 1) + "\t" + items.get(j).item() + "\t" + String.format(Locale.ROOT, "%.6f", items.get(j).score()) + "\n");
                 }
             }
+            w.flush();
+            if (os instanceof java.io.PrintStream stdout) StandardOutput.check(stdout); // stop at a full disk or closed pipe
             progress.update(to, null);
         }
         w.flush();

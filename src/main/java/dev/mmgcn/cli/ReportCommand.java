@@ -44,6 +44,7 @@ final class ReportCommand implements Callable<Integer> {
         Path target = out != null ? out : run.resolve("report.html");
         String name = target.getFileName().toString();
         String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".html") ? name.substring(0, name.length() - 5) : name;
+        OutputFile.regularOrAbsent(out != null ? "--out" : "report", target);
         if (out != null) {
             if (Files.isDirectory(out)) throw Failure.usage("--out: " + out + " is a folder; give the HTML file to write");
             if (Files.exists(out) && !overwrite) throw Failure.usage("--out: " + out + " exists; pass --overwrite to replace it, or choose another name");

@@ -1,5 +1,6 @@
 package dev.mmgcn.cli;
 
+import dev.mmgcn.io.FolderLock;
 import dev.mmgcn.settings.ConfigFile;
 import dev.mmgcn.settings.Key;
 import dev.mmgcn.settings.Settings;
@@ -32,17 +33,32 @@ import java.util.Objects;
  * @param finished     the run had ended (summary.json): it trains further with a raised --epochs or --patience
  */
 record Resume(Path dir, TrainSettings settings, Map<String, Object> record, TrainingState state, List<String> metricsLines,
-              String log, boolean finished) {
+              String log, boolean finished, FolderLock lock) {
     static final String FLAG = "--resume";
     /** Settings a resumed run may change: they do not change a number. */
     static final List<Key<?>> FREE = List.of(TrainSettings.THREADS);
     /** Settings that only say when the run stops: checked against the epochs already trained instead. */
     static final List<Key<?>> STOPPING = List.of(TrainSettings.EPOCHS, TrainSettings.PATIENCE);
 
-    static Resume open(Path dir, Settings.Layer commandLine) {
+    /**
+     * Reads the folder under its lock, which the returned Resume holds until the run it continues ends
+     * ({@link #lock()}); a folder another process is writing is refused, naming it, before anything is read.
+     */
+    static Resume open(Path dir, Settings.Layer commandLine, String command) {
         if (!Files.isDirectory(dir)) {
             throw Failure.usage(FLAG + ": " + dir + (Files.exists(dir) ? " is a file" : " does not exist") + "; give the folder of the run to continue");
         }
+        if (!Files.isRegularFile(dir.resolve(RunFolder.CONFIG))) throw Failure.usage(FLAG + ": " + dir + " is not a run folder (no config.json)");
+        FolderLock lock = RunFolder.lock(dir, FLAG, command);
+        try {
+            return open(dir, commandLine, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Resume open(Path dir, Settings.Layer commandLine, FolderLock lock) {
         Path config = dir.resolve(RunFolder.CONFIG);
         if (!Files.isRegularFile(config)) throw Failure.usage(FLAG + ": " + dir + " is not a run folder (no config.json)");
         Path last = dir.resolve(RunFolder.LAST);
@@ -71,11 +87,11 @@ record Resume(Path dir, TrainSettings settings, Map<String, Object> record, Trai
         } catch (IOException e) {
             throw Failure.data(FLAG + ": " + e.getMessage(), e);
         }
-        checkStopping(recorded, settings, state, finished, dir);
         String runId = String.valueOf(record.get("run_id"));
-        if (!runId.equals(state.extra().get("run_id"))) {
+        if (!runId.equals(state.extra().get("run_id"))) { // before its epochs are compared with the settings: they are another run's
             throw Failure.data(FLAG + ": " + last + " belongs to run " + state.extra().get("run_id") + ", config.json to run " + runId, null);
         }
+        checkStopping(recorded, settings, state, finished, dir);
         int lines = Integer.parseInt(state.extra().getOrDefault("metrics_lines", Integer.toString(state.epoch())));
         List<String> metrics;
         String log;
@@ -92,7 +108,7 @@ record Resume(Path dir, TrainSettings settings, Map<String, Object> record, Trai
         } catch (IOException e) {
             throw Failure.io(FLAG + ": cannot read " + dir + ": " + FileErrors.reason(e), e);
         }
-        return new Resume(dir, settings, record, state, List.copyOf(metrics), log, finished);
+        return new Resume(dir, settings, record, state, List.copyOf(metrics), log, finished, lock);
     }
 
     /** The command line's settings, each the recorded value or one that changes no result; else the refusal names it. */

@@ -1,6 +1,7 @@
 package dev.mmgcn.cli;
 
 import dev.mmgcn.io.AtomicFile;
+import dev.mmgcn.io.FolderLock;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,9 +20,11 @@ import java.util.List;
  * {@code summary.json} can never sit beside a newer {@code best.ckpt}. A default name
  * ({@code runs/<data>-<yyyyMMdd-HHmmss>}, then {@code -2}, {@code -3}, … when taken) is claimed by
  * creating the folder, which only one process can do, so runs started in the same second never share
- * one. Every file is written through {@link AtomicFile}.
+ * one. While a run writes a folder it holds its {@link FolderLock}: a second process (two {@code train --resume},
+ * a {@code --overwrite} beside a running run) is refused, naming the first. Every file is written through
+ * {@link AtomicFile}.
  */
-final class RunFolder {
+final class RunFolder implements AutoCloseable {
     static final String CONFIG = "config.json";
     static final String LOG = "train.log";
     static final String METRICS = "metrics.jsonl";
@@ -34,10 +37,37 @@ final class RunFolder {
 
     private final Path dir;
     private final List<String> removed;
+    /** This process's hold on the folder: one run at a time writes it. */
+    private final FolderLock lock;
 
-    private RunFolder(Path dir, List<String> removed) {
+    private RunFolder(Path dir, List<String> removed, FolderLock lock) {
         this.dir = dir;
         this.removed = removed;
+        this.lock = lock;
+    }
+
+    /** The process whose leftover lock file this run took over (it was killed), or null. */
+    String staleLock() { return lock.stale(); }
+
+    /** Releases the folder (removes the lock file). */
+    @Override
+    public void close() {
+        lock.close();
+    }
+
+    /**
+     * Locks {@code dir} for this process: a second run in the same folder at the same time (two train --resume, a
+     * train --overwrite beside a running one) is refused naming the first, before it changes anything.
+     */
+    static FolderLock lock(Path dir, String flag, String command) {
+        try {
+            return FolderLock.acquire(dir, command);
+        } catch (FolderLock.Held h) {
+            throw Failure.usage(flag + ": " + dir + " is in use by " + h.holder() + "; two runs cannot write one folder:"
+                    + " wait for it to end (or stop it), or choose another folder");
+        } catch (IOException e) {
+            throw Failure.io(flag + ": cannot lock " + dir + ": " + FileErrors.reason(e), e);
+        }
     }
 
     Path dir() { return dir; }
@@ -48,7 +78,7 @@ final class RunFolder {
     List<String> removed() { return removed; }
 
     /** A new folder under {@code runs/} named after the data and the time. */
-    static RunFolder createDefault(Path runs, String dataName, LocalDateTime now) {
+    static RunFolder createDefault(Path runs, String dataName, LocalDateTime now, String command) {
         String base = safe(dataName) + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         try {
             Files.createDirectories(runs);
@@ -60,28 +90,28 @@ final class RunFolder {
             Path p = runs.resolve(k == 1 ? base : base + "-" + k);
             try {
                 Files.createDirectory(p);
-                return new RunFolder(p, List.of());
             } catch (FileAlreadyExistsException taken) {
-                // another run has this name: try the next
+                continue; // another run has this name: try the next
             } catch (IOException e) {
                 throw Failure.io("cannot create the run folder " + p.toAbsolutePath() + ": " + FileErrors.reason(e), e);
             }
+            return new RunFolder(p, List.of(), lock(p, "run folder", command));
         }
         throw Failure.io("cannot find a free run folder name under " + runs.toAbsolutePath() + " for " + base, null);
     }
 
     /** An earlier run's folder that {@code train --resume} continues: its files stay, each is rewritten atomically. */
-    static RunFolder resumed(Path dir) {
+    static RunFolder resumed(Path dir, FolderLock lock) {
         try {
             AtomicFile.removeStale(dir); // temporaries of the killed run
         } catch (IOException e) {
             throw Failure.io(Resume.FLAG + ": cannot clean " + dir + ": " + FileErrors.reason(e), e);
         }
-        return checkWritable(new RunFolder(dir, List.of()), Resume.FLAG);
+        return checkWritable(new RunFolder(dir, List.of(), lock), Resume.FLAG);
     }
 
     /** The folder given with {@code --out}: created, or empty, or an earlier run's with {@code overwrite}. */
-    static RunFolder open(Path out, boolean overwrite, String flag) {
+    static RunFolder open(Path out, boolean overwrite, String flag, String command) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
         }
@@ -93,10 +123,22 @@ final class RunFolder {
             } catch (IOException e) {
                 throw Failure.io(flag + ": cannot create the folder " + out + ": " + e.getMessage(), e);
             }
-            return new RunFolder(out, List.of());
         }
+        if (!Files.isWritable(out)) throw Failure.io(flag + ": " + out + ": permission denied (cannot write there)", null);
+        if (!overwrite && !entries(out, flag).isEmpty()) open(out, false, flag, (FolderLock) null); // refused: nothing is written in it
+        FolderLock lock = lock(out, flag, command); // before anything in it is looked at again or removed
+        try {
+            return open(out, overwrite, flag, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** With {@code lock} null only the refusal of a folder that is not empty, which it throws. */
+    private static RunFolder open(Path out, boolean overwrite, String flag, FolderLock lock) {
         List<String> entries = entries(out, flag);
-        if (entries.isEmpty()) return checkWritable(new RunFolder(out, List.of()), flag);
+        if (entries.isEmpty()) return checkWritable(new RunFolder(out, List.of(), lock), flag);
         if (!overwrite) {
             List<String> ours = entries.stream().filter(FILES::contains).toList();
             throw Failure.usage(flag + ": " + out + " is not empty (" + preview(ours.isEmpty() ? entries : ours)
@@ -106,11 +148,13 @@ final class RunFolder {
         List<String> removed = new ArrayList<>();
         try {
             AtomicFile.removeStale(out);
-            for (String f : FILES) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
+            // newest first, config.json last: a kill part-way leaves an earlier state of that run, never its files without config.json
+            for (String f : FILES.reversed()) if (Files.deleteIfExists(out.resolve(f))) removed.add(f);
+            java.util.Collections.reverse(removed);
         } catch (IOException e) {
             throw Failure.io(flag + ": cannot remove the earlier run's files from " + out + ": " + FileErrors.reason(e), e);
         }
-        return checkWritable(new RunFolder(out, List.copyOf(removed)), flag);
+        return checkWritable(new RunFolder(out, List.copyOf(removed), lock), flag);
     }
 
     private static RunFolder checkWritable(RunFolder r, String flag) {
@@ -121,7 +165,7 @@ final class RunFolder {
     private static List<String> entries(Path dir, String flag) {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) names.add(p.getFileName().toString());
+            for (Path p : ds) if (!p.getFileName().toString().equals(FolderLock.NAME)) names.add(p.getFileName().toString());
         } catch (IOException e) {
             throw Failure.io(flag + ": cannot list " + dir + ": " + FileErrors.reason(e), e);
         }

@@ -4,6 +4,7 @@ import dev.mmgcn.api.LoadOptions;
 import dev.mmgcn.api.MmgcnModel;
 import dev.mmgcn.api.ModelInfo;
 import dev.mmgcn.serving.ModelServer;
+import dev.mmgcn.settings.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", order = 3, description = "port (default " + DEFAULT_PORT + "; 0 picks a free one, which the log line names)")
     Integer port;
 
-    @Option(names = "--threads", paramLabel = "N", order = 4, description = "request threads, also the threads a batch request ranks on (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", order = 4, description = "request threads, also the threads a batch request ranks on (default: all cores; at most "
+            + Threads.PER_CORE + " per core)")
     Integer threads;
 
     @Override
@@ -51,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
         int p = port == null ? DEFAULT_PORT : port;
         if (p < 0 || p > 65535) throw Failure.usage("--port must be between 0 and 65535, got " + p);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1 || n > 1024) throw Failure.usage("--threads must be between 1 and 1024, got " + n);
+        if (Threads.problem(n) != null) throw Failure.usage("--threads " + Threads.problem(n));
         String h = host == null ? DEFAULT_HOST : host.strip();
         InetAddress address = resolve(h);
         CheckpointFile.check(checkpoint);
@@ -62,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 server = ModelServer.start(model, h, p, n);
             } catch (IllegalStateException e) { // taken since the check, or refused by the system
-                throw Failure.usage("--port " + p + ": " + e.getMessage());
+                boolean notOurs = String.valueOf(e.getMessage()).contains("assign requested address");
+                throw Failure.usage((notOurs ? "--host " + h : "--port " + p) + ": " + e.getMessage());
             }
             server.closeOnShutdown(); // SIGHUP, System.exit: still finish what is in progress
             boolean graceful = Signals.onTermination(server::close);
@@ -86,9 +89,11 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Binds the port for a moment, as Jetty will (address reuse on), so that a taken port is said before the model is loaded. */
+    /**
+     * Binds the port for a moment, as Jetty will (address reuse on), so that a taken port — or a host that is not
+     * this machine's, which port 0 does not hide — is said before the model is loaded.
+     */
     private static void checkFree(InetAddress address, String host, int port) {
-        if (port == 0) return;
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(address, port));

@@ -93,7 +93,7 @@ final class SweepCommand implements Callable<Integer> {
                 List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
                 commandLine.addAll(List.of(top.args));
                 try {
-                    Resume resume = clear ? resumable(trialDir) : null;
+                    Resume resume = clear ? resumable(trialDir, String.join(" ", commandLine)) : null;
                     if (resume != null) new TrainRun(resume, false, commandLine, trialOut, trialErr).run();
                     else new TrainRun(s, null, clear, false, commandLine, trialOut, trialErr).run();
                     return null;
@@ -113,10 +113,10 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** An unfinished trial that left a usable last.ckpt continues from it; null when it must start again. */
-    private Resume resumable(Path trialDir) {
+    private Resume resumable(Path trialDir, String command) {
         if (!Files.exists(trialDir.resolve(RunFolder.LAST))) return null;
         try {
-            Resume r = Resume.open(trialDir, new Settings.Layer(Source.of("sweep"), Map.of()));
+            Resume r = Resume.open(trialDir, new Settings.Layer(Source.of("sweep"), Map.of()), command);
             top.out.println("         continuing from epoch " + r.state().epoch() + " (" + trialDir.resolve(RunFolder.LAST) + ")");
             return r;
         } catch (RuntimeException unusable) {

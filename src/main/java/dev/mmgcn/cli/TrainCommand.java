@@ -70,7 +70,8 @@ final class TrainCommand implements Callable<Integer> {
             if (given.values().containsKey(TrainSettings.OUT.name())) {
                 throw Failure.usage("--resume and --out cannot be combined: the run continues in its own folder, " + resume);
             }
-            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given), profile, commandLine, top.out, top.err).run();
+            return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given, String.join(" ", commandLine)), profile, commandLine,
+                    top.out, top.err).run();
         }
         List<Settings.Layer> layers = new ArrayList<>();
         ConfigFile file = config == null ? null : ConfigFile.read(config);

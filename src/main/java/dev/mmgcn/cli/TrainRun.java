@@ -69,6 +69,14 @@ final class TrainRun {
     }
 
     int run() throws IOException {
+        try {
+            return checkedRun();
+        } finally {
+            if (resume != null) resume.lock().close(); // held since the folder was read; released however the run ends
+        }
+    }
+
+    private int checkedRun() throws IOException {
         if (overwrite && settings.out() == null) {
             throw Failure.usage("--overwrite needs --out DIR: a default run folder is always new");
         }
@@ -88,7 +96,7 @@ final class TrainRun {
                     progress.finish();
                 }
                 try (data) {
-                    return train(kernels, modelData(data, log), plan, log, record, progress);
+                    return prepare(kernels, modelData(data, log), plan, log, record, progress);
                 }
             } finally {
                 kernels.close();
@@ -96,10 +104,10 @@ final class TrainRun {
         }
     }
 
-    private int train(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
+    private int prepare(Kernels kernels, Dataset data, DataLoading.Plan plan, RunLog log, RunRecord record, Progress progress)
             throws IOException {
         PrintStream out = log.out();
-        TrainConfig tc = clampCutoffs(settings.training(), data.numItems(), log.err());
+        TrainConfig tc = clampBatch(clampCutoffs(settings.training(), data.numItems(), log.err()), data.train().size(), log.err());
         ModelConfig mc = settings.model();
         checkMemory(data, mc, tc, log.err());
         TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
@@ -107,10 +115,21 @@ final class TrainRun {
         record.data(data, plan, fingerprint);
 
         if (resume != null) checkSameData(fingerprint);
-        RunFolder folder = resume != null ? RunFolder.resumed(resume.dir())
+        String command = String.join(" ", commandLine);
+        try (RunFolder folder = resume != null ? RunFolder.resumed(resume.dir(), resume.lock())
                 : settings.out() != null
-                ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT))
-                : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now());
+                ? RunFolder.open(settings.out(), overwrite, settings.settings().where(TrainSettings.OUT), command)
+                : RunFolder.createDefault(Path.of("runs"), DataLoading.name(settings.data()), LocalDateTime.now(), command)) {
+            return train(kernels, data, tc, mc, trainingRecord, fingerprint, folder, log, record, progress);
+        }
+    }
+
+    private int train(Kernels kernels, Dataset data, TrainConfig tc, ModelConfig mc, TrainingRecord trainingRecord, DataFingerprint fingerprint,
+                      RunFolder folder, RunLog log, RunRecord record, Progress progress) throws IOException {
+        PrintStream out = log.out();
+        if (folder.staleLock() != null) {
+            log.err().println("note: " + folder.dir() + " held the lock file of " + folder.staleLock() + ", which ended without removing it; taken over");
+        }
         if (resume != null && resume.finished()) reopen(folder, log.err());
         if (!folder.removed().isEmpty()) log.err().println("note: --overwrite: removed " + String.join(", ", folder.removed()) + " of the earlier run in " + folder.dir());
         record.started(Backend.describe(kernels), kernels.name(), Backend.threads());
@@ -290,6 +309,18 @@ final class TrainRun {
                 tc.patience(), validMetric, clamped, tc.negatives(), tc.evalEvery());
     }
 
+    /**
+     * A batch above the training pairs is one step of all of them each epoch; the step count is computed from it,
+     * so it is cut to the pairs (the same steps and numbers) before a size near 2^31 overflows it.
+     */
+    static TrainConfig clampBatch(TrainConfig tc, int trainPairs, PrintStream log) {
+        int pairs = Math.max(1, trainPairs);
+        if (tc.batchSize() <= pairs) return tc;
+        log.printf(Locale.ROOT, "note: --batch %,d is more than the %,d training pairs: each epoch is one step of all of them%n", tc.batchSize(), pairs);
+        return new TrainConfig(tc.epochs(), pairs, tc.learningRate(), tc.regWeight(), tc.weightDecay(), tc.seed(),
+                tc.patience(), tc.validMetric(), tc.ks(), tc.negatives(), tc.evalEvery());
+    }
+
     private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
         MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
                 (long) data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
@@ -325,8 +356,8 @@ final class TrainRun {
         if (Files.exists(out)) {
             if (!Files.isDirectory(out)) throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
             try (var entries = Files.list(out)) {
-                if (entries.findAny().isPresent() && !overwrite) {
-                    RunFolder.open(out, false, flag); // throws the message listing what is there
+                if (entries.anyMatch(p -> !p.getFileName().toString().equals(dev.mmgcn.io.FolderLock.NAME)) && !overwrite) {
+                    RunFolder.open(out, false, flag, "").close(); // throws the message listing what is there
                 }
             } catch (IOException e) {
                 throw Failure.io(flag + ": cannot list " + out + ": " + FileErrors.reason(e), e);

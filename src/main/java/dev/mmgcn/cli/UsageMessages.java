@@ -37,6 +37,13 @@ final class UsageMessages {
                 String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions.subList(0, Math.min(2, suggestions.size()))) + "?";
                 return "unknown option " + name + " for '" + command + "'" + hint + " (" + help + ")";
             }
+            List<CommandLine.Model.PositionalParamSpec> positional = cl == null ? List.of() : cl.getCommandSpec().positionalParameters();
+            if (!positional.isEmpty()) { // it takes some, and this is one too many
+                CommandLine.Model.PositionalParamSpec p = positional.getLast();
+                int most = p.arity().max();
+                return command + " takes " + (most == 1 ? "one " + p.paramLabel() : "at most " + most + " " + p.paramLabel() + " arguments")
+                        + "; unexpected " + (unmatched.size() == 1 ? "'" + first + "'" : unmatched) + " (" + help + ")";
+            }
             return command + " takes no positional arguments, got " + unmatched + " (" + help + ")";
         }
         if (ex instanceof CommandLine.MissingParameterException m) {

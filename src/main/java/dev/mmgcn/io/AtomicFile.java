@@ -29,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * target's name, never a partial one. Temporaries left by a killed process are recognised by their
  * suffix and removed by {@link #removeStale} at the next run.
  *
+ * <p>Only a regular file (or a new name) is ever replaced: a target that is a symbolic link, a named pipe,
+ * a device or a socket is refused, since the rename would put a regular file in its place.
+ *
  * <p>New files get mode 0644; a replaced file keeps its mode. Failures are rethrown
  * as an {@link IOException} whose message names the path and the reason.
  */
@@ -51,6 +54,11 @@ public final class AtomicFile {
     public static void write(Path target, Body body) throws IOException {
         Path dir = parent(target);
         if (Files.isDirectory(target)) throw new IOException("cannot write " + target + ": it is a folder");
+        String special = FileKinds.special(target);
+        if (special != null) {
+            // a rename would replace the device, pipe or link itself with a regular file
+            throw new IOException("cannot write " + target + ": it is " + special + ", not a regular file; nothing was written");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IOException("cannot write " + target + ": " + (Files.exists(dir) ? dir + " is not a folder" : "folder " + dir + " does not exist"));
         }

@@ -80,7 +80,7 @@ public final class TensorFile {
                 if (s < 0) throw new IllegalArgumentException("tensor " + name + ": negative dimension " + s);
                 n = Math.multiplyExact(n, s);
             }
-            if ((long) data.remaining() != n * dtype.bytes()) {
+            if ((long) data.remaining() != Math.multiplyExact(n, (long) dtype.bytes())) {
                 throw new IllegalArgumentException("tensor " + name + ": " + data.remaining() + " bytes for " + n + " " + dtype + " elements");
             }
             shape = shape.clone();
@@ -285,17 +285,36 @@ public final class TensorFile {
         JsonNode shapeNode = n.path("shape"), off = n.path("data_offsets");
         if (!shapeNode.isArray() || !off.isArray() || off.size() != 2) throw new IOException(where + " lacks a shape or data_offsets");
         long[] shape = new long[shapeNode.size()];
-        long count = 1;
+        // every size here comes from the file: exact arithmetic, so that a claimed [2^30, 2^30, 4] cannot wrap to 0 bytes
+        long bytes = dtype.bytes();
         for (int i = 0; i < shape.length; i++) {
-            if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) throw new IOException(where + " has a bad shape " + shapeNode);
-            shape[i] = shapeNode.get(i).asLong();
-            count = Math.multiplyExact(count, shape[i]);
+            JsonNode d = shapeNode.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) throw new IOException(where + " has a bad shape " + shapeNode);
+            shape[i] = d.asLong();
+            if (shape[i] > Integer.MAX_VALUE) {
+                throw new IOException(where + " claims a dimension of " + shape[i] + " in its shape " + shapeNode
+                        + ", more than a tensor here may have (" + Integer.MAX_VALUE + "): damaged, or not written by mmgcn-engine");
+            }
+            bytes = multiply(bytes, shape[i], where, shapeNode, dtype);
         }
-        long begin = off.get(0).asLong(-1), end = off.get(1).asLong(-1);
-        if (begin < 0 || end < begin || end - begin != count * dtype.bytes() || end - begin > Integer.MAX_VALUE) {
-            throw new IOException(where + " has data_offsets " + off + " that do not fit its shape " + shapeNode + " of " + dtype);
+        JsonNode b0 = off.get(0), b1 = off.get(1);
+        if (!b0.isIntegralNumber() || !b1.isIntegralNumber() || !b0.canConvertToLong() || !b1.canConvertToLong()) {
+            throw new IOException(where + " has data_offsets " + off + " that are not byte positions");
+        }
+        long begin = b0.asLong(), end = b1.asLong();
+        if (begin < 0 || end < begin || end - begin != bytes || bytes > Integer.MAX_VALUE) {
+            throw new IOException(where + " has data_offsets " + off + " that do not fit its shape " + shapeNode + " of " + dtype
+                    + (bytes > Integer.MAX_VALUE ? " (" + bytes + " bytes: more than a tensor here may hold)" : ""));
         }
         return new Section(name, dtype, shape, begin, end);
+    }
+
+    private static long multiply(long bytes, long dim, String where, JsonNode shape, DType dtype) throws IOException {
+        try {
+            return Math.multiplyExact(bytes, dim);
+        } catch (ArithmeticException overflow) {
+            throw new IOException(where + " claims a shape " + shape + " of " + dtype + " whose size overflows 64 bits: damaged, or not written by mmgcn-engine");
+        }
     }
 
     private static void verifyHeader(Path file, byte[] head) throws IOException {

@@ -99,10 +99,23 @@ public final class Grid {
         return new Grid(merged);
     }
 
-    /** Number of trials: the product of the axes' lengths. */
+    /** Number of trials: the product of the axes' lengths, exactly; {@link Long#MAX_VALUE} when it is larger. */
     public long size() {
         long n = 1;
-        for (Axis a : axes.values()) n *= a.values().size();
+        for (Axis a : axes.values()) {
+            try {
+                n = Math.multiplyExact(n, a.values().size());
+            } catch (ArithmeticException overflow) {
+                return Long.MAX_VALUE; // a grid of 2^64 trials once wrapped to 0 and passed the trial cap
+            }
+        }
+        return n;
+    }
+
+    /** The product of the axes' lengths, as a number that cannot overflow (for messages). */
+    public java.math.BigInteger exactSize() {
+        java.math.BigInteger n = java.math.BigInteger.ONE;
+        for (Axis a : axes.values()) n = n.multiply(java.math.BigInteger.valueOf(a.values().size()));
         return n;
     }
 

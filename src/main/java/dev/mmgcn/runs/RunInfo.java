@@ -60,10 +60,15 @@ public record RunInfo(Path dir, Map<String, Object> config, Map<String, Object> 
         return s == null ? Map.of() : s;
     }
 
-    /** running, finished, failed, diverged — or "killed" for a run that says running but has no summary and is not this process's. */
+    /**
+     * running, finished, failed, diverged; "damaged" for a run whose summary.json is not a finished run's (e.g.
+     * {@code []}) although config.json or the file's presence says it finished.
+     */
     public String status() {
         Object s = config.get("status");
         if (finished()) return "finished";
+        // config.json says finished, or a summary.json is there, but it is not a finished run's summary: not finished
+        if ("finished".equals(s) || Files.exists(dir.resolve(SUMMARY))) return "damaged";
         return s == null ? "unknown" : String.valueOf(s);
     }
 

@@ -1,6 +1,7 @@
 package dev.mmgcn.runs;
 
 import dev.mmgcn.io.AtomicFile;
+import dev.mmgcn.io.FolderLock;
 import dev.mmgcn.settings.SettingsException;
 import dev.mmgcn.settings.TrainSettings;
 
@@ -68,6 +69,23 @@ public final class Sweep {
         checkFolder();
         for (Trial t : plan.trials()) runner.check(t.settings());
         Files.createDirectories(dir);
+        try (FolderLock lock = lock()) {
+            checkFolder(); // again, now that no other process can change it
+            return runLocked(runner, out);
+        }
+    }
+
+    /** One sweep at a time in a folder: a second {@code sweep --out S} would train the same trials; it is refused, naming the first. */
+    private FolderLock lock() throws IOException {
+        try {
+            return FolderLock.acquire(dir, "mmgcn-engine sweep " + dir);
+        } catch (FolderLock.Held h) {
+            throw new SettingsException(flag + ": " + dir + " is in use by " + h.holder() + "; two sweeps cannot run in one folder:"
+                    + " wait for it to end (or stop it), or choose another folder");
+        }
+    }
+
+    private Outcome runLocked(TrialRunner runner, PrintStream out) throws IOException {
         boolean resumed = Files.exists(dir.resolve(SweepPlan.FILE));
         if (!resumed) AtomicFile.writeString(dir.resolve(SweepPlan.FILE), RunJson.pretty(plan.toMap(version)));
         int n = plan.trials().size();

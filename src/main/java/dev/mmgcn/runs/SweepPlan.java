@@ -26,6 +26,8 @@ import java.util.Set;
  */
 public final class SweepPlan {
     public static final String FILE = "sweep.json";
+    /** Most trials one sweep plans. */
+    public static final int MAX_TRIALS = 10_000;
 
     private final TrainSettings base;
     private final Grid grid;
@@ -39,17 +41,26 @@ public final class SweepPlan {
 
     public static SweepPlan of(TrainSettings base, Grid grid) {
         if (grid.axes().isEmpty()) throw new SettingsException("--grid: the grid is empty; give settings to try, e.g. --grid lr=0.001,0.0005");
+        if (grid.size() > MAX_TRIALS) {
+            throw new SettingsException(String.format(java.util.Locale.ROOT, "--grid: %,d trials; a sweep runs at most %,d", grid.exactSize(), MAX_TRIALS));
+        }
         for (Grid.Axis a : grid.axes()) {
+            String where = a.source().equals("--grid") ? "--grid " + a.key().name() : a.source() + ": " + a.key().name();
+            Map<Object, Object> seen = new java.util.HashMap<>();
             for (Object v : a.values()) {
+                Object value;
                 try {
-                    a.key().parse(v);
+                    value = a.key().toJson(a.key().parse(v));
                 } catch (IllegalArgumentException e) {
-                    String where = a.source().equals("--grid") ? "--grid " + a.key().name() : a.source() + ": " + a.key().name();
                     throw new SettingsException(where + " " + e.getMessage(), e);
+                }
+                Object before = seen.putIfAbsent(value, v);
+                if (before != null) {
+                    throw new SettingsException(where + ": " + show(v) + (String.valueOf(before).equals(String.valueOf(v)) ? " is listed twice"
+                            : " and " + show(before) + " are the same value") + "; each trial would repeat the other (to repeat a run, vary seed)");
                 }
             }
         }
-        if (grid.size() > 10_000) throw new SettingsException("--grid: " + grid.size() + " trials; a sweep runs at most 10,000");
         List<Grid.Axis> varied = grid.varied();
         List<Trial> trials = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -167,6 +178,10 @@ public final class SweepPlan {
         return s.length() > 120 ? s.substring(0, 120) : s;
     }
 
+    private static String show(Object v) {
+        return v instanceof List<?> l ? "[" + display(l) + "]" : "'" + v + "'";
+    }
+
     private static String display(Object v) {
         if (v instanceof List<?> l) return String.join(",", l.stream().map(SweepPlan::display).toList());
         if (v instanceof Map<?, ?> m) return String.join(",", m.entrySet().stream().map(e -> e.getKey() + "=" + display(e.getValue())).toList());
@@ -184,7 +199,7 @@ public final class SweepPlan {
     static boolean nonEmpty(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return false;
         try (var s = Files.list(dir)) {
-            return s.findAny().isPresent();
+            return s.anyMatch(p -> !p.getFileName().toString().equals(dev.mmgcn.io.FolderLock.NAME)); // a killed process's lock is not content
         }
     }
 }

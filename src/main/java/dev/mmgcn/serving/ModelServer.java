@@ -3,7 +3,12 @@ package dev.mmgcn.serving;
 import dev.mmgcn.api.MmgcnModel;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.lang.System.Logger.Level;
@@ -25,6 +30,12 @@ import java.util.concurrent.CountDownLatch;
  * finish, their answers sent whole (up to {@value #STOP_TIMEOUT_MS} ms), before it returns; a request that
  * arrives meanwhile on an open connection gets a 503 {@code {"error": "the server is stopping: …"}}.
  *
+ * <p>Clients cannot hold its threads or its memory: a request body is read whole and asynchronously before the
+ * routes run, at most {@value #MAX_BODY_BYTES} bytes (413), no slower than {@value #MIN_DATA_RATE} bytes/s (408), at
+ * most {@value #MAX_UPLOADS} at once (503); a batch asks for at most {@value #MAX_WORK} ranked entries, the batches
+ * being answered for at most {@value #WORK_IN_FLIGHT} together (503 with {@code Retry-After}), and its answer is
+ * streamed; every such refusal is logged with its reason.
+ *
  * <p>The model is the caller's: closing the server does not close it.
  */
 public final class ModelServer implements AutoCloseable {
@@ -32,19 +43,33 @@ public final class ModelServer implements AutoCloseable {
     public static final int MAX_K = 1000;
     /** Most users one POST /recommend may list. */
     public static final int MAX_BATCH = 10_000;
+    /** Most ranked entries (users × k, k counted as at least 100) one POST /recommend may ask for. */
+    public static final int MAX_WORK = 1_000_000;
+    /** Most ranked entries the POST /recommend requests being answered may ask for together; more is a 503. */
+    public static final int WORK_IN_FLIGHT = 2 * MAX_WORK;
+    /** Largest request body: 10,000 ids of up to ~100 characters. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    /** Most request bodies received at once; one more is a 503 at once. */
+    public static final int MAX_UPLOADS = 64;
+    /** Slowest a request body may arrive, in bytes per second (a byte every 5 s is far below). */
+    public static final int MIN_DATA_RATE = 1024;
+    /** How long a connection may stay silent: no byte of a request, or of a body. */
+    public static final long IDLE_TIMEOUT_MS = 15_000;
     /** How long {@link #close()} waits for requests in progress. */
     public static final long STOP_TIMEOUT_MS = 30_000;
 
     private static final System.Logger LOG = System.getLogger("dev.mmgcn.serving");
 
     private final Javalin app;
+    private final RejectionLog rejections;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
     private volatile boolean closed;
     private volatile boolean graceful = true;
 
-    private ModelServer(Javalin app) {
+    private ModelServer(Javalin app, RejectionLog rejections) {
         this.app = app;
+        this.rejections = rejections;
         this.port = app.port();
     }
 
@@ -64,7 +89,8 @@ public final class ModelServer implements AutoCloseable {
     public static ModelServer start(MmgcnModel model, String host, int port, int threads) {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in 0..65535, got " + port);
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        Routes routes = new Routes(model);
+        RejectionLog rejections = new RejectionLog();
+        Routes routes = new Routes(model, rejections);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -72,26 +98,46 @@ public final class ModelServer implements AutoCloseable {
             QueuedThreadPool pool = new QueuedThreadPool(threads + 4, Math.min(threads + 4, 8));
             pool.setName("mmgcn-http");
             config.jetty.threadPool = pool;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(host);
+                c.setPort(port);
+                c.setIdleTimeout(IDLE_TIMEOUT_MS); // a silent client: no request line, no body
+                return c;
+            });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
-                // without it Jetty's stop closes connections mid-response; Javalin puts its handler inside this one,
-                // which answers requests that come while it stops with a 503 (JSON, as Jetty's other own answers)
-                server.setHandler(new GracefulHandler());
-                server.setErrorHandler(new JsonErrorHandler());
+                server.setHandler(limits(rejections));
+                server.setErrorHandler(new JsonErrorHandler(rejections));
             });
-            config.http.maxRequestSize = 8L << 20;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             routes.register(config.routes);
         });
         try {
-            app.start(host, port);
+            app.start();
         } catch (RuntimeException e) {
             app.stop();
+            rejections.close();
             throw new IllegalStateException("cannot serve on " + host + ":" + port + ": " + rootMessage(e), e);
         }
-        ModelServer s = new ModelServer(app);
+        ModelServer s = new ModelServer(app, rejections);
         LOG.log(Level.INFO, () -> "serving " + model.info().file() + " on http://" + host + ":" + app.port() + "/ with " + threads + " threads");
         return s;
+    }
+
+    /**
+     * The handlers in front of the routes (Javalin puts its own inside the innermost): requests that come while the
+     * server stops get a 503 (without it Jetty's stop cut connections mid-answer); a body above
+     * {@value #MAX_BODY_BYTES} bytes is a 413 (at once from its Content-Length); and every body is read whole,
+     * asynchronously, before the routes run, at most {@value #MAX_UPLOADS} at once, ended with 408 when it comes
+     * slower than {@value #MIN_DATA_RATE} bytes/s ({@link BodyLoader}): a slow client never holds a thread.
+     */
+    private static Handler.Wrapper limits(RejectionLog rejections) {
+        EagerContentHandler bodies = new EagerContentHandler(new BodyLoader(MAX_BODY_BYTES, MAX_UPLOADS, MIN_DATA_RATE, rejections));
+        SizeLimitHandler size = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        size.setHandler(bodies);
+        return new GracefulHandler(size);
     }
 
     /** The port the server listens on (the one chosen when started with port 0). */
@@ -131,6 +177,7 @@ public final class ModelServer implements AutoCloseable {
             graceful = false;
             LOG.log(Level.WARNING, "requests still in progress after " + STOP_TIMEOUT_MS / 1000 + " s were cut off (" + rootMessage(e) + ")");
         } finally {
+            rejections.close(); // the refusals counted since its last line
             stopped.countDown();
         }
     }

@@ -2,28 +2,40 @@ package dev.mmgcn.serving;
 
 import dev.mmgcn.api.MmgcnModel;
 import dev.mmgcn.api.ModelInfo;
-import dev.mmgcn.api.Recommendation;
 import dev.mmgcn.api.ScoredItem;
 import dev.mmgcn.api.Seen;
 import dev.mmgcn.api.UnknownIdException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The endpoints of {@link ModelServer}: parameter checks, calls into the model, JSON in and out. */
 final class Routes {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * Requests' JSON read strictly — a key given twice is an error (as in config files), a number too large for a
+     * double stays the number it was written as (1e400 was echoed as "Infinity"), nesting and string lengths bounded
+     * far above what a request needs — and answers written with it.
+     */
+    static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(64 * 1024)
+                            .maxNumberLength(400).maxDocumentLength(ModelServer.MAX_BODY_BYTES).build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     private static final System.Logger LOG = System.getLogger("dev.mmgcn.serving");
-    private static final int DEFAULT_K = 10;
+    static final int DEFAULT_K = 10;
 
     /** A request the client got wrong: its status and message. */
     static final class BadRequest extends RuntimeException {
@@ -41,27 +53,31 @@ final class Routes {
     record Similar(String item, List<ScoredItem> items) {
     }
 
-    record Batch(List<Items> results) {
-    }
-
     private final MmgcnModel model;
+    private final Batches batches;
 
-    Routes(MmgcnModel model) {
+    Routes(MmgcnModel model, RejectionLog log) {
         this.model = model;
+        this.batches = new Batches(model, log);
     }
 
     void register(RoutesConfig r) {
-        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-        r.get("/info", ctx -> ctx.json(info(model.info())));
-        r.get("/recommend", ctx -> {
+        Handler health = ctx -> ctx.json(Map.of("status", "ok"));
+        Handler info = ctx -> ctx.json(info(model.info()));
+        Handler recommend = ctx -> {
             String user = required(ctx, "user");
             ctx.json(new Items(user, model.recommend(user, k(ctx.queryParam("k")), seen(ctx.queryParam("include_seen")))));
-        });
-        r.post("/recommend", this::batch);
-        r.get("/similar", ctx -> {
+        };
+        Handler similar = ctx -> {
             String item = required(ctx, "item");
             ctx.json(new Similar(item, model.similarItems(item, k(ctx.queryParam("k")))));
-        });
+        };
+        // HEAD answers as GET would, without the body (an unknown user was 200 to HEAD and 404 to GET)
+        for (var e : Map.of("/health", health, "/info", info, "/recommend", recommend, "/similar", similar).entrySet()) {
+            r.get(e.getKey(), e.getValue());
+            r.head(e.getKey(), e.getValue());
+        }
+        r.post("/recommend", batches::handle);
         r.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), null));
         r.exception(UnknownIdException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), e.ids()));
         r.exception(Exception.class, (e, ctx) -> {
@@ -75,37 +91,6 @@ final class Routes {
         r.error(405, ctx -> {
             if (!isJsonError(ctx)) error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path(), null);
         });
-    }
-
-    private void batch(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.bodyAsBytes());
-        } catch (JacksonException e) {
-            throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (body == null || !body.isObject()) throw new BadRequest(400, "the body must be a JSON object {\"users\": [...], \"k\": K}");
-        for (String field : body.propertyNames()) {
-            if (!List.of("users", "k", "include_seen").contains(field)) throw new BadRequest(400, "unknown field '" + field + "' (users, k, include_seen)");
-        }
-        JsonNode users = body.get("users");
-        if (users == null || !users.isArray()) throw new BadRequest(400, "'users' must be an array of user ids");
-        if (users.size() > ModelServer.MAX_BATCH) throw new BadRequest(400, users.size() + " users in one request; at most " + ModelServer.MAX_BATCH);
-        List<String> ids = new ArrayList<>(users.size());
-        for (JsonNode u : users) {
-            if (u.isString()) ids.add(u.asString());
-            else if (u.isIntegralNumber()) ids.add(u.asString());
-            else throw new BadRequest(400, "user ids must be strings or integers, got " + u);
-        }
-        JsonNode k = body.get("k");
-        if (k != null && !k.isIntegralNumber()) throw new BadRequest(400, "'k' must be an integer, got " + k);
-        JsonNode seen = body.get("include_seen");
-        if (seen != null && !seen.isBoolean()) throw new BadRequest(400, "'include_seen' must be true or false, got " + seen);
-        int kk = k == null ? DEFAULT_K : checkK(k.asLong());
-        List<Recommendation> r = model.recommend(ids, kk, seen != null && seen.asBoolean() ? Seen.INCLUDE : Seen.EXCLUDE);
-        List<Items> out = new ArrayList<>(r.size());
-        for (Recommendation x : r) out.add(new Items(x.user(), x.items()));
-        ctx.json(new Batch(out));
     }
 
     private static String required(Context ctx, String name) {
@@ -123,7 +108,7 @@ final class Routes {
         }
     }
 
-    private static int checkK(long k) {
+    static int checkK(long k) {
         if (k < 1 || k > ModelServer.MAX_K) throw new BadRequest(400, "k must be between 1 and " + ModelServer.MAX_K + ", got " + k);
         return (int) k;
     }

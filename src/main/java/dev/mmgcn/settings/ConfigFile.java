@@ -35,12 +35,15 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
     public static final String SETTINGS = "settings";
     /** The key a run record lists the settings under that were defaults rather than given. */
     public static final String DEFAULTS = "defaults";
+    /** The largest settings file read: a run's config.json is a few KB. */
+    public static final long MAX_BYTES = 256 * 1024;
 
     public static ConfigFile read(Path file) {
         if (!Files.exists(file)) throw new SettingsException("--config: " + file + " does not exist");
         if (Files.isDirectory(file)) {
             throw new SettingsException("--config: " + file + " is a folder; give a .yaml or .json file (a run folder's config.json replays that run)");
         }
+        checkReadable(file);
         String text;
         try {
             text = Files.readString(file);
@@ -74,6 +77,26 @@ public record ConfigFile(Settings.Layer layer, Map<String, Object> recordedData)
             return new ConfigFile(new Settings.Layer(Source.file(file), values), data);
         }
         return new ConfigFile(new Settings.Layer(Source.file(file), top), null);
+    }
+
+    /**
+     * Before a byte is read: a regular file ({@code /dev/zero} would be read until the heap is full, a pipe until
+     * someone writes to it) of at most {@value #MAX_BYTES} bytes (YAML's scanner takes time quadratic in a plain
+     * scalar's length: a 1 MB one took 20 s).
+     */
+    private static void checkReadable(Path file) {
+        String special = dev.mmgcn.io.FileKinds.specialInput(file);
+        if (special != null) throw new SettingsException("--config: " + file + " is " + special + ", not a regular file; give a .yaml or .json file");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new SettingsException("--config: cannot read " + file + ": " + reason(e), e);
+        }
+        if (size > MAX_BYTES) {
+            throw new SettingsException("--config: " + file + " has " + size + " bytes; a settings file holds at most " + MAX_BYTES
+                    + " (is it the right file?)");
+        }
     }
 
     private static ObjectMapper mapperFor(Path file, String text) {

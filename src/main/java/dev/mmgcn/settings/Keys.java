@@ -17,6 +17,9 @@ import java.util.Map;
  * reason only; the caller says which flag or file the value came from.
  */
 public final class Keys {
+    /** Longest path accepted (Linux's PATH_MAX). */
+    static final int MAX_PATH = 4096;
+
     private Keys() {
     }
 
@@ -26,6 +29,16 @@ public final class Keys {
             if (v < min || v > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(v < min ? "must be at least " + min + ", got " + v : "is too large: " + v);
             }
+            return (int) v;
+        }, v -> v, false, false);
+    }
+
+    /** A thread count: {@link Threads}' rule, the same for every command. */
+    public static Key<Integer> threads(String name, Key.Group g, String label, String help) {
+        return new Key<>(name, g, label, help, null, raw -> {
+            long v = toLong(raw, "an integer");
+            String problem = Threads.problem(v);
+            if (problem != null) throw new IllegalArgumentException(problem);
             return (int) v;
         }, v -> v, false, false);
     }
@@ -113,6 +126,10 @@ public final class Keys {
         return new Key<>(name, g, label, help, null, raw -> {
             String s = scalarString(raw).trim();
             if (s.isEmpty()) throw new IllegalArgumentException("is empty");
+            if (s.length() > MAX_PATH) {
+                throw new IllegalArgumentException("is " + s.length() + " characters long, more than a path may have (" + MAX_PATH + "): '"
+                        + s.substring(0, 60) + "…'");
+            }
             try {
                 return Path.of(s).toAbsolutePath().normalize();
             } catch (InvalidPathException e) {

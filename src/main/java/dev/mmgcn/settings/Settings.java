@@ -15,7 +15,11 @@ import java.util.Objects;
  * layers set on the other side (the command line's {@code --data} replaces a file's {@code synthetic}).
  */
 public final class Settings {
-    /** Raw values from one source, keyed by setting name in any spelling {@link Key#canonical} accepts; null = back to the default. */
+    /**
+     * Raw values from one source, keyed by setting name in any spelling {@link Key#canonical} accepts; null = unset,
+     * allowed only for a key whose default is unset (a run record writes those as null); for any other key a null is
+     * refused, naming it, since "epochs:" with no value is more likely a slip than a wish for the default.
+     */
     public record Layer(Source source, Map<String, ?> values) {
         public Layer {
             values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -59,6 +63,12 @@ public final class Settings {
                 String before = spelled.put(k, e.getKey());
                 if (before != null) {
                     throw new SettingsException(layer.source() + ": '" + before + "' and '" + e.getKey() + "' are the same setting, given twice");
+                }
+                if (e.getValue() == null && k.fallback() != null) {
+                    // "epochs:" or "epochs: null" in a file: a setting left empty, not a request for the default
+                    Object dflt = k.toJson(k.fallback());
+                    throw new SettingsException(layer.source().where(k) + " has no value; give one, or leave the key out for the default "
+                            + (dflt instanceof java.util.List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : dflt));
                 }
                 try {
                     parsed.put(k, k.parse(e.getValue()));

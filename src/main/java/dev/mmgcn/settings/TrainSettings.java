@@ -95,8 +95,8 @@ public final class TrainSettings {
 
     public static final Key<String> DEVICE = Keys.choice("device", Group.BACKEND, "DEV", "cpu",
             List.of("cpu", "cuda", "auto", "scalar", "vector"), "kernel backend: cpu (the fastest CPU one), cuda, auto, scalar, vector");
-    public static final Key<Integer> THREADS = Keys.integer("threads", Group.BACKEND, "N", null, 1,
-            "CPU worker threads (default: all cores)");
+    public static final Key<Integer> THREADS = Keys.threads("threads", Group.BACKEND, "N",
+            "CPU worker threads (default: all cores; at most " + Threads.PER_CORE + " per core)");
 
     public static final Key<Path> OUT = Keys.path("out", Group.RUN, "DIR",
             "run folder, new or empty (default: runs/<data>-<time>)");

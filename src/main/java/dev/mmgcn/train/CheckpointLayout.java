@@ -150,13 +150,45 @@ final class CheckpointLayout {
     record V1(Properties header, Map<String, float[]> tensors, Map<String, int[]> shapes) {
     }
 
+    /** Counts the bytes read through it. */
+    private static final class Counting extends java.io.FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
+        }
+    }
+
     /**
      * Version 1: {@code "MMGCNCK1"}, int32 header length, UTF-8 properties, int32 tensor count, then per
      * tensor a modified-UTF-8 name, int32 rows, int32 cols and little-endian float32 values. No checksums.
      */
     static V1 readVersion1(Path file) throws IOException {
+        long size = Files.size(file);
         try (InputStream is = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 20))) {
+             Counting counted = new Counting(new BufferedInputStream(is, 1 << 20));
+             DataInputStream in = new DataInputStream(counted)) {
             byte[] magic = new byte[Checkpoint.Version1.MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, Checkpoint.Version1.MAGIC)) throw new IOException(file + " is not a version-1 checkpoint");
@@ -174,6 +206,11 @@ final class CheckpointLayout {
                 String name = in.readUTF();
                 int rows = in.readInt(), cols = in.readInt();
                 if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8) throw new IOException(file + ": corrupt shape for tensor " + name);
+                long need = (long) rows * cols * 4, left = size - counted.count;
+                if (need > left) { // checked before the array is made: a damaged shape must not look like a lack of memory
+                    throw new IOException(file + ": tensor " + name + " claims " + rows + " x " + cols + " floats (" + need
+                            + " bytes) but only " + left + " bytes remain: damaged or truncated");
+                }
                 float[] v = new float[rows * cols];
                 for (int i = 0; i < v.length; ) {
                     int n = Math.min(raw.length / 4, v.length - i);

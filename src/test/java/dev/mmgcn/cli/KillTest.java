@@ -221,13 +221,15 @@ class KillTest {
         }
         complete(work, args);
         checkRunFolder(run, KILLS + 1);
-        assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), names(run));
+        assertEquals(List.of(".mmgcn.lock", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), names(run));
+        assertEquals(0, Files.size(run.resolve(".mmgcn.lock")), "the lock file is cleared when the run ends");
         assertEquals("finished", Json.read(Files.readString(run.resolve("config.json"))).get("status"));
     }
 
     /** Whatever files a (killed) run left are whole, belong to the same run, and no checkpoint is ahead of metrics.jsonl. */
     private void checkRunFolder(Path run, int kill) throws IOException {
-        List<String> files = names(run).stream().filter(f -> !f.endsWith(AtomicFile.TEMP_SUFFIX)).toList();
+        // a killed run leaves its temporaries and its lock file (stale: the next run takes it over)
+        List<String> files = names(run).stream().filter(f -> !f.endsWith(AtomicFile.TEMP_SUFFIX) && !f.equals(dev.mmgcn.io.FolderLock.NAME)).toList();
         if (files.isEmpty()) return; // killed before its first file
         assertTrue(files.contains("config.json"), why("config.json is written first, but the folder holds " + files, kill));
         Map<String, Object> config = Json.read(Files.readString(run.resolve("config.json")));

@@ -64,7 +64,7 @@ class TrainRecordTest {
         Path out = dir.resolve("run");
         CliTest.Outcome t = train(out, "--epochs", "2", "--seed", "11");
         assertEquals(0, t.code(), t.err());
-        assertEquals(List.of(".", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), listing(out));
+        assertEquals(List.of(".", ".mmgcn.lock", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json", "train.log"), listing(out));
 
         Map<String, Object> config = json(out.resolve("config.json"));
         String runId = (String) config.get("run_id");
@@ -143,7 +143,7 @@ class TrainRecordTest {
         assertEquals(second, json(out.resolve("summary.json")).get("run_id"));
         assertEquals(second, Checkpoint.read(out.resolve("best.ckpt")).get("run.id"));
         for (Map<String, Object> m : lines(out.resolve("metrics.jsonl"))) assertEquals(second, m.get("run_id"));
-        assertEquals(List.of(".", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "notes.txt", "summary.json", "train.log"), listing(out),
+        assertEquals(List.of(".", ".mmgcn.lock", "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "notes.txt", "summary.json", "train.log"), listing(out),
                 "the stale temporary is gone, the user's file stays");
     }
 
@@ -153,7 +153,11 @@ class TrainRecordTest {
         LocalDateTime sameSecond = LocalDateTime.of(2025, 1, 2, 3, 4, 5);
         Set<Path> made = ConcurrentHashMap.newKeySet();
         List<Thread> threads = new ArrayList<>();
-        for (int k = 0; k < 8; k++) threads.add(Thread.ofPlatform().start(() -> made.add(RunFolder.createDefault(runs, "tiny", sameSecond).dir())));
+        for (int k = 0; k < 8; k++) threads.add(Thread.ofPlatform().start(() -> {
+            try (RunFolder f = RunFolder.createDefault(runs, "tiny", sameSecond, "test")) {
+                made.add(f.dir());
+            }
+        }));
         for (Thread th : threads) th.join();
         assertEquals(8, made.size());
         Set<String> names = new HashSet<>();
@@ -168,7 +172,7 @@ class TrainRecordTest {
         Path out = dir.resolve("deep/run");
         boolean runsBefore = Files.exists(Path.of("runs"));
         assertEquals(0, train(out, "--epochs", "1").code());
-        assertEquals(List.of(".", "deep", "deep/run", "deep/run/best.ckpt", "deep/run/config.json", "deep/run/last.ckpt", "deep/run/metrics.jsonl",
+        assertEquals(List.of(".", "deep", "deep/run", "deep/run/.mmgcn.lock", "deep/run/best.ckpt", "deep/run/config.json", "deep/run/last.ckpt", "deep/run/metrics.jsonl",
                 "deep/run/summary.json", "deep/run/train.log"), listing(dir));
         assertEquals(runsBefore, Files.exists(Path.of("runs")), "no runs/ folder in the working folder");
     }

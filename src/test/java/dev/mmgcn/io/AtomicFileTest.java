@@ -59,6 +59,30 @@ class AtomicFileTest {
         assertTrue(d.getMessage().endsWith(": it is a folder"), d.getMessage());
     }
 
+    /** A rename over a link or a pipe would replace it with a regular file (over /dev/full: the device itself). */
+    @Test
+    void aTargetThatIsNotARegularFileIsRefusedNotReplaced() throws Exception {
+        Path real = dir.resolve("real.txt");
+        Files.writeString(real, "kept");
+        Path link = Files.createSymbolicLink(dir.resolve("link.txt"), real);
+        IOException l = assertThrows(IOException.class, () -> AtomicFile.writeString(link, "new"));
+        assertEquals("cannot write " + link + ": it is a symbolic link to " + real + ", not a regular file; nothing was written", l.getMessage());
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("kept", Files.readString(real));
+        Path pipe = dir.resolve("pipe");
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        } catch (IOException e) {
+            return; // no mkfifo: the link case above stands for both
+        }
+        assertEquals(0, p.waitFor());
+        IOException f = assertThrows(IOException.class, () -> AtomicFile.writeString(pipe, "new"));
+        assertTrue(f.getMessage().endsWith("it is a named pipe (FIFO), not a regular file; nothing was written"), f.getMessage());
+        assertTrue(Files.readAttributes(pipe, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther());
+        assertEquals(List.of("link.txt", "pipe", "real.txt"), listing(), "no temporary left");
+    }
+
     @Test
     void removeStaleDeletesOnlyOurTemporaries() throws IOException {
         Files.writeString(dir.resolve(".best.ckpt.1a2b" + AtomicFile.TEMP_SUFFIX), "partial");

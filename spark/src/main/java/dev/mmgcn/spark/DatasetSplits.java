@@ -77,7 +77,7 @@ record DatasetSplits(String source, Interactions valid, Interactions test) {
                 if (h.getProperty("data.item-offset") != null) o = o.withItemOffset(Long.parseLong(h.getProperty("data.item-offset")));
                 yield MmgcnLoader.load(dir, h.getProperty("data.name", dir.getFileName().toString()), o).dataset();
             }
-            default -> throw new CliException("the checkpoint records data format '" + format + "'; mmrec and mmgcn are read");
+            default -> throw CliException.data("the checkpoint records data format '" + format + "'; mmrec and mmgcn are read");
         };
     }
 
@@ -88,20 +88,20 @@ record DatasetSplits(String source, Interactions valid, Interactions test) {
             throw new DataException("cannot list " + dir + ": " + e.getMessage());
         }
         if (Files.exists(dir.resolve("train.npy")) || Files.exists(dir.resolve("train_sample.npy"))) return "mmgcn";
-        throw new CliException(dir + ": no .inter file (MMRec) and no train.npy / train_sample.npy (MMGCN): not a dataset folder");
+        throw CliException.data(dir + ": no .inter file (MMRec) and no train.npy / train_sample.npy (MMGCN): not a dataset folder");
     }
 
     /** The dataset must be the one the model was trained on, or the training items masked would differ from the evaluation's. */
     private static void check(ModelInput model, Dataset d, String source) {
         if (d.numUsers() != model.users() || d.numItems() != model.items()) {
-            throw new CliException(source + " has " + d.numUsers() + " users and " + d.numItems() + " items, but the checkpoint was trained on "
+            throw CliException.data(source + " has " + d.numUsers() + " users and " + d.numItems() + " items, but the checkpoint was trained on "
                     + model.users() + " and " + model.items() + ": give the training data with --data, or the held-out pairs with --pairs");
         }
         if (!d.userIds().equals(model.userIds()) || !d.itemIds().equals(model.itemIds())) {
-            throw new CliException(source + ": the users' or items' ids differ from those the checkpoint was trained with");
+            throw CliException.data(source + ": the users' or items' ids differ from those the checkpoint was trained with");
         }
         if (!SeenItems.of(d.numUsers(), d.numItems(), d.train()).equals(model.seen())) {
-            throw new CliException(source + ": its training interactions differ from those the checkpoint was trained on");
+            throw CliException.data(source + ": its training interactions differ from those the checkpoint was trained on");
         }
     }
 }

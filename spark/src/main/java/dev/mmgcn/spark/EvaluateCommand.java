@@ -129,13 +129,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             df = js.spark.read().parquet(pairs);
         } catch (Exception e) {
-            throw new CliException("--pairs: cannot read " + pairs + " as Parquet: " + e.getMessage().lines().findFirst().orElse(""));
+            throw CliException.data("--pairs: cannot read " + pairs + " as Parquet: " + e.getMessage().lines().findFirst().orElse(""));
         }
         List<String> cols = Arrays.asList(df.columns());
-        if (!cols.contains("user") || !cols.contains("item")) throw new CliException("--pairs: " + pairs + " has columns " + cols + "; it needs user and item");
+        if (!cols.contains("user") || !cols.contains("item")) throw CliException.data("--pairs: " + pairs + " has columns " + cols + "; it needs user and item");
         List<String[]> rows = new ArrayList<>();
         for (Row r : df.selectExpr("CAST(user AS STRING)", "CAST(item AS STRING)").collectAsList()) {
-            if (r.isNullAt(0) || r.isNullAt(1)) throw new CliException("--pairs: " + pairs + " row " + (rows.size() + 1) + " has an empty user or item");
+            if (r.isNullAt(0) || r.isNullAt(1)) throw CliException.data("--pairs: " + pairs + " row " + (rows.size() + 1) + " has an empty user or item");
             rows.add(new String[] {r.getString(0), r.getString(1)});
         }
         return HeldOut.fromPairs(model, pairs, rows);

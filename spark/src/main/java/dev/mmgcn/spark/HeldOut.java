@@ -30,8 +30,10 @@ public record HeldOut(String source, SeenItems positives) {
             DatasetSplits d = DatasetSplits.load(model, dataDir);
             Interactions target = split.equals("test") ? d.test() : d.valid();
             return new HeldOut(d.source() + ", " + split + " split", SeenItems.of(model.users(), model.items(), target));
-        } catch (DataException | IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
+        } catch (DataException e) {
+            throw e.getCause() instanceof IOException ? CliException.io(e.getMessage()) : CliException.data(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw CliException.data(e.getMessage());
         }
     }
 
@@ -44,11 +46,11 @@ public record HeldOut(String source, SeenItems positives) {
         IntList users = new IntList(), items = new IntList();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = dev.mmgcn.io.Bom.strip(in.readLine());
-            if (header == null) throw new CliException(file + ": empty; expected a header line naming the columns user and item");
+            if (header == null) throw CliException.data(file + ": empty; expected a header line naming the columns user and item");
             List<String> cols = Arrays.stream(header.split("\t", -1)).map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
             int uc = cols.indexOf("user"), ic = cols.indexOf("item");
             if (uc < 0 || ic < 0) {
-                throw new CliException(file + " line 1: the header must name the columns 'user' and 'item' (tab-separated), got '" + header + "'");
+                throw CliException.data(file + " line 1: the header must name the columns 'user' and 'item' (tab-separated), got '" + header + "'");
             }
             String line;
             int lineNo = 1;
@@ -56,11 +58,11 @@ public record HeldOut(String source, SeenItems positives) {
                 lineNo++;
                 if (line.isBlank()) continue;
                 String[] f = line.split("\t", -1);
-                if (f.length <= Math.max(uc, ic)) throw new CliException(file + " line " + lineNo + ": " + f.length + " fields, the header has " + cols.size());
+                if (f.length <= Math.max(uc, ic)) throw CliException.data(file + " line " + lineNo + ": " + f.length + " fields, the header has " + cols.size());
                 add(model, f[uc].trim(), f[ic].trim(), file + " line " + lineNo, users, items);
             }
         } catch (IOException e) {
-            throw new CliException("cannot read " + file + ": " + e.getMessage(), 1);
+            throw CliException.io("--pairs: cannot read " + file + ": " + e.getMessage());
         }
         return of(model, file.toString(), users, items);
     }
@@ -74,15 +76,15 @@ public record HeldOut(String source, SeenItems positives) {
 
     private static void add(ModelInput model, String user, String item, String where, IntList users, IntList items) {
         int u = model.userIds().index(user);
-        if (u < 0) throw new CliException(where + ": user '" + user + "' is not one of the model's " + model.users() + " users");
+        if (u < 0) throw CliException.data(where + ": user '" + user + "' is not one of the model's " + model.users() + " users");
         int i = model.itemIds().index(item);
-        if (i < 0) throw new CliException(where + ": item '" + item + "' is not one of the model's " + model.items() + " items");
+        if (i < 0) throw CliException.data(where + ": item '" + item + "' is not one of the model's " + model.items() + " items");
         users.add(u);
         items.add(i);
     }
 
     private static HeldOut of(ModelInput model, String source, IntList users, IntList items) {
-        if (users.size() == 0) throw new CliException(source + ": no held-out pairs");
+        if (users.size() == 0) throw CliException.data(source + ": no held-out pairs");
         return new HeldOut(source, SeenItems.of(model.users(), model.items(), new Interactions(users.toArray(), items.toArray())));
     }
 

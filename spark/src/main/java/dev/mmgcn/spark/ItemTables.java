@@ -12,19 +12,25 @@ import java.lang.foreign.Arena;
  * freed by the garbage collector once no task holds it.
  */
 final class ItemTables {
-    private static long id = -1;
+    private static String key;
     private static Tensor table;
 
     private ItemTables() {
     }
 
+    /**
+     * Keyed by the application and the broadcast id: ids restart at 0 in a new SparkContext, so within one JVM that
+     * runs several jobs in turn (tests, a notebook) a bare id would hand a job the previous job's items.
+     */
     static synchronized Tensor of(Broadcast<ItemBlock> items) {
-        if (items.id() != id) {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        String k = (env == null ? "" : env.conf().get("spark.app.id", "")) + "#" + items.id();
+        if (!k.equals(key)) {
             ItemBlock b = items.value();
             Tensor t = new Tensor(Arena.ofAuto().allocate(Math.max(4L, 4L * b.rows().length), 64), Device.HOST, b.count(), b.dim());
             t.copyFrom(b.rows());
             table = t;
-            id = items.id();
+            key = k;
         }
         return table;
     }

@@ -50,31 +50,36 @@ public final class ModelInput {
         Checkpoint ck;
         try {
             ck = Checkpoint.read(file);
-        } catch (IOException e) {
-            throw new CliException(e.getMessage(), 1);
+        } catch (java.nio.file.FileSystemException e) { // cannot be read: permissions, a file that went away
+            throw CliException.io("--checkpoint: cannot read " + file + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()));
+        } catch (IOException e) { // read, but damaged, truncated, or not a checkpoint: the content is what is wrong
+            throw CliException.data("--checkpoint: " + e.getMessage());
         }
         TrainingRecord record = ck.trainingRecord();
         if (record == null) {
-            throw new CliException(file + " has no training record (the users' training items and ids): without it the seen items "
+            throw CliException.data(file + " has no training record (the users' training items and ids): without it the seen items "
                     + "cannot be left out; re-train with this version, or convert it with Checkpoint.convertVersion1 and the data it was trained on");
         }
         if (!ck.has(Checkpoint.REPRESENTATION)) {
-            throw new CliException(file + " has no '" + Checkpoint.REPRESENTATION + "' tensor (the final user and item representations)");
+            throw CliException.data(file + " has no '" + Checkpoint.REPRESENTATION + "' tensor (the final user and item representations)");
+        }
+        if (!ck.tensorNames().contains(Checkpoint.REPRESENTATION)) {
+            throw CliException.data(file + ": its '" + Checkpoint.REPRESENTATION + "' tensor holds int32 values; the representations are float32 (F32)");
         }
         int[] shape = ck.shape(Checkpoint.REPRESENTATION);
         int u = record.numUsers(), i = record.numItems();
         if ((long) shape[0] != (long) u + i) {
-            throw new CliException(file + ": the representation has " + shape[0] + " rows, but the training record has " + u
+            throw CliException.data(file + ": the representation has " + shape[0] + " rows, but the training record has " + u
                     + " users + " + i + " items = " + ((long) u + i));
         }
-        if (shape[1] < 1) throw new CliException(file + ": the representation has width " + shape[1]);
-        if (i < 1) throw new CliException(file + ": the model has no items");
+        if (shape[1] < 1) throw CliException.data(file + ": the representation has width " + shape[1]);
+        if (i < 1) throw CliException.data(file + ": the model has no items");
         float[] rep = ck.tensor(Checkpoint.REPRESENTATION);
         for (int x = 0; x < rep.length; x++) {
             if (!Float.isFinite(rep[x])) {
                 int row = x / shape[1];
                 String who = row < u ? "user '" + record.userIds().external(row) + "'" : "item '" + record.itemIds().external(row - u) + "'";
-                throw new CliException(file + ": the representation of " + who + " holds " + rep[x] + "; a model with non-finite values cannot rank");
+                throw CliException.data(file + ": the representation of " + who + " holds " + rep[x] + "; a model with non-finite values cannot rank");
             }
         }
         return new ModelInput(file, ck, u, i, shape[1], rep, record);

@@ -89,13 +89,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 written = rows.count();   // the ranking and the rows, without Spark SQL's planning and the Parquet writer
             } else {
                 Dataset<Row> df = js.spark.createDataFrame(rows, SCHEMA);
-                try {
-                    df.write().parquet(folder.temp());
-                    folder.commit();
-                } catch (Exception e) {
-                    folder.abort();
-                    throw e;
-                }
+                folder.write(temp -> df.write().parquet(temp)); // a failed rename keeps the whole result, and says where
                 written = js.spark.read().parquet(folder.target()).count();
             }
             double seconds = (System.nanoTime() - t1) / 1e9;

@@ -3,15 +3,13 @@ package dev.mmgcn.spark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 
 /**
- * {@code mmgcn-spark <command>}: the engine's ranking on Apache Spark. Bad input ends with one
- * {@code error:} line and a non-zero exit (2 for usage and data, 1 for I/O), as the engine's CLI does;
- * {@code MMGCN_DEBUG=1} adds the stack trace.
+ * {@code mmgcn-spark <command>}: the engine's ranking on Apache Spark. Every failure ends with one
+ * {@code error:} line and the exit code of the engine's table (README: 2 usage, 3 input data, 4 file system,
+ * 5 memory, 1 internal), as the engine's CLI does; {@code MMGCN_DEBUG=1} adds the stack trace.
  */
 @Command(name = "mmgcn-spark", mixinStandardHelpOptions = true, version = "mmgcn-spark 0.1.0",
         description = "All-user top-K and full-ranking evaluation of a trained MMGCN checkpoint on Apache Spark.",
@@ -43,16 +41,10 @@ public final class SparkCli implements Runnable {
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            int code = ex instanceof CliException ce ? ce.exitCode()
-                    : ex instanceof IOException || ex instanceof UncheckedIOException ? 1 : -1;
-            if (code < 0) {
-                e.println("error: " + ex);
-                ex.printStackTrace(e);
-                return 1;
-            }
-            e.println("error: " + ex.getMessage());
+            Failure f = Failure.of(ex);
+            e.println("error: " + f.message());
             if (System.getenv("MMGCN_DEBUG") != null) ex.printStackTrace(e);
-            return code;
+            return f.code();
         });
         int code = cl.execute(args);
         o.flush();

@@ -32,7 +32,14 @@ public final class SparkOptions {
             description = "items scored per GEMM inside a task (default ${DEFAULT-VALUE}); a task's scores are user tile x item tile floats")
     int itemTile;
 
+    /** The master URLs Spark 4 knows: local[N|*][,F], local-cluster[N,C,M], spark://, yarn, k8s://. */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\d+|\\*)(,\\d+)?\\])?|local-cluster\\[\\d+, *\\d+, *\\d+\\]|spark://\\S+|yarn|k8s://\\S+");
+
     void check() {
+        if (master != null && !MASTER.matcher(master.strip()).matches()) {
+            throw new CliException("--master: '" + master + "' is not a Spark master URL (local, local[N], local[*], spark://HOST:PORT, yarn, k8s://…)");
+        }
         if (blockUsers < 0) throw new CliException("--block-users must be at least 1 (or 0 for automatic), got " + blockUsers);
         if (broadcastMaxMb < 0) throw new CliException("--broadcast-max-mb must not be negative, got " + broadcastMaxMb);
         if (itemBlock < 0) throw new CliException("--item-block must be at least 1 (or 0 for automatic), got " + itemBlock);
