@@ -720,4 +720,10 @@ public final class CudaKernels implements Kernels {
             rt.close();
         }
     }
+
+    /** No device probe yet: {@code --profile} and {@code bench} leave the roofline out on CUDA. */
+    @Override
+    public dev.mmgcn.kernels.Ceilings ceilings() {
+        return null;
+    }
 }

@@ -31,8 +31,8 @@ public record ChartAxis(double min, double max, double step) {
 
     /** 1, 2 or 5 × 10^k, the smallest at or above {@code raw}. */
     static double nice(double raw) {
-        double exp = Math.floor(Math.log10(raw));
-        double base = Math.pow(10, exp);
+        double exp = Math.floor(StrictMath.log10(raw));
+        double base = StrictMath.pow(10, exp);
         double f = raw / base;
         double n = f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10;
         return n * base;
@@ -48,7 +48,7 @@ public record ChartAxis(double min, double max, double step) {
 
     /** Decimals the step needs. */
     public int decimals() {
-        return Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        return Math.max(0, (int) Math.ceil(-StrictMath.log10(step) - 1e-9));
     }
 
     public String label(double v) {
@@ -58,7 +58,7 @@ public record ChartAxis(double min, double max, double step) {
 
     /** {@code v} without the binary fraction noise of repeated steps (0.30000000000000004 → 0.3). */
     private static double round(double v, double step) {
-        double scale = Math.pow(10, Math.max(0, Math.ceil(-Math.log10(step))) + 2);
+        double scale = StrictMath.pow(10, Math.max(0, Math.ceil(-StrictMath.log10(step))) + 2);
         return Math.round(v * scale) / scale;
     }
 }

@@ -34,7 +34,7 @@ class SweepCommandTest {
     void runSweep(@TempDir Path tmp) throws Exception {
         dir = tmp;
         base = dir.resolve("base.yaml");
-        Files.writeString(base, "epochs: 1\ndim: 8\nbatch: 1024\n");
+        Files.writeString(base, "epochs: 1\ndim: 8\nbatch: 1024\neval-every: 2\n"); // validations inside the epoch: curves with bands
         grid = dir.resolve("grid.yaml");
         Files.writeString(grid, "synthetic: tiny\nlr: [0.01, 0.001]\nseed: [1, 2]\n");
         sweep = dir.resolve("sweep");

@@ -28,7 +28,8 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    private static final TrainConfig TC = new TrainConfig(3, 256, 5e-3f, 1e-4f, 1e-4f, 41L, 0, "recall@20", new int[] {10, 20});
+    private static final TrainConfig TC = new TrainConfig(3, 256, 5e-3f, 1e-4f, 1e-4f, 41L, 0, "recall@20", new int[] {10, 20})
+            .withEvalEvery(5); // validations inside epochs too: the default validates data this small at epoch ends only
 
     record Run(Trainer.Result result, Map<String, float[]> finalParams, List<TrainingState> states) {
     }
@@ -75,7 +76,7 @@ class ResumeTest {
             Run rest = train(mc, data, TC, saved);
 
             assertEquals(whole.result().history().size(), rest.result().history().size());
-            assertTrue(whole.result().history().getFirst().validations() > 1, "validations inside epochs too (tiny data)");
+            assertTrue(whole.result().history().getFirst().validations() > 1, "validations inside epochs too (--eval-every 5)");
             for (int e = 0; e < 3; e++) {
                 Trainer.EpochReport a = whole.result().history().get(e), b = rest.result().history().get(e);
                 assertEquals(a.epoch(), b.epoch());
