@@ -33,6 +33,7 @@ final class Summary {
         s.put("valid_metric", tc.validMetric());
         s.put("epochs_run", r.history().size());
         s.put("stopped_early", r.stoppedEarly());
+        s.put("still_improving", r.stillImproving(tc.patience()));
         Map<String, Object> users = new LinkedHashMap<>();
         users.put("valid", counts(r.validUsers(), r.validSkipped()));
         users.put("test", counts(r.testUsers(), r.testSkipped()));
@@ -64,7 +65,15 @@ final class Summary {
                     + "user's for everyone: the per-user part adds nothing, so the model is a learned item ranking", m, full, itemOnly));
         }
         if (!(full > r.popularityValid().get(m))) out.add(belowPopularity(r, m));
+        if (r.stillImproving(tc.patience())) out.add(stillImproving(r, tc));
         return out;
+    }
+
+    private static String stillImproving(Trainer.Result r, TrainConfig tc) {
+        int run = r.history().size();
+        return String.format(Locale.ROOT, "still improving at the budget: the best validation came at epoch %d of %d, fewer than %s before "
+                + "the end, so early stopping had not ended the run: raise --epochs (or resume it with a higher --epochs)",
+                r.best().epoch(), run, Backend.plural(Math.max(tc.patience(), 1), "epoch"));
     }
 
     private static String belowPopularity(Trainer.Result r, String m) {
@@ -117,6 +126,7 @@ final class Summary {
                     + "user's for everyone (the model's item score alone)%s%n", m, full, itemOnly,
                     full > itemOnly ? "" : "; the per-user part adds nothing here, so the model is a learned item ranking");
             if (!(full > r.popularityValid().get(m))) out.println("warning: " + belowPopularity(r, m));
+            if (r.stillImproving(tc.patience())) out.println("warning: " + stillImproving(r, tc));
         }
         double mean = r.history().stream().mapToDouble(Trainer.EpochReport::trainSeconds).average().orElse(0);
         out.printf(Locale.ROOT, "time: %.2f s per training epoch, %.2f s per validation (mean of %s)%n", mean, meanValidationSeconds(r),

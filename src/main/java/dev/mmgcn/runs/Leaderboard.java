@@ -74,7 +74,7 @@ public final class Leaderboard {
     public Table table() {
         String partner = partner(metric);
         Table t = new Table(List.of("rank", "configuration", "runs", "valid " + metric, "test " + metric, "test " + partner,
-                "item-only valid", "epochs", "s/epoch"));
+                "item-only valid", "epochs", "improving", "s/epoch"));
         int rank = 0;
         for (Row r : rows) {
             boolean any = !r.finished().isEmpty();
@@ -82,10 +82,11 @@ public final class Leaderboard {
                     r.stats(x -> x.metric("valid", metric)).text(4), r.stats(x -> x.metric("test", metric)).text(4),
                     r.stats(x -> x.metric("test", partner)).text(4), r.stats(x -> x.itemOnly(metric)).text(4),
                     any ? String.format(Locale.ROOT, "%.1f", r.stats(RunInfo::epochsRun).mean()) : "-",
+                    any ? r.finished().stream().filter(RunInfo::stillImproving).count() + "/" + r.finished().size() : "-",
                     any ? String.format(Locale.ROOT, "%.2f", r.stats(RunInfo::secondsPerEpoch).mean()) : "-"));
         }
         for (Baseline b : baselines()) {
-            t.add(List.of("base", b.label(), "-", cell(b.valid(metric)), cell(b.test(metric)), cell(b.test(partner)), "-", "-", "-"));
+            t.add(List.of("base", b.label(), "-", cell(b.valid(metric)), cell(b.test(metric)), cell(b.test(partner)), "-", "-", "-", "-"));
         }
         return t;
     }
@@ -106,7 +107,17 @@ public final class Leaderboard {
             if (Double.isFinite(pop) && !(valid > pop)) belowPopularity.add(r.group());
             if (Double.isFinite(itemOnly) && !(valid > itemOnly)) belowItemOnly.add(r.group());
         }
-        return Baseline.notes(metric, belowPopularity, belowItemOnly, groups, groups == 1 ? "configuration" : "configurations");
+        List<String> notes = new ArrayList<>(Baseline.notes(metric, belowPopularity, belowItemOnly, groups,
+                groups == 1 ? "configuration" : "configurations"));
+        List<String> improving = new ArrayList<>();
+        for (Row r : rows) {
+            long n = r.finished().stream().filter(RunInfo::stillImproving).count();
+            if (n > 0) improving.add(r.group() + " (" + n + " of " + r.finished().size() + " runs)");
+        }
+        if (!improving.isEmpty()) {
+            notes.add("still improving at the epoch budget, so not converged: " + String.join(", ", improving) + "; raise epochs");
+        }
+        return notes;
     }
 
     /**
@@ -129,7 +140,7 @@ public final class Leaderboard {
         }
         header.addAll(List.of("item_only_valid_" + metric + "_mean", "item_only_valid_" + metric + "_std", "popularity_valid_" + metric));
         for (String n : testNames) header.add("popularity_test_" + n);
-        header.addAll(List.of("below", "epochs_mean", "best_epoch_mean", "seconds_per_epoch_mean", "runs", "unfinished"));
+        header.addAll(List.of("below", "still_improving", "epochs_mean", "best_epoch_mean", "seconds_per_epoch_mean", "runs", "unfinished"));
         Table t = new Table(header);
         int rank = 0;
         for (Row r : rows) {
@@ -155,6 +166,7 @@ public final class Leaderboard {
             if (Double.isFinite(pop) && !(v.mean() > pop)) below.add("popularity");
             if (Double.isFinite(io.mean()) && !(v.mean() > io.mean())) below.add("item-only");
             row.add(String.join(",", below));
+            row.add(Long.toString(r.finished().stream().filter(RunInfo::stillImproving).count()));
             row.add(Stats.full(r.stats(RunInfo::epochsRun).mean()));
             row.add(Stats.full(r.stats(RunInfo::bestEpoch).mean()));
             row.add(Stats.full(r.stats(RunInfo::secondsPerEpoch).mean()));

@@ -126,6 +126,11 @@ public record RunInfo(Path dir, Map<String, Object> config, Map<String, Object> 
         return (int) epochs.stream().filter(RunInfo::endOfEpoch).count();
     }
 
+    /** Whether the run ended at its budget while still improving (summary.json's {@code still_improving}). */
+    public boolean stillImproving() {
+        return summary != null && Boolean.TRUE.equals(summary.get("still_improving"));
+    }
+
     public int bestEpoch() {
         return summary != null && summary.get("best_epoch") instanceof Number n ? n.intValue() : -1;
     }

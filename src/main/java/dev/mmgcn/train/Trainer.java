@@ -95,6 +95,15 @@ public final class Trainer implements AutoCloseable {
     public record Result(Validation best, List<EpochReport> history, RankingMetrics popularityValid,
                          RankingMetrics popularityTest, boolean stoppedEarly, int validUsers, int validSkipped,
                          int testUsers, int testSkipped, int evalEvery) {
+
+        /**
+         * Whether the run ended at its epoch budget while still improving: it did not stop early, and its best
+         * validation came fewer than {@code max(patience, 1)} epochs before the end — early stopping would not
+         * have stopped it yet, so more epochs could still find a better step.
+         */
+        public boolean stillImproving(int patience) {
+            return !stoppedEarly && validUsers > 0 && history.size() - best.epoch() < Math.max(patience, 1);
+        }
     }
 
     private final RecModel model;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -264,5 +265,29 @@ class CliTest {
         assertEquals(2, b.code(), b.err());
         assertTrue(b.err().contains("this JVM runs " + actual + "-bit vectors") && b.err().contains("-XX:"), b.err());
         assertEquals(2, run("bench", "--vector-bits", "64").code());
+    }
+
+    @Test
+    void aRunEndingAtItsBudgetWhileImprovingSaysSo(@TempDir Path dir) throws Exception {
+        // 2 epochs with patience 10: the best validation is at most 2 epochs before the end, so early stopping
+        // could not have ended it — flagged; with patience 1 and a best step in the last epoch, flagged too; a run
+        // that stops early is not
+        Path improving = dir.resolve("a");
+        Outcome t = run("train", "--synthetic", "tiny", "--epochs", "2", "--dim", "8", "--out", improving.toString());
+        assertEquals(0, t.code(), t.err());
+        Map<String, Object> s = dev.mmgcn.runs.RunJson.readObject(improving.resolve("summary.json"));
+        int best = ((Number) s.get("best_epoch")).intValue();
+        assertEquals(Boolean.TRUE, s.get("still_improving"), "best at epoch " + best + " of 2, patience 10");
+        @SuppressWarnings("unchecked") List<String> warnings = (List<String>) s.get("warnings");
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("still improving at the budget: the best validation came at epoch " + best + " of 2")),
+                warnings.toString());
+        assertTrue(t.out().contains("warning: still improving at the budget"), t.out());
+        Path stopped = dir.resolve("b");
+        Outcome u = run("train", "--synthetic", "tiny", "--epochs", "30", "--patience", "1", "--lr", "0.05", "--dim", "8", "--out", stopped.toString());
+        assertEquals(0, u.code(), u.err());
+        Map<String, Object> v = dev.mmgcn.runs.RunJson.readObject(stopped.resolve("summary.json"));
+        assertEquals(Boolean.TRUE, v.get("stopped_early"), "a high learning rate overfits the tiny set within 30 epochs");
+        assertEquals(Boolean.FALSE, v.get("still_improving"));
+        assertFalse(u.out().contains("still improving"), u.out());
     }
 }

@@ -38,9 +38,9 @@ class LeaderboardTest {
         List<String> lines = text.lines().toList();
         assertEquals(4, lines.size(), text);
         assertTrue(lines.get(0).startsWith("rank  configuration  runs  valid recall@20  test recall@20   test ndcg@20"), text);
-        assertTrue(lines.get(1).matches("1 +lr=0\\.2 +1/2 +0\\.4000 +0\\.1100 +0\\.0500 +- +4\\.0 +2\\.00"), lines.get(1));
-        assertTrue(lines.get(2).matches("2 +lr=0\\.1 +2/2 +0\\.3200 ± 0\\.0283 +0\\.2300 ± 0\\.0424 +0\\.1100 ± 0\\.0141 +- +6\\.0 +2\\.00"), lines.get(2));
-        assertTrue(lines.get(3).matches("- +lr=0\\.3 +0/2 +- +- +- +- +- +-"), lines.get(3));
+        assertTrue(lines.get(1).matches("1 +lr=0\\.2 +1/2 +0\\.4000 +0\\.1100 +0\\.0500 +- +4\\.0 +0/1 +2\\.00"), lines.get(1));
+        assertTrue(lines.get(2).matches("2 +lr=0\\.1 +2/2 +0\\.3200 ± 0\\.0283 +0\\.2300 ± 0\\.0424 +0\\.1100 ± 0\\.0141 +- +6\\.0 +0/2 +2\\.00"), lines.get(2));
+        assertTrue(lines.get(3).matches("- +lr=0\\.3 +0/2 +- +- +- +- +- +- +-"), lines.get(3));
 
         List<String[]> tsv = text(board.tsv());
         List<String> header = Arrays.asList(tsv.getFirst());
@@ -116,7 +116,7 @@ class LeaderboardTest {
                 "1 of 2 configurations is not above its own item-only check on valid recall@20 (a learned item ranking, not preferences): lr=0.2"),
                 board.notes());
         String text = board.table().text();
-        assertTrue(text.lines().anyMatch(l -> l.matches("base +popularity +- +0\\.3500 +0\\.3100 +0\\.1550 +- +- +-")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("base +popularity +- +0\\.3500 +0\\.3100 +0\\.1550 +- +- +- +-")), text);
 
         Comparison cmp = new Comparison(RunSet.expand(List.of(dir.resolve(names[0]), dir.resolve(names[2]))), null);
         List<String[]> rows = text(cmp.table(true).tsv());
@@ -140,5 +140,26 @@ class LeaderboardTest {
 
     static List<String[]> text(String tsv) {
         return tsv.lines().map(l -> l.split("\t", -1)).toList();
+    }
+
+    @Test
+    void runsStillImprovingAtTheirBudgetAreCountedAndNamed() throws Exception {
+        SweepPlan p = plan();
+        Path a = FakeRuns.finished(dir.resolve("lr=0.1_seed=1"), FakeRuns.settings("lr", 0.1, "seed", 1), 0.30, 0.20, 0.10, 5, 1.0);
+        FakeRuns.finished(dir.resolve("lr=0.1_seed=2"), FakeRuns.settings("lr", 0.1, "seed", 2), 0.32, 0.21, 0.10, 5, 1.0);
+        FakeRuns.finished(dir.resolve("lr=0.2_seed=1"), FakeRuns.settings("lr", 0.2, "seed", 1), 0.20, 0.10, 0.05, 5, 1.0);
+        Map<String, Object> s = new java.util.LinkedHashMap<>(RunJson.readObject(a.resolve("summary.json")));
+        s.put("still_improving", true);
+        java.nio.file.Files.writeString(a.resolve("summary.json"), RunJson.pretty(s));
+        Leaderboard board = Leaderboard.of(dir, p.trials(), "recall@20");
+        List<String> tsv = board.tsv().lines().toList();
+        List<String> header = List.of(tsv.get(0).split("\t", -1));
+        int col = header.indexOf("still_improving");
+        assertTrue(col > 0, tsv.get(0));
+        assertEquals("1", tsv.get(1).split("\t", -1)[col], "lr=0.1: one of its two runs");
+        assertEquals("0", tsv.get(2).split("\t", -1)[col]);
+        assertTrue(board.notes().stream().anyMatch(n -> n.startsWith("still improving at the epoch budget") && n.contains("lr=0.1 (1 of 2 runs)")
+                && !n.contains("lr=0.2")), board.notes().toString());
+        assertTrue(board.table().text().contains("1/2"), board.table().text());
     }
 }
