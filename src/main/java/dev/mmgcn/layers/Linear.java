@@ -34,8 +34,4 @@ public final class Linear {
     public Var forwardAddLeakyRelu(Tape tape, Var x, Var addend, float slope) {
         return tape.linearAddLeakyRelu(x, weight, bias, addend, slope);
     }
-
-    public int in() { return weight.rows(); }
-
-    public int out() { return weight.cols(); }
 }

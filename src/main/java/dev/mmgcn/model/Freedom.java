@@ -214,18 +214,6 @@ public final class Freedom implements RecModel {
     @Override
     public ParameterStore parameters() { return params; }
 
-    /** The frozen item–item graph (nodes × nodes, user rows empty). */
-    public CsrMatrix itemGraph() { return itemGraph; }
-
-    /** The full symmetric-normalised user–item graph used for evaluation. */
-    public CsrMatrix fullGraph() { return fullGraph; }
-
-    /** The user–item graph of the current training epoch. */
-    public CsrMatrix trainGraph() { return trainGraph; }
-
-    /** The epoch whose pruned graph {@link #trainGraph} is (0: the full graph, before any epoch). */
-    public int trainGraphEpoch() { return trainGraphEpoch; }
-
     public EdgePruning pruning() { return pruning; }
 
     @Override

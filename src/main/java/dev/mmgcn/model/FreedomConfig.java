@@ -47,10 +47,6 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
         return new FreedomConfig(embeddingDim, knnK, itemLayers, uiLayers, d, featureWeight, knnWeights);
     }
 
-    public FreedomConfig withFeatureWeight(float w) {
-        return new FreedomConfig(embeddingDim, knnK, itemLayers, uiLayers, dropout, w, knnWeights);
-    }
-
     /**
      * The weight of each modality's graph. Given weights are used as they are (every used modality
      * must have one). Otherwise the reference's rule: {@code freedom.py} sums

@@ -443,10 +443,6 @@ public final class Trainer implements AutoCloseable {
         return representation.rowSlice(data.numUsers(), data.numUsers() + data.numItems());
     }
 
-    public Evaluator validEvaluator() { return validEvaluator; }
-
-    public Evaluator testEvaluator() { return testEvaluator; }
-
     @Override
     public void close() {
         tape.close();
