@@ -5,7 +5,7 @@ import dev.mmgcn.data.Interactions;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.layers.ParameterStore;
-import dev.mmgcn.optim.Init;
+import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;

@@ -10,7 +10,7 @@ import dev.mmgcn.layers.GraphConvLayer;
 import dev.mmgcn.layers.Linear;
 import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
-import dev.mmgcn.optim.Init;
+import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
