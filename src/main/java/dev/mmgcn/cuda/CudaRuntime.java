@@ -92,8 +92,8 @@ public final class CudaRuntime implements AutoCloseable {
     private boolean sparseCreated;
     private CublasBinding blas;
     private long errorWord;
-    private final GrowableBuffer scratch = new GrowableBuffer("scratch");
-    private final GrowableBuffer spmmWorkspace = new GrowableBuffer("cuSPARSE workspace");
+    private final GrowableBuffer scratch = new GrowableBuffer(this, "scratch");
+    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(this, "cuSPARSE workspace");
     private boolean closed;
 
     private final boolean fused;
@@ -313,43 +313,6 @@ public final class CudaRuntime implements AutoCloseable {
 
     long spmmWorkspace(long bytes) {
         return spmmWorkspace.ensure(bytes);
-    }
-
-    /** A device buffer that only grows, so that steady-state steps never allocate. */
-    private final class GrowableBuffer {
-        private final String what;
-        private long address;
-        private long capacity;
-
-        GrowableBuffer(String what) {
-            this.what = what;
-        }
-
-        long ensure(long bytes) {
-            if (bytes <= capacity) return address;
-            long grown = Math.max(bytes, capacity * 2);
-            if (address != 0) {
-                // work queued on the stream may still read the old buffer
-                synchronize();
-                free(address);
-                address = 0;
-                capacity = 0;
-            }
-            address = alloc(grown);
-            capacity = grown;
-            return address;
-        }
-
-        void release() {
-            if (address != 0) free(address);
-            address = 0;
-            capacity = 0;
-        }
-
-        @Override
-        public String toString() {
-            return what + " of " + capacity + " bytes";
-        }
     }
 
     // ---- scopes ----------------------------------------------------------------------------
