@@ -338,8 +338,24 @@ public final class CudaRuntime implements AutoCloseable {
         return (int) Math.max(1, Math.min(((long) rows + warpsPerBlock - 1) / warpsPerBlock, MAX_BLOCKS));
     }
 
+    /** The arguments of a launch of {@code kernel}, once this runtime is known to be open (and current on this thread). */
+    KernelArgs args(Kernel kernel) {
+        requireOpen();
+        return new KernelArgs(kernel);
+    }
+
     void launch(KernelArgs args, int blocks) {
         launch(args, blocks, 1, THREADS, 1);
+    }
+
+    /** A grid-stride launch over n elements; nothing when n is 0. */
+    void launchFlat(KernelArgs args, long n) {
+        if (n > 0) launch(args, blocksFor(n));
+    }
+
+    /** A warp-per-row launch; nothing when there are no rows. */
+    void launchPerRow(KernelArgs args, int rows) {
+        if (rows > 0) launch(args, blocksForRows(rows));
     }
 
     void launch(KernelArgs args, int gridX, int gridY, int blockX, int blockY) {
