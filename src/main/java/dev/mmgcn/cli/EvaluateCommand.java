@@ -6,6 +6,7 @@ import dev.mmgcn.eval.Evaluator;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.ModelConfig;
 import dev.mmgcn.model.Models;
 import dev.mmgcn.model.RecModel;
@@ -113,9 +114,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
 
     /** Before the model is built: the rebuilt model, its representation and the ranking must fit (a header's model.dim decides its size). */
     private void checkMemory(Dataset data, ModelConfig mc, int[] cutoffs) {
-        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
-                (long) data.train().size() + data.valid().size() + data.test().size(),
-                data.modalities().stream().map(dev.mmgcn.data.Modality::dim).toList());
+        DataShape shape = DataShape.of(data);
         long checkpointBytes;
         try {
             checkpointBytes = java.nio.file.Files.size(checkpoint);

@@ -5,6 +5,7 @@ import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.FreedomConfig;
 import dev.mmgcn.model.LightGcnConfig;
 import dev.mmgcn.model.MmgcnConfig;
@@ -322,19 +323,9 @@ final class TrainRun {
     }
 
     private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
-        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
-                (long) data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
         int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
-        MemoryBudget.Estimate e;
-        String advice;
-        if (config instanceof MmgcnConfig mc) {
-            e = MemoryBudget.training(shape, mc, tc.batchSize(), maxK);
-            advice = "reduce --dim (" + mc.embeddingDim() + "), --layers (" + mc.layers() + "), --latent (" + mc.latentDim() + ") or the data";
-        } else {
-            e = MemoryBudget.embeddingModel(shape, config, tc.batchSize(), maxK);
-            advice = "reduce --dim (" + config.embeddingDim() + "), --layers or the data";
-        }
-        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), advice);
+        MemoryBudget.Estimate e = MemoryBudget.training(DataShape.of(data), config, tc.batchSize(), maxK);
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), "reduce " + config.sizeOptions() + " or the data");
         if (warning != null) log.println(warning);
     }
 

@@ -29,4 +29,12 @@ public record LightGcnConfig(int embeddingDim, int layers, EmbeddingInit init) i
 
     @Override
     public String kind() { return "lightgcn"; }
+
+    @Override
+    public ModelMemory memory(DataShape data, int batch) {
+        return ModelMemory.embeddingTables(data, embeddingDim, layers, batch);
+    }
+
+    @Override
+    public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers"; }
 }

@@ -43,6 +43,49 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
     @Override
     public String kind() { return "mmgcn"; }
 
+    /**
+     * Per modality: its features (the dataset's copy and the model's), the projection where the features are
+     * wider than the latent width, the user preferences, and per layer the weights and the tape's outputs
+     * (the graph product, its aggregation and LeakyReLU; the self linear with its LeakyReLU as one node, the
+     * id-embedding add; the combine linear with its LeakyReLU as one node, no concatenation built; MAX's
+     * argmax indices); then the fusion and a batch's gathered rows. The graph has values, and its transpose.
+     */
+    @Override
+    public ModelMemory memory(DataShape s, int batch) {
+        double n = s.nodes();
+        double d = embeddingDim;
+        double b = s.batchRows(batch);
+        double features = 0;
+        double params = idEmbedding ? n * d : 0;
+        double activations = 0;
+        for (int f : s.featureDims()) {
+            features += (double) s.items() * f;
+            boolean projected = f > latentDim;
+            double w = projected ? latentDim : f;
+            if (projected) {
+                params += f * w + w;
+                activations += s.items() * w;
+            }
+            params += s.users() * w;
+            activations += 2 * n * w + n; // rows concatenated, then L2-normalised (+ norms)
+            double in = w;
+            for (int l = 0; l < layers; l++) {
+                double combineIn = combination == Combination.CONCAT ? in + d : in;
+                params += in * in + (in * d + d) + (combineIn * d + d);
+                activations += 3 * n * in + 3 * n * d;
+                if (aggregation == Aggregation.MAX) activations += n * in; // argmax indices
+                in = d;
+            }
+        }
+        if (s.featureDims().size() > 1) activations += n * d; // fusion
+        // a batch's gathers: user, positive and negative rows of R (the L2 penalty reads its rows in place)
+        activations += b * 3 * d + 4 * b;
+        return new ModelMemory(features * ModelMemory.FLOAT * 2, ModelMemory.graph(s, 2.0 * s.trainPairs()), params, activations, 0, 0);
+    }
+
+    @Override
+    public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers (" + layers + "), --latent (" + latentDim + ")"; }
+
     public MmgcnConfig withEmbeddingDim(int d) {
         return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim);
     }

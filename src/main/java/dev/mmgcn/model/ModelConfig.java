@@ -7,4 +7,10 @@ public sealed interface ModelConfig permits MmgcnConfig, LightGcnConfig, Freedom
 
     /** Width of the representation R. */
     int embeddingDim();
+
+    /** What the model holds while it trains on data of this shape with batches of {@code batch} triples. */
+    ModelMemory memory(DataShape data, int batch);
+
+    /** The settings that size the model, as options with their values, for advice on a run that does not fit. */
+    String sizeOptions();
 }
