@@ -48,7 +48,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         String splitName = parse(SPLIT, split);
         int[] cutoffs = parse(KS, ks);
         Checkpoint ck = CheckpointFile.read(checkpoint);
-        ModelConfig mc = CheckpointHeader.model(ck.header());
+        ModelConfig mc = CheckpointFile.model(ck);
         Settings s = settings(ck);
         DataLoading.Plan plan = DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
         Kernels kernels = Backend.open(s.get(TrainSettings.DEVICE), s.get(TrainSettings.THREADS));

@@ -15,6 +15,7 @@ import dev.mmgcn.model.RecModel;
 import dev.mmgcn.settings.ConfigFile;
 import dev.mmgcn.settings.TrainSettings;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.CheckpointHeader;
 import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.profile.Profiler;
@@ -154,7 +155,7 @@ final class TrainRun {
                 try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
                     record.settings(record.settings().resolved(trainer.evalEvery(), Backend.threads()));
                     folder.write(RunFolder.CONFIG, record.json());
-                    Properties header = CheckpointHeader.of(record.settings(), record.defaults(), data, record.runId());
+                    CheckpointHeader header = RunHeader.of(record.settings(), record.defaults(), data, record.runId());
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
                     } else {
@@ -166,13 +167,7 @@ final class TrainRun {
                     recorder.saveLog();
                     // the listener has written the validation's metrics line before the sink writes its checkpoint
                     Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
-                        Properties h = new Properties();
-                        h.putAll(header);
-                        h.setProperty("train.best_epoch", Integer.toString(r.epoch()));
-                        h.setProperty("train.best_step", Integer.toString(r.step()));
-                        h.setProperty("train.best_global_step", Long.toString(r.globalStep()));
-                        if (r.valid().users() > 0) r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
-                        if (r.test() != null && r.test().users() > 0) r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
+                        Properties h = header.copy().withBest(r).properties();
                         try {
                             Checkpoint.capture(m.parameters(), rep, h, trainingRecord).write(folder.file(RunFolder.CHECKPOINT));
                         } catch (IOException e) {
