@@ -89,12 +89,8 @@ public final class Freedom extends ModelBase<FreedomConfig> {
         this.itemGraph = Graphs.upload(kernels, dataScope, host -> ItemKnn.combine(host, numUsers, numItems, neighbours, w));
         this.knnSeconds = (System.nanoTime() - t0) / 1e9;
 
-        long[] pairs = GraphBuilder.uniquePairs(numItems, train);
-        int[] eu = new int[pairs.length], ei = new int[pairs.length];
-        for (int e = 0; e < pairs.length; e++) {
-            eu[e] = (int) (pairs[e] / numItems);
-            ei[e] = (int) (pairs[e] % numItems);
-        }
+        Interactions edges = train.distinct(numItems);
+        int[] eu = edges.users(), ei = edges.items();
         this.pruning = new EdgePruning(numUsers, numItems, eu, ei);
         this.fullGraph = Graphs.upload(kernels, dataScope, host -> GraphBuilder.symmetric(host, numUsers, numItems, eu, ei));
         this.trainGraph = fullGraph;
