@@ -101,7 +101,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
                     return 0;
                 }
                 RankingMetrics pop = Popularity.evaluate(kernels, ev, data.numUsers(), data.numItems(), data.train());
-                out.printf("%-14s %12s %12s%n", "metric", TrainRun.label(mc), "popularity");
+                out.printf("%-14s %12s %12s%n", "metric", mc.label(), "popularity");
                 for (Map.Entry<String, Double> e : m.asMap().entrySet()) {
                     out.printf(Locale.ROOT, "%-14s %12.4f %12.4f%n", e.getKey(), e.getValue(), pop.get(e.getKey()));
                 }

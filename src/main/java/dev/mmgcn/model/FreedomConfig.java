@@ -43,6 +43,20 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
     @Override
     public String kind() { return "freedom"; }
 
+    @Override
+    public String label() { return "FREEDOM"; }
+
+    @Override
+    public java.util.List<String> provenance() {
+        return java.util.List.of("follows enoche/FREEDOM's freedom.py (kNN item graph, degree-sensitive pruning, BPR + feature BPR); BPR as a stable",
+                "softplus; an item without features has no item-graph neighbours (the reference divides by its zero norm).");
+    }
+
+    @Override
+    public void checkModalityWeights(java.util.List<String> modalities) {
+        resolveKnnWeights(modalities);
+    }
+
     /**
      * LightGCN's buffers, plus the item-graph propagations and their sum; this epoch's pruned user–item graph
      * beside the full one; the item–item kNN graph of k entries per item and modality, built through the kNN

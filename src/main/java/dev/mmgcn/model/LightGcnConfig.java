@@ -31,6 +31,17 @@ public record LightGcnConfig(int embeddingDim, int layers, EmbeddingInit init) i
     public String kind() { return "lightgcn"; }
 
     @Override
+    public String label() { return "LightGCN"; }
+
+    @Override
+    public java.util.List<String> provenance() {
+        return java.util.List.of("follows MMRec's lightgcn.py; the L2 penalty is squared (reg * sum of squares / batch) where MMRec's EmbLoss takes norms.");
+    }
+
+    @Override
+    public boolean readsFeatures() { return false; }
+
+    @Override
     public ModelMemory memory(DataShape data, int batch) {
         return ModelMemory.embeddingTables(data, embeddingDim, layers, batch);
     }

@@ -43,6 +43,16 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
     @Override
     public String kind() { return "mmgcn"; }
 
+    @Override
+    public String label() { return "MMGCN"; }
+
+    @Override
+    public java.util.List<String> provenance() {
+        return java.util.List.of("differs from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;",
+                "BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations",
+                "recomputed after each epoch, not those of the last training batch.");
+    }
+
     /**
      * Per modality: its features (the dataset's copy and the model's), the projection where the features are
      * wider than the latent width, the user preferences, and per layer the weights and the tape's outputs
