@@ -40,11 +40,8 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
         }
     }
 
-    @Override
-    public String kind() { return "freedom"; }
-
-    @Override
-    public String label() { return "FREEDOM"; }
+    @Override public String kind() { return "freedom"; }
+    @Override public String label() { return "FREEDOM"; }
 
     @Override
     public java.util.List<String> provenance() {
@@ -85,8 +82,7 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
         return new ModelMemory(base.featureBytes(), graph, params, activations, knnScratch, base.heapBytes());
     }
 
-    @Override
-    public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers"; }
+    @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers"; }
 
     public FreedomConfig withDropout(float d) {
         return new FreedomConfig(embeddingDim, knnK, itemLayers, uiLayers, d, featureWeight, knnWeights);

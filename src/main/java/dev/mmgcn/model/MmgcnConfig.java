@@ -40,11 +40,8 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
         if (wordDim < 1) throw new IllegalArgumentException("--word-dim must be at least 1, got " + wordDim);
     }
 
-    @Override
-    public String kind() { return "mmgcn"; }
-
-    @Override
-    public String label() { return "MMGCN"; }
+    @Override public String kind() { return "mmgcn"; }
+    @Override public String label() { return "MMGCN"; }
 
     @Override
     public java.util.List<String> provenance() {
@@ -93,8 +90,7 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
         return new ModelMemory(features * ModelMemory.FLOAT * 2, ModelMemory.graph(s, 2.0 * s.trainPairs()), params, activations, 0, 0);
     }
 
-    @Override
-    public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers (" + layers + "), --latent (" + latentDim + ")"; }
+    @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers (" + layers + "), --latent (" + latentDim + ")"; }
 
     public MmgcnConfig withEmbeddingDim(int d) {
         return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim);
