@@ -14,7 +14,6 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -99,8 +98,7 @@ public final class MmgcnModel implements AutoCloseable {
             batch = options.batchThreads() == 1 ? single : Backends.vector(options.batchThreads()).orElseThrow();
         }
         Scorer scorer = new Scorer(ck.tensor(Checkpoint.REPRESENTATION), nu, ni, shape[1], record.seen(), single, batch);
-        Map<String, String> settings = new TreeMap<>();
-        for (String k : ck.header().stringPropertyNames()) settings.put(k, ck.header().getProperty(k));
+        Map<String, String> settings = ck.info().entries();
         String version = MmgcnModel.class.getPackage().getImplementationVersion();
         String backend = single.name() + (single == batch ? "" : " (" + options.batchThreads() + " threads for batches)");
         ModelInfo info = new ModelInfo(checkpoint, Checkpoint.VERSION, version == null ? "dev" : version, nu, ni, shape[1],

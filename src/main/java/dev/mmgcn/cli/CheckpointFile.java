@@ -2,12 +2,15 @@ package dev.mmgcn.cli;
 
 import dev.mmgcn.api.LoadOptions;
 import dev.mmgcn.api.MmgcnModel;
+import dev.mmgcn.model.ModelConfig;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.CheckpointHeader;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Reads the {@code --checkpoint} file, with errors that name the flag, the path and what is wrong. */
 final class CheckpointFile {
@@ -71,14 +74,21 @@ final class CheckpointFile {
         }
     }
 
-    /** A header entry every checkpoint of this engine has; a clear error when it is missing or not a number. */
-    static int intEntry(Checkpoint ck, String key) {
-        String v = ck.header().getProperty(key);
+    /** A header entry every checkpoint of this engine has (its counts); a clear error when it is missing or damaged. */
+    static <T> T entry(Supplier<T> read) {
         try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw Failure.data("--checkpoint: the header entry '" + key + "' is " + (v == null ? "missing" : "'" + v + "'")
-                    + "; was this checkpoint written by mmgcn-engine train?", e);
+            return read.get();
+        } catch (CheckpointHeader.Damaged e) {
+            throw Failure.data("--checkpoint: " + e.getMessage() + "; was this checkpoint written by mmgcn-engine train?", e);
+        }
+    }
+
+    /** The model the checkpoint was trained with; a clear error when its settings are missing or damaged. */
+    static ModelConfig model(Checkpoint ck) {
+        try {
+            return ck.info().model();
+        } catch (CheckpointHeader.Damaged e) {
+            throw Failure.data(e.getMessage(), e);
         }
     }
 }

@@ -48,17 +48,16 @@ abstract class DataCommand {
 
     /** Data (and backend) settings: the checkpoint's, then the command line's. */
     Settings settings(Checkpoint ck) {
-        return Settings.resolve(keys(), DataSpec.FAMILIES, List.of(CheckpointHeader.dataLayer(ck.header(), checkpoint),
+        return Settings.resolve(keys(), DataSpec.FAMILIES, List.of(RunHeader.dataLayer(ck.info(), checkpoint),
                 SettingsOptions.matched(spec.commandLine().getParseResult(), keys())));
     }
 
     /** The dataset the checkpoint was trained on (or the one given instead), checked against the checkpoint's counts. */
     static Dataset dataset(Checkpoint ck, Settings s, PrintStream log) {
         DataSpec spec = DataSpec.of(s);
-        Dataset d = DataLoading.load(spec, s, log, !"lightgcn".equals(ck.header().getProperty("model.type")));
-        String used = ck.header().getProperty("data.used_modalities");
-        if (used != null && !used.isEmpty() && spec.modalities() == null) {
-            List<String> names = List.of(used.split(","));
+        Dataset d = DataLoading.load(spec, s, log, !"lightgcn".equals(ck.info().modelKind()));
+        List<String> names = ck.info().usedModalities();
+        if (!names.isEmpty() && spec.modalities() == null) {
             if (!d.modalityNames().equals(names)) {
                 try {
                     d = d.withModalities(names);
@@ -68,8 +67,8 @@ abstract class DataCommand {
                 }
             }
         }
-        int users = CheckpointFile.intEntry(ck, "data.users");
-        int items = CheckpointFile.intEntry(ck, "data.items");
+        int users = CheckpointFile.entry(ck.info()::users);
+        int items = CheckpointFile.entry(ck.info()::items);
         if (d.numUsers() != users || d.numItems() != items) {
             int du = d.numUsers(), di = d.numItems();
             d.close();

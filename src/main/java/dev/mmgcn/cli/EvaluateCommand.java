@@ -6,6 +6,7 @@ import dev.mmgcn.eval.Evaluator;
 import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.ModelConfig;
 import dev.mmgcn.model.Models;
 import dev.mmgcn.model.RecModel;
@@ -47,7 +48,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
         String splitName = parse(SPLIT, split);
         int[] cutoffs = parse(KS, ks);
         Checkpoint ck = CheckpointFile.read(checkpoint);
-        ModelConfig mc = CheckpointHeader.model(ck.header());
+        ModelConfig mc = CheckpointFile.model(ck);
         Settings s = settings(ck);
         DataLoading.Plan plan = DataLoading.check(dev.mmgcn.settings.DataSpec.of(s), s);
         Kernels kernels = Backend.open(s.get(TrainSettings.DEVICE), s.get(TrainSettings.THREADS));
@@ -100,7 +101,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
                     return 0;
                 }
                 RankingMetrics pop = Popularity.evaluate(kernels, ev, data.numUsers(), data.numItems(), data.train());
-                out.printf("%-14s %12s %12s%n", "metric", TrainRun.label(mc), "popularity");
+                out.printf("%-14s %12s %12s%n", "metric", mc.label(), "popularity");
                 for (Map.Entry<String, Double> e : m.asMap().entrySet()) {
                     out.printf(Locale.ROOT, "%-14s %12.4f %12.4f%n", e.getKey(), e.getValue(), pop.get(e.getKey()));
                 }
@@ -113,9 +114,7 @@ final class EvaluateCommand extends DataCommand implements Callable<Integer> {
 
     /** Before the model is built: the rebuilt model, its representation and the ranking must fit (a header's model.dim decides its size). */
     private void checkMemory(Dataset data, ModelConfig mc, int[] cutoffs) {
-        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
-                (long) data.train().size() + data.valid().size() + data.test().size(),
-                data.modalities().stream().map(dev.mmgcn.data.Modality::dim).toList());
+        DataShape shape = DataShape.of(data);
         long checkpointBytes;
         try {
             checkpointBytes = java.nio.file.Files.size(checkpoint);

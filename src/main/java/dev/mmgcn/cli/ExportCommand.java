@@ -8,6 +8,7 @@ import dev.mmgcn.io.AtomicFile;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.CheckpointHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code export}: a checkpoint's representations (and, as .npz, every parameter) for numpy, with the users' and items' own ids; no dataset. */
@@ -67,7 +67,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         OutputFile.refuseExisting("--out", overwrite, targets.toArray(Path[]::new));
         Checkpoint ck = CheckpointFile.read(checkpoint);
-        int users = CheckpointFile.intEntry(ck, "data.users");
+        int users = CheckpointFile.entry(ck.info()::users);
         if (!ck.has(Checkpoint.REPRESENTATION)) throw Failure.data("--checkpoint " + checkpoint + " has no representation tensor", null);
         if (!ck.tensorNames().contains(Checkpoint.REPRESENTATION)) {
             throw Failure.data("--checkpoint " + checkpoint + ": its representation tensor holds int32 values, not float32: damaged, or not written by mmgcn-engine train", null);
@@ -124,11 +124,9 @@ final class ExportCommand implements Callable<Integer> {
         m.add(Npz.ints("seen_row_ptr", record.seen().rowPtr()));
         m.add(Npz.ints("seen_items", record.seen().items()));
         Map<String, Object> meta = new LinkedHashMap<>();
-        Map<String, String> settings = new TreeMap<>();
-        for (String k : ck.header().stringPropertyNames()) settings.put(k, ck.header().getProperty(k));
         meta.put("format", "mmgcn-engine export");
-        meta.put("checkpoint_format_version", Checkpoint.VERSION);
-        meta.put("settings", settings);
+        meta.put("checkpoint_format_version", CheckpointHeader.VERSION);
+        meta.put("settings", ck.info().entries());
         meta.put("data_fingerprint", record.fingerprint().digest());
         meta.put("data_fingerprint_parts", record.fingerprint().parts());
         m.add(Npz.string("metadata", Json.line(meta)));

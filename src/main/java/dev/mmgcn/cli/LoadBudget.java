@@ -1,6 +1,6 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.ModelConfig;
 
 import java.io.IOException;
@@ -46,9 +46,8 @@ final class LoadBudget {
      * only training has — each parameter once (no gradient, no Adam moments), each activation without its gradient,
      * no epoch plan — plus the checkpoint's arrays, which stay on the heap meanwhile.
      */
-    static MemoryBudget.Estimate evaluation(MemoryBudget.Shape shape, ModelConfig config, int maxK, long checkpointBytes) {
-        MemoryBudget.Estimate t = config instanceof MmgcnConfig m ? MemoryBudget.training(shape, m, 1, maxK)
-                : MemoryBudget.embeddingModel(shape, config, 1, maxK);
+    static MemoryBudget.Estimate evaluation(DataShape shape, ModelConfig config, int maxK, long checkpointBytes) {
+        MemoryBudget.Estimate t = MemoryBudget.training(shape, config, 1, maxK);
         Map<String, Long> parts = new LinkedHashMap<>();
         double offHeap = 0;
         for (Map.Entry<String, Long> e : t.parts().entrySet()) {

@@ -1,8 +1,8 @@
 package dev.mmgcn.cli;
 
-import dev.mmgcn.layers.Aggregation;
-import dev.mmgcn.layers.Combination;
-import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.DataShape;
+import dev.mmgcn.model.ModelConfig;
+import dev.mmgcn.model.ModelMemory;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -17,22 +17,16 @@ import java.util.Map;
  * is allocated, and compared with what the machine has: a run that cannot fit is refused with the
  * numbers instead of dying in an {@link OutOfMemoryError} (or being killed by the OS) minutes later.
  *
- * <p>The terms follow the engine's buffers: the model's copies of features and graph (with its cached
- * transpose), parameters with their gradients and both Adam moments, the tape's output and gradient
- * buffer of every op of a step (per modality and layer: the graph product, its aggregation, LeakyReLUs,
- * the fused self and combine linears with their LeakyReLUs, the id-embedding add), the epoch plan, the representation, and
- * the rankers' score blocks (at most 4096 users × items, 256 MB) with their masks. Tensors live outside
- * the Java heap; the Java heap holds the interaction arrays. {@code MemoryBudgetTest} checks the
- * estimate against the memory a real run takes.
+ * <p>The terms follow the engine's buffers: the model's own (features, graphs, parameters, a step's
+ * activations: each model config answers for them, {@link ModelConfig#memory}), parameters' gradients and
+ * both Adam moments, activations' gradients, the epoch plan, the representation, and the rankers' score
+ * blocks (at most 4096 users × items, 256 MB) with their masks. Tensors live outside the Java heap; the
+ * Java heap holds the interaction arrays. {@code MemoryBudgetTest} checks the estimate against the memory
+ * a real run takes.
  */
 final class MemoryBudget {
     private static final long FLOAT = 4;
     private static final long BLOCK_FLOATS = 1L << 26;
-
-    /** The data's shape: counts and each modality's feature width. */
-    record Shape(long users, long items, long trainPairs, long allPairs, List<Integer> featureDims) {
-        long nodes() { return users + items; }
-    }
 
     /** Bytes per part, in order; {@code offHeap} and {@code heap} sum them by where they live. */
     record Estimate(Map<String, Long> parts, long offHeap, long heap) {
@@ -51,102 +45,31 @@ final class MemoryBudget {
     private MemoryBudget() {
     }
 
-    /** Computed in doubles: absurd settings (a width of two billion) must give a huge number, not an overflowed one. */
-    static Estimate training(Shape s, MmgcnConfig m, int batch, int maxK) {
+    /**
+     * A training run of {@code model} on data of shape {@code s}: the model's own buffers ({@link ModelConfig#memory}),
+     * each parameter with its gradient and both Adam moments, each activation with its gradient, and what every
+     * model has alike: the representation, the epoch plan, the rankers' score blocks (which the model's scratch,
+     * if any, never coexists with) and the interaction arrays on the Java heap.
+     */
+    static Estimate training(DataShape s, ModelConfig model, int batch, int maxK) {
+        ModelMemory m = model.memory(s, batch);
         double n = s.nodes();
-        double d = m.embeddingDim();
-        double b = Math.min(batch, Math.max(1, s.trainPairs())); // a batch never holds more than the training pairs
-        double features = 0;
-        double params = m.idEmbedding() ? n * d : 0;
-        double activations = 0;
-        for (int f : s.featureDims()) {
-            features += (double) s.items() * f;
-            boolean projected = f > m.latentDim();
-            double w = projected ? m.latentDim() : f;
-            if (projected) {
-                params += f * w + w;
-                activations += s.items() * w;
-            }
-            params += s.users() * w;
-            activations += 2 * n * w + n; // rows concatenated, then L2-normalised (+ norms)
-            double in = w;
-            for (int l = 0; l < m.layers(); l++) {
-                double combineIn = m.combination() == Combination.CONCAT ? in + d : in;
-                params += in * in + (in * d + d) + (combineIn * d + d);
-                // conv product, aggregation, LeakyReLU; self linear + LeakyReLU (one fused node), id add; combine +
-                // LeakyReLU (one fused node: no concatenation is built)
-                activations += 3 * n * in + 3 * n * d;
-                if (m.aggregation() == Aggregation.MAX) activations += n * in; // argmax indices
-                in = d;
-            }
-        }
-        if (s.featureDims().size() > 1) activations += n * d; // fusion
-        // a batch's gathers: user, positive and negative rows of R (the L2 penalty reads its rows in place)
-        activations += b * 3 * d + 4 * b;
-        double graph = 2 * ((n + 1) * 4 + 2.0 * s.trainPairs() * 8); // CSR with values, and its cached transpose
+        double d = model.embeddingDim();
+        double b = s.batchRows(batch);
         double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
         double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
         Map<String, Long> parts = new LinkedHashMap<>();
-        parts.put("features", bytes(features * FLOAT * 2)); // the dataset's and the model's copy
-        parts.put("graph", bytes(graph));
-        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
-        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
+        parts.put("features", bytes(m.featureBytes()));
+        parts.put("graph", bytes(m.graphBytes()));
+        parts.put("parameters, gradients and Adam moments", bytes(m.parameters() * FLOAT * 4));
+        parts.put("activations and their gradients", bytes(m.activations() * FLOAT * 2));
         parts.put("representation", bytes(2 * n * d * FLOAT));
         parts.put("epoch plan", bytes(epochPlan(s, b)));
-        parts.put("ranking blocks", bytes(ranking));
+        parts.put("ranking blocks", bytes(Math.max(ranking, m.scratchBytes())));
         double offHeap = 0;
         for (long v : parts.values()) offHeap += v;
         // the Java heap: interaction arrays (3 splits), de-duplicated training pairs and their codes, sampler rows
-        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8;
-        parts.put("Java heap arrays", bytes(heap));
-        return new Estimate(parts, bytes(offHeap), bytes(heap));
-    }
-
-    /**
-     * LightGCN and FREEDOM: id-embedding tables (and FREEDOM's trainable features with their
-     * projections) with gradients and Adam moments; per step the layer outputs and sums over all nodes
-     * with their gradients; the user–item graph with its transpose (FREEDOM: the full one, this epoch's
-     * pruned one, and the item–item kNN graph of k entries per item and modality, plus the kNN build's
-     * 32 MB score block and normalised feature copy); the representation and the ranking blocks as for MMGCN.
-     */
-    static Estimate embeddingModel(Shape s, dev.mmgcn.model.ModelConfig m, int batch, int maxK) {
-        double n = s.nodes();
-        double d = m.embeddingDim();
-        double b = Math.min(batch, Math.max(1, s.trainPairs()));
-        int layers = m instanceof dev.mmgcn.model.LightGcnConfig l ? l.layers() : ((dev.mmgcn.model.FreedomConfig) m).uiLayers();
-        double params = n * d;
-        double activations = n * d + layers * 2 * n * d + n * d + 6 * b * d + 4 * b;
-        double edges = 2.0 * s.trainPairs();
-        double graph = 2 * ((n + 1) * 4 + edges * 8);
-        double features = 0;
-        for (int f : s.featureDims()) features += (double) s.items() * f;
-        double knnScratch = 0;
-        if (m instanceof dev.mmgcn.model.FreedomConfig fc) {
-            activations += fc.itemLayers() * n * d + n * d;
-            graph += 2 * ((n + 1) * 4 + edges * (1 - fc.dropout()) * 8); // this epoch's pruned graph
-            graph += 2 * ((n + 1) * 4 + (double) s.items() * fc.knnK() * s.featureDims().size() * 8);
-            int widest = s.featureDims().stream().mapToInt(Integer::intValue).max().orElse(0);
-            knnScratch = BLOCK_FLOATS / 8.0 * FLOAT + 2.0 * s.items() * widest * FLOAT;
-            if (fc.featureWeight() > 0) {
-                for (int f : s.featureDims()) {
-                    params += (double) s.items() * f + f * d + d;
-                    activations += 2 * b * (f + d) + 2 * b;
-                }
-            }
-        }
-        double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
-        double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
-        Map<String, Long> parts = new LinkedHashMap<>();
-        parts.put("features", bytes(features * FLOAT));
-        parts.put("graph", bytes(graph));
-        parts.put("parameters, gradients and Adam moments", bytes(params * FLOAT * 4));
-        parts.put("activations and their gradients", bytes(activations * FLOAT * 2));
-        parts.put("representation", bytes(2 * n * d * FLOAT));
-        parts.put("epoch plan", bytes(epochPlan(s, b)));
-        parts.put("ranking blocks", bytes(Math.max(ranking, knnScratch)));
-        double offHeap = 0;
-        for (long v : parts.values()) offHeap += v;
-        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + s.trainPairs() * 24.0; // + pruning's edge arrays and keys
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + m.heapBytes();
         parts.put("Java heap arrays", bytes(heap));
         return new Estimate(parts, bytes(offHeap), bytes(heap));
     }
@@ -156,7 +79,7 @@ final class MemoryBudget {
      * positive and negative rows, positive and negative items) on the host and on the backend, and the
      * step's copy of its indices.
      */
-    private static double epochPlan(Shape s, double batch) {
+    private static double epochPlan(DataShape s, double batch) {
         return (13.0 * s.trainPairs() + 5 * batch) * 4;
     }
 

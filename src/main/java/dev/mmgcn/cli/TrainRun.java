@@ -5,15 +5,14 @@ import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.data.TrainingRecord;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.model.FreedomConfig;
-import dev.mmgcn.model.LightGcnConfig;
-import dev.mmgcn.model.MmgcnConfig;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.ModelConfig;
 import dev.mmgcn.model.Models;
 import dev.mmgcn.model.RecModel;
 import dev.mmgcn.settings.ConfigFile;
 import dev.mmgcn.settings.TrainSettings;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.CheckpointHeader;
 import dev.mmgcn.train.NegativeSampler;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.profile.Profiler;
@@ -91,7 +90,7 @@ final class TrainRun {
                 Dataset data;
                 progress.startOpen("loading " + DataLoading.name(settings.data()), Progress.readDetail(plan.bytes()));
                 try {
-                    data = DataLoading.load(settings.data(), settings.settings(), log.err(), !(settings.model() instanceof LightGcnConfig));
+                    data = DataLoading.load(settings.data(), settings.settings(), log.err(), settings.model().readsFeatures());
                 } finally {
                     progress.finish();
                 }
@@ -153,7 +152,7 @@ final class TrainRun {
                 try (Trainer trainer = new Trainer(model, data, tc, kernels, profiler)) {
                     record.settings(record.settings().resolved(trainer.evalEvery(), Backend.threads()));
                     folder.write(RunFolder.CONFIG, record.json());
-                    Properties header = CheckpointHeader.of(record.settings(), record.defaults(), data, record.runId());
+                    CheckpointHeader header = RunHeader.of(record.settings(), record.defaults(), data, record.runId());
                     if (!trainer.hasValidation()) {
                         out.println("note     the data has no validation interactions: no early stopping, and the last epoch is reported");
                     } else {
@@ -165,13 +164,7 @@ final class TrainRun {
                     recorder.saveLog();
                     // the listener has written the validation's metrics line before the sink writes its checkpoint
                     Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
-                        Properties h = new Properties();
-                        h.putAll(header);
-                        h.setProperty("train.best_epoch", Integer.toString(r.epoch()));
-                        h.setProperty("train.best_step", Integer.toString(r.step()));
-                        h.setProperty("train.best_global_step", Long.toString(r.globalStep()));
-                        if (r.valid().users() > 0) r.valid().asMap().forEach((k, v) -> h.setProperty("valid." + k, Double.toString(v)));
-                        if (r.test() != null && r.test().users() > 0) r.test().asMap().forEach((k, v) -> h.setProperty("test." + k, Double.toString(v)));
+                        Properties h = header.copy().withBest(r).properties();
                         try {
                             Checkpoint.capture(m.parameters(), rep, h, trainingRecord).write(folder.file(RunFolder.CHECKPOINT));
                         } catch (IOException e) {
@@ -186,7 +179,7 @@ final class TrainRun {
                             throw new UncheckedIOException(e);
                         }
                     });
-                    Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT), label(mc));
+                    Summary.print(out, result, tc, folder.file(RunFolder.CHECKPOINT), mc.label());
                     folder.write(RunFolder.SUMMARY, Json.pretty(Summary.of(result, tc, record, mc.kind())));
                 }
             }
@@ -230,30 +223,17 @@ final class TrainRun {
 
     private final List<String> notes = new java.util.ArrayList<>();
 
-    /** The data as the model reads it: FREEDOM leaves bag-of-words modalities out, and says so; LightGCN reads no features. */
+    /** The data as the model reads it (FREEDOM leaves bag-of-words modalities out), with a note for what it leaves out. */
     private Dataset modelData(Dataset data, RunLog log) {
-        ModelConfig mc = settings.model();
-        if (mc instanceof LightGcnConfig && !data.modalityNames().isEmpty()) {
-            notes.add("note     LightGCN reads no item features: " + data.modalityNames() + " are not used");
-        }
-        if (mc instanceof FreedomConfig && !data.wordModalities().isEmpty()) {
-            for (var w : data.wordModalities()) {
-                notes.add("note     modality '" + w.name() + "' is a bag of word ids (" + w.vocabulary()
-                        + " words); FREEDOM builds its item graph from dense features, so it is left out");
-            }
-            return data.withoutWordModalities();
-        }
-        return data;
+        return Models.readBy(settings.model(), data, note -> notes.add("note     " + note));
     }
 
     /** Builds the model; data that lacks what the model needs (FREEDOM: a dense feature modality) is a data error. */
     private RecModel create(ModelConfig mc, Kernels kernels, Dataset data, long seed) {
-        if (mc instanceof FreedomConfig fc) {
-            try {
-                fc.resolveKnnWeights(data.modalities().stream().map(Modality::name).toList());
-            } catch (IllegalArgumentException e) {
-                throw Failure.usage(settings.settings().where(TrainSettings.KNN_WEIGHTS) + " " + e.getMessage());
-            }
+        try {
+            mc.checkModalityWeights(data.modalities().stream().map(Modality::name).toList());
+        } catch (IllegalArgumentException e) {
+            throw Failure.usage(settings.settings().where(TrainSettings.KNN_WEIGHTS) + " " + e.getMessage());
         }
         try {
             return Models.create(mc, kernels, data, seed);
@@ -262,33 +242,16 @@ final class TrainRun {
         }
     }
 
-    static String label(ModelConfig mc) {
-        return switch (mc) {
-            case MmgcnConfig c -> "MMGCN";
-            case LightGcnConfig c -> "LightGCN";
-            case FreedomConfig c -> "FREEDOM";
-        };
-    }
-
     private void printHeader(PrintStream out, ModelConfig mc, TrainConfig tc, RecModel model, RunFolder folder) {
         out.println("model    " + model.describe());
         out.printf(Locale.ROOT, "train    %s max, batch %d, Adam lr %s, reg %s, weight decay %s, negatives from %s, seed %d,%n",
                 Backend.plural(tc.epochs(), "epoch"), tc.batchSize(), tc.learningRate(), tc.regWeight(), tc.weightDecay(),
                 tc.negatives() == NegativeSampler.Pool.ALL ? "all items" : "train items", tc.seed());
         out.printf(Locale.ROOT, "         early stop on valid %s (patience %d)%n", tc.validMetric(), tc.patience());
-        switch (mc) {
-            case MmgcnConfig c -> {
-                out.println("differs  from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;");
-                out.println("         BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations");
-                out.println("         recomputed after each epoch, not those of the last training batch.");
-            }
-            case LightGcnConfig c ->
-                    out.println("follows  MMRec's lightgcn.py; the L2 penalty is squared (reg * sum of squares / batch) where MMRec's EmbLoss takes norms.");
-            case FreedomConfig c -> {
-                out.println("follows  enoche/FREEDOM's freedom.py (kNN item graph, degree-sensitive pruning, BPR + feature BPR); BPR as a stable");
-                out.println("         softplus; an item without features has no item-graph neighbours (the reference divides by its zero norm).");
-            }
-        }
+        List<String> provenance = mc.provenance();
+        String first = provenance.getFirst();
+        out.printf(Locale.ROOT, "%-9s%s%n", first.substring(0, first.indexOf(' ')), first.substring(first.indexOf(' ') + 1));
+        for (String line : provenance.subList(1, provenance.size())) out.println("         " + line);
         out.println("output   " + folder.dir());
     }
 
@@ -322,19 +285,9 @@ final class TrainRun {
     }
 
     private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
-        MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
-                (long) data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
         int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
-        MemoryBudget.Estimate e;
-        String advice;
-        if (config instanceof MmgcnConfig mc) {
-            e = MemoryBudget.training(shape, mc, tc.batchSize(), maxK);
-            advice = "reduce --dim (" + mc.embeddingDim() + "), --layers (" + mc.layers() + "), --latent (" + mc.latentDim() + ") or the data";
-        } else {
-            e = MemoryBudget.embeddingModel(shape, config, tc.batchSize(), maxK);
-            advice = "reduce --dim (" + config.embeddingDim() + "), --layers or the data";
-        }
-        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), advice);
+        MemoryBudget.Estimate e = MemoryBudget.training(DataShape.of(data), config, tc.batchSize(), maxK);
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), "reduce " + config.sizeOptions() + " or the data");
         if (warning != null) log.println(warning);
     }
 

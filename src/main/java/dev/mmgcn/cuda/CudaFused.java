@@ -1,9 +1,9 @@
 package dev.mmgcn.cuda;
 
-import dev.mmgcn.storage.Device;
 import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Tensor;
 
+import static dev.mmgcn.cuda.KernelArgs.pointer;
 import static dev.mmgcn.kernels.Checks.nonNegativeSlope;
 import static dev.mmgcn.kernels.Checks.rowVector;
 import static dev.mmgcn.kernels.Checks.sameShape;
@@ -13,10 +13,11 @@ import static dev.mmgcn.kernels.Checks.scalar;
  * The CUDA overrides of issue 14's fused {@code Kernels} methods (kernels in {@code native/fused.cu}),
  * used by {@link CudaKernels} only when {@link CudaSwitches#fused()} is on. Each follows the semantics of
  * the {@code ScalarKernels} override and checks its arguments on the host with the same {@code Checks}
- * before queueing anything; index errors surface at the next synchronising call, as for gatherRows.
+ * before queueing anything; index errors surface at the next synchronising call, as for gatherRows. The
+ * workspace parameters are the defaults' and are ignored here.
  * None of it has run on a GPU yet: {@code native/device-check.sh}'s {@code fused} step is its test.
  */
-final class CudaFused {
+final class CudaFused implements FusedOps {
     private final CudaRuntime rt;
     private final CudaKernels k;
 
@@ -26,106 +27,76 @@ final class CudaFused {
         this.k = k;
     }
 
-    void copy(IntTensor src, IntTensor dst) {
-        onDevice(src.device(), "copy source");
-        onDevice(dst.device(), "copy destination");
+    @Override
+    public void copy(IntTensor src, IntTensor dst) {
+        long from = pointer(src, "copy source"), to = pointer(dst, "copy destination");
         if (src.size() != dst.size()) throw new IllegalArgumentException("sizes differ: " + src.shape() + " vs " + dst.shape());
-        rt.copyDeviceToDevice(dst.address(), src.address(), src.size() * Integer.BYTES);
+        rt.copyDeviceToDevice(to, from, src.byteSize());
     }
 
-    void add(Tensor a, Tensor b, Tensor out) {
-        onDevice(a.device(), "add a");
-        onDevice(b.device(), "add b");
-        onDevice(out.device(), "add output");
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        KernelArgs args = rt.args(Kernel.ADD).ptr(a).ptr(b).ptr(out).i64(a.size());
         sameShape(a, b);
         sameShape(a, out);
-        long n = a.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.ADD).ptr(a).ptr(b).ptr(out).i64(n), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, a.size());
     }
 
-    void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
-        onDevice(x.device(), "biasLeakyRelu x");
-        onDevice(y.device(), "biasLeakyRelu y");
+    @Override
+    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
+        long px = pointer(x, "biasLeakyRelu x"), py = pointer(y, "biasLeakyRelu y");
         sameShape(x, y);
-        if (bias != null) {
-            onDevice(bias.device(), "biasLeakyRelu bias");
-            rowVector(bias, y.cols());
-        }
-        long n = y.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.BIAS_LEAKY_RELU).ptr(x).ptr(bias == null ? 0L : bias.address()).f32(slope).ptr(y)
-                .i32(y.rows()).i32(y.cols()), CudaRuntime.blocksFor(n));
+        long pb = bias == null ? 0L : pointer(bias, "biasLeakyRelu bias");
+        if (bias != null) rowVector(bias, y.cols());
+        rt.launchFlat(rt.args(Kernel.BIAS_LEAKY_RELU).ptr(px).ptr(pb).f32(slope).ptr(py).i32(y.rows()).i32(y.cols()), y.size());
     }
 
-    void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
-        onDevice(y.device(), "biasLeakyReluBackward y");
-        onDevice(dy.device(), "biasLeakyReluBackward dy");
-        onDevice(dz.device(), "biasLeakyReluBackward dz");
+    @Override
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta, Tensor workspace) {
+        KernelArgs args = rt.args(Kernel.BIAS_LEAKY_RELU_BWD).ptr(y).ptr(dy).f32(slope).ptr(dz).i64(y.size());
         sameShape(y, dy);
         sameShape(y, dz);
         nonNegativeSlope(slope);
         if (dBias != null) {
-            onDevice(dBias.device(), "biasLeakyReluBackward dBias");
+            pointer(dBias, "biasLeakyReluBackward dBias");
             rowVector(dBias, y.cols());
         }
-        long n = y.size();
-        if (n > 0) {
-            rt.launch(new KernelArgs(Kernel.BIAS_LEAKY_RELU_BWD).ptr(y).ptr(dy).f32(slope).ptr(dz).i64(n),
-                    CudaRuntime.blocksFor(n));
-        }
+        rt.launchFlat(args, y.size());
         // the column sums of dz: the verified two-stage kernel (a bias of an empty batch gets beta·dBias)
         if (dBias != null) k.sumRows(dz, biasBeta, dBias);
     }
 
-    void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
-        onDevice(table.device(), "gatherSumSquares table");
-        onDevice(index.device(), "gatherSumSquares index");
-        onDevice(out.device(), "gatherSumSquares output");
+    @Override
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        KernelArgs first = rt.args(Kernel.GATHER_SUM_SQUARES_PARTIAL).ptr(table).i32(table.rows()).ptr(index).i64(index.size())
+                .i32(table.cols());
+        long to = pointer(out, "gatherSumSquares output");
         scalar(out);
         long total = index.size() * table.cols();
         int blocks = CudaKernels.partialBlocks(total);
         long partial = rt.scratch((long) CudaKernels.MAX_PARTIALS * Double.BYTES);
-        if (blocks > 0) {
-            rt.launch(new KernelArgs(Kernel.GATHER_SUM_SQUARES_PARTIAL).ptr(table).i32(table.rows()).ptr(index)
-                    .i64(index.size()).i32(table.cols()).ptr(partial).ptr(rt.errorWord()), blocks);
-        }
-        rt.launch(new KernelArgs(Kernel.GATHER_SUM_SQUARES_FINAL).ptr(partial).i32(blocks).f32(weight).f32(beta).ptr(out), 1);
+        if (blocks > 0) rt.launch(first.ptr(partial).ptr(rt.errorWord()), blocks);
+        rt.launch(rt.args(Kernel.GATHER_SUM_SQUARES_FINAL).ptr(partial).i32(blocks).f32(weight).f32(beta).ptr(to), 1);
     }
 
-    void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
-        onDevice(table.device(), "gatherSumSquaresBackward table");
-        onDevice(index.device(), "gatherSumSquaresBackward index");
-        onDevice(dOut.device(), "gatherSumSquaresBackward dOut");
-        onDevice(dTable.device(), "gatherSumSquaresBackward dTable");
+    @Override
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable, Tensor workspace) {
+        KernelArgs args = rt.args(Kernel.GATHER_SUM_SQUARES_BWD).ptr(table).i32(table.rows()).ptr(index).i64(index.size())
+                .i32(table.cols()).f32(weight).ptr(dOut).ptr(dTable).ptr(rt.errorWord());
         scalar(dOut);
         sameShape(table, dTable);
-        long total = index.size() * table.cols();
-        if (total == 0) return;
-        rt.launch(new KernelArgs(Kernel.GATHER_SUM_SQUARES_BWD).ptr(table).i32(table.rows()).ptr(index).i64(index.size())
-                .i32(table.cols()).f32(weight).ptr(dOut).ptr(dTable).ptr(rt.errorWord()), CudaRuntime.blocksFor(total));
+        rt.launchFlat(args, index.size() * table.cols());
     }
 
-    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                  float weightDecay, Tensor step) {
-        onDevice(param.device(), "adam param");
-        onDevice(grad.device(), "adam grad");
-        onDevice(m.device(), "adam m");
-        onDevice(v.device(), "adam v");
-        onDevice(step.device(), "adam step count");
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, Tensor step) {
+        KernelArgs args = rt.args(Kernel.ADAM_DEVICE_STEP).ptr(param).ptr(grad).ptr(m).ptr(v).i64(param.size())
+                .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).ptr(step);
         sameShape(param, grad);
         sameShape(param, m);
         sameShape(param, v);
         scalar(step);
-        long n = param.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.ADAM_DEVICE_STEP).ptr(param).ptr(grad).ptr(m).ptr(v).i64(n)
-                .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).ptr(step), CudaRuntime.blocksFor(n));
-    }
-
-    private static void onDevice(Device d, String what) {
-        if (d != Device.CUDA) {
-            throw new IllegalArgumentException(what + " is a " + d + " tensor; the cuda backend needs it uploaded to the GPU");
-        }
+        rt.launchFlat(args, param.size());
     }
 }

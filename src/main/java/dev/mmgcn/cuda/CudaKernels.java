@@ -1,6 +1,7 @@
 package dev.mmgcn.cuda;
 
 import dev.mmgcn.kernels.BackendClock;
+import dev.mmgcn.kernels.Ceilings;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Device;
@@ -8,9 +9,8 @@ import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
+import static dev.mmgcn.cuda.KernelArgs.onGpu;
+import static dev.mmgcn.cuda.KernelArgs.pointer;
 import static dev.mmgcn.kernels.Checks.block;
 import static dev.mmgcn.kernels.Checks.columnVector;
 import static dev.mmgcn.kernels.Checks.gemmShapes;
@@ -19,7 +19,6 @@ import static dev.mmgcn.kernels.Checks.intShape;
 import static dev.mmgcn.kernels.Checks.maskShapes;
 import static dev.mmgcn.kernels.Checks.rowVector;
 import static dev.mmgcn.kernels.Checks.sameShape;
-import static dev.mmgcn.kernels.Checks.sameSize;
 import static dev.mmgcn.kernels.Checks.scalar;
 import static dev.mmgcn.kernels.Checks.spmmShapes;
 import static dev.mmgcn.kernels.Checks.topKShapes;
@@ -29,7 +28,9 @@ import static dev.mmgcn.kernels.Checks.topKShapes;
  * else through the kernels in {@code native/}, all queued on one stream. Shapes are checked on the
  * host with the same {@code Checks} as every other backend, so a mistake fails the same way here;
  * index errors, which only the GPU can see, surface at the next synchronising call
- * ({@link #readScalar} or a download).
+ * ({@link #readScalar} or a download). Each method checks that the backend is open
+ * ({@link CudaRuntime#args}), its tensors' devices as they become pointers ({@link KernelArgs#pointer}),
+ * then their shapes, and launches unless the work is empty.
  *
  * <p>One thread at a time: the stream orders all work, and the calls are not meant to be made
  * concurrently.
@@ -48,9 +49,11 @@ public final class CudaKernels implements Kernels {
 
     private final CudaRuntime rt;
     private final SparseOps sparse;
-    /** The unverified issue-14 overrides; null (the Kernels defaults run) unless CudaSwitches.fused() is on. */
-    private final CudaFused fused;
-    private final CudaClock clock;
+    private final Transfers transfers;
+    /** The fused methods: the unverified issue-14 kernels when CudaSwitches.fused() is on, else the Kernels defaults. */
+    private final FusedOps fused;
+    /** CUDA events with the fused switch on, else the host clock. */
+    private final BackendClock clock;
     /** replayable as CUDA graphs; null (run every time) unless CudaSwitches.graphs() is on. */
     private final GraphRecorder<?> graphs;
 
@@ -83,14 +86,15 @@ public final class CudaKernels implements Kernels {
         if (!why.isEmpty()) throw new CudaException(why);
         this.rt = CudaRuntime.open(0, fused);
         this.sparse = new SparseOps(rt);
-        this.fused = fused ? new CudaFused(rt, this) : null;
+        this.transfers = new Transfers(rt, sparse);
+        this.fused = fused ? new CudaFused(rt, this) : KernelDefaults.over(this);
         this.graphs = graphs ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
-        this.clock = fused ? new CudaClock(rt, this.graphs) : null;
+        this.clock = fused ? new CudaClock(rt, this.graphs) : BackendClock.HOST;
     }
 
     /** Whether the unverified fused path is on (CudaSwitches). */
     public boolean fusedPath() {
-        return fused != null;
+        return fused instanceof CudaFused;
     }
 
     /** Whether replayable regions are recorded as CUDA graphs (CudaSwitches). */
@@ -100,7 +104,7 @@ public final class CudaKernels implements Kernels {
 
     @Override
     public String toString() {
-        return fused == null ? "cuda" : graphs == null ? "cuda (fused path on)" : "cuda (fused path and graphs on)";
+        return !fusedPath() ? "cuda" : graphs == null ? "cuda (fused path on)" : "cuda (fused path and graphs on)";
     }
 
     @Override
@@ -126,158 +130,56 @@ public final class CudaKernels implements Kernels {
 
     // ---- transfers ---------------------------------------------------------------------------
 
-    @Override
-    public void upload(Tensor host, Tensor dst) {
-        rt.requireOpen();
-        onHost(host.device(), "upload source");
-        onDevice(dst.device(), "upload destination");
-        sameSize(host, dst);
-        copyIn(dst.address(), host.segment(), host.size() * Float.BYTES);
-    }
-
-    @Override
-    public void download(Tensor src, Tensor hostDst) {
-        rt.requireOpen();
-        onDevice(src.device(), "download source");
-        onHost(hostDst.device(), "download destination");
-        sameSize(src, hostDst);
-        copyOut(hostDst.segment(), src.address(), src.size() * Float.BYTES);
-    }
-
-    @Override
-    public void upload(IntTensor host, IntTensor dst) {
-        rt.requireOpen();
-        onHost(host.device(), "upload source");
-        onDevice(dst.device(), "upload destination");
-        sameIntSize(host, dst);
-        copyIn(dst.address(), host.segment(), host.size() * Integer.BYTES);
-    }
-
-    @Override
-    public void download(IntTensor src, IntTensor hostDst) {
-        rt.requireOpen();
-        onDevice(src.device(), "download source");
-        onHost(hostDst.device(), "download destination");
-        sameIntSize(src, hostDst);
-        copyOut(hostDst.segment(), src.address(), src.size() * Integer.BYTES);
-    }
-
-    private void copyIn(long device, MemorySegment host, long bytes) {
-        if (host.isNative()) {
-            rt.copyToDevice(device, host.address(), bytes);
-            return;
-        }
-        // a heap segment has no stable address to hand to the driver
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment staged = arena.allocate(Math.max(bytes, 1));
-            MemorySegment.copy(host, 0, staged, 0, bytes);
-            rt.copyToDevice(device, staged.address(), bytes);
-        }
-    }
-
-    private void copyOut(MemorySegment host, long device, long bytes) {
-        if (host.isNative()) {
-            rt.copyToHost(host.address(), device, bytes);
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment staged = arena.allocate(Math.max(bytes, 1));
-            rt.copyToHost(staged.address(), device, bytes);
-            MemorySegment.copy(staged, 0, host, 0, bytes);
-        }
-    }
-
+    @Override public void upload(Tensor host, Tensor dst) { transfers.in(host, dst); }
+    @Override public void download(Tensor src, Tensor hostDst) { transfers.out(src, hostDst); }
+    @Override public void upload(IntTensor host, IntTensor dst) { transfers.in(host, dst); }
+    @Override public void download(IntTensor src, IntTensor hostDst) { transfers.out(src, hostDst); }
     /** Uploads the matrix and its transpose (built once on the host) and pairs them. */
-    @Override
-    public CsrMatrix upload(CsrMatrix host, Scope scope) {
-        rt.requireOpen();
-        if (host.device() == Device.CUDA) {
-            if (!host.hasTranspose()) throw new IllegalArgumentException("device CSR " + host + " has no transpose attached");
-            return host;
-        }
-        if (!(scope instanceof CudaScope cs)) {
-            throw new IllegalArgumentException("CSR upload needs a scope from this backend's newScope(), got " + scope.getClass().getSimpleName());
-        }
-        CsrMatrix device = copyCsr(host, cs);
-        CsrMatrix deviceT = copyCsr(host.transpose(), cs);
-        device.attachTranspose(deviceT);
-        return device;
-    }
-
-    private CsrMatrix copyCsr(CsrMatrix host, CudaScope scope) {
-        IntTensor ptr = scope.ints(host.rows() + 1, 1);
-        upload(host.rowPtr(), ptr);
-        IntTensor col = scope.ints(host.nnz(), 1);
-        upload(host.colIdx(), col);
-        Tensor val = null;
-        if (host.values() != null) {
-            val = scope.floats(host.nnz(), 1);
-            upload(host.values(), val);
-        }
-        CsrMatrix m = new CsrMatrix(host.rows(), host.cols(), ptr, col, val);
-        sparse.register(m, scope);
-        return m;
-    }
+    @Override public CsrMatrix upload(CsrMatrix host, Scope scope) { return transfers.csr(host, scope); }
 
     @Override
     public float readScalar(Tensor t) {
         rt.requireOpen();
-        onDevice(t.device(), "readScalar argument");
+        long address = pointer(t, "readScalar argument");
         if (t.capacity() < 1) throw new IllegalArgumentException("readScalar of an empty tensor " + t.shape());
-        return rt.readFloat(t.address());
+        return rt.readFloat(address);
     }
 
     // ---- dense basics ------------------------------------------------------------------------
 
     @Override
     public void fill(Tensor t, float value) {
-        rt.requireOpen();
-        onDevice(t.device(), "fill target");
-        long n = t.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.FILL).ptr(t).i64(n).f32(value), CudaRuntime.blocksFor(n));
+        rt.launchFlat(rt.args(Kernel.FILL).ptr(t).i64(t.size()).f32(value), t.size());
     }
 
     @Override
     public void copyBlock(Tensor src, int srcRow, int srcCol, Tensor dst, int dstRow, int dstCol,
                           int rows, int cols, boolean accumulate) {
-        rt.requireOpen();
-        onDevice(src.device(), "copyBlock source");
-        onDevice(dst.device(), "copyBlock destination");
+        KernelArgs args = rt.args(Kernel.COPY_BLOCK);
+        long from = pointer(src, "copyBlock source"), to = pointer(dst, "copyBlock destination");
         block(src, srcRow, srcCol, rows, cols);
         block(dst, dstRow, dstCol, rows, cols);
-        long n = (long) rows * cols;
-        if (n == 0) return;
-        long from = src.address() + ((long) srcRow * src.cols() + srcCol) * Float.BYTES;
-        long to = dst.address() + ((long) dstRow * dst.cols() + dstCol) * Float.BYTES;
-        rt.launch(new KernelArgs(Kernel.COPY_BLOCK).ptr(from).i32(src.cols()).ptr(to).i32(dst.cols())
-                .i32(rows).i32(cols).i32(accumulate ? 1 : 0), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args.ptr(from + ((long) srcRow * src.cols() + srcCol) * Float.BYTES).i32(src.cols())
+                .ptr(to + ((long) dstRow * dst.cols() + dstCol) * Float.BYTES).i32(dst.cols())
+                .i32(rows).i32(cols).i32(accumulate ? 1 : 0), (long) rows * cols);
     }
 
     @Override
     public void axpby(float alpha, Tensor x, float beta, Tensor y) {
-        rt.requireOpen();
-        onDevice(x.device(), "axpby x");
-        onDevice(y.device(), "axpby y");
+        KernelArgs args = rt.args(Kernel.AXPBY).f32(alpha).ptr(x).f32(beta).ptr(y).i64(y.size());
         sameShape(x, y);
-        long n = y.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.AXPBY).f32(alpha).ptr(x).f32(beta).ptr(y).i64(n), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, y.size());
     }
 
     /** y = beta·y, clearing NaN when beta is 0. */
     private void scale(Tensor y, float beta) {
-        long n = y.size();
-        if (n == 0 || beta == 1f) return;
-        rt.launch(new KernelArgs(Kernel.SCALE).ptr(y).i64(n).f32(beta), CudaRuntime.blocksFor(n));
+        if (beta != 1f) rt.launchFlat(rt.args(Kernel.SCALE).ptr(y).i64(y.size()).f32(beta), y.size());
     }
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         rt.requireOpen();
-        onDevice(a.device(), "gemm a");
-        onDevice(b.device(), "gemm b");
-        onDevice(c.device(), "gemm c");
+        long pa = pointer(a, "gemm a"), pb = pointer(b, "gemm b"), pc = pointer(c, "gemm c");
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
         int kb = transB ? b.cols() : b.rows();
@@ -289,26 +191,20 @@ public final class CudaKernels implements Kernels {
             scale(c, beta);
             return;
         }
-        rt.blas().sgemmRowMajor(transA, transB, m, n, k, alpha, a.address(), a.cols(), b.address(), b.cols(),
-                beta, c.address(), c.cols());
+        rt.blas().sgemmRowMajor(transA, transB, m, n, k, alpha, pa, a.cols(), pb, b.cols(), beta, pc, c.cols());
     }
 
     @Override
     public void addRowVector(Tensor bias, Tensor y) {
-        rt.requireOpen();
-        onDevice(bias.device(), "bias");
-        onDevice(y.device(), "addRowVector target");
+        KernelArgs args = rt.args(Kernel.ADD_ROW_VECTOR).ptr(bias).ptr(y).i32(y.rows()).i32(y.cols());
         rowVector(bias, y.cols());
-        long n = y.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.ADD_ROW_VECTOR).ptr(bias).ptr(y).i32(y.rows()).i32(y.cols()), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, y.size());
     }
 
     @Override
     public void sumRows(Tensor x, float beta, Tensor out) {
-        rt.requireOpen();
-        onDevice(x.device(), "sumRows input");
-        onDevice(out.device(), "sumRows output");
+        KernelArgs first = rt.args(Kernel.SUM_ROWS_PARTIAL).ptr(x);
+        long to = pointer(out, "sumRows output");
         rowVector(out, x.cols());
         int rows = x.rows();
         int cols = x.cols();
@@ -316,12 +212,8 @@ public final class CudaKernels implements Kernels {
         int chunks = rows == 0 ? 0 : (int) Math.min(MAX_ROW_CHUNKS, ((long) rows + ROW_CHUNK_GRAIN - 1) / ROW_CHUNK_GRAIN);
         int rowsPerChunk = chunks == 0 ? 0 : (int) (((long) rows + chunks - 1) / chunks);
         long partial = rt.scratch((long) Math.max(chunks, 1) * cols * Double.BYTES);
-        if (chunks > 0) {
-            rt.launch(new KernelArgs(Kernel.SUM_ROWS_PARTIAL).ptr(x).i32(rows).i32(cols).i32(rowsPerChunk).ptr(partial),
-                    (cols + 31) / 32, chunks, 32, 8);
-        }
-        rt.launch(new KernelArgs(Kernel.SUM_ROWS_FINAL).ptr(partial).i32(chunks).i32(cols).f32(beta).ptr(out),
-                CudaRuntime.blocksFor(cols));
+        if (chunks > 0) rt.launch(first.i32(rows).i32(cols).i32(rowsPerChunk).ptr(partial), (cols + 31) / 32, chunks, 32, 8);
+        rt.launch(rt.args(Kernel.SUM_ROWS_FINAL).ptr(partial).i32(chunks).i32(cols).f32(beta).ptr(to), CudaRuntime.blocksFor(cols));
     }
 
     // ---- sparse aggregation ------------------------------------------------------------------
@@ -329,9 +221,9 @@ public final class CudaKernels implements Kernels {
     @Override
     public void spmm(CsrMatrix a, Tensor x, float beta, Tensor y) {
         rt.requireOpen();
-        onDevice(a, "spmm matrix");
-        onDevice(x.device(), "spmm x");
-        onDevice(y.device(), "spmm y");
+        onGpu(a, "spmm matrix");
+        pointer(x, "spmm x");
+        long py = pointer(y, "spmm y");
         spmmShapes(a, x, y);
         if (y.size() == 0) return;
         if (a.nnz() == 0) {
@@ -340,147 +232,96 @@ public final class CudaKernels implements Kernels {
         }
         if (beta == 0f) {
             // the contract ignores y's old contents, NaN included; do not rely on cuSPARSE for that
-            rt.memsetD32(y.address(), 0, y.size());
+            rt.memsetD32(py, 0, y.size());
         }
         sparse.spmm(a, x, beta, y);
     }
 
     @Override
     public void csrMax(CsrMatrix a, Tensor x, Tensor y, IntTensor argmax) {
-        rt.requireOpen();
-        onDevice(a, "csrMax matrix");
-        onDevice(x.device(), "csrMax x");
-        onDevice(y.device(), "csrMax y");
-        onDevice(argmax.device(), "csrMax argmax");
+        KernelArgs args = rt.args(Kernel.CSR_MAX).ptr(onGpu(a, "csrMax matrix").rowPtr()).ptr(a.colIdx()).ptr(x)
+                .i32(a.rows()).i32(x.cols()).ptr(y).ptr(argmax);
         spmmShapes(a, x, y);
         intShape(argmax, y.rows(), y.cols());
-        long n = y.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.CSR_MAX).ptr(a.rowPtr()).ptr(a.colIdx()).ptr(x).i32(a.rows()).i32(x.cols())
-                .ptr(y).ptr(argmax), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, y.size());
     }
 
     @Override
     public void csrMaxBackward(IntTensor argmax, Tensor dy, Tensor dx) {
-        rt.requireOpen();
-        onDevice(argmax.device(), "csrMaxBackward argmax");
-        onDevice(dy.device(), "csrMaxBackward dy");
-        onDevice(dx.device(), "csrMaxBackward dx");
+        KernelArgs args = rt.args(Kernel.CSR_MAX_BWD).ptr(argmax).ptr(dy).i32(dy.rows()).i32(dy.cols()).ptr(dx)
+                .i32(dx.rows()).ptr(rt.errorWord());
         intShape(argmax, dy.rows(), dy.cols());
         if (dx.cols() != dy.cols()) throw new IllegalArgumentException("widths differ: " + dy.shape() + " vs " + dx.shape());
-        long n = dy.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.CSR_MAX_BWD).ptr(argmax).ptr(dy).i32(dy.rows()).i32(dy.cols()).ptr(dx)
-                .i32(dx.rows()).ptr(rt.errorWord()), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, dy.size());
     }
 
     // ---- row indexing ------------------------------------------------------------------------
 
     @Override
     public void gatherRows(Tensor src, IntTensor index, Tensor dst) {
-        rt.requireOpen();
-        onDevice(src.device(), "gather source");
-        onDevice(index.device(), "gather index");
-        onDevice(dst.device(), "gather destination");
+        KernelArgs args = rt.args(Kernel.GATHER_ROWS).ptr(src).i32(src.rows()).ptr(index).i32(dst.rows()).i32(dst.cols())
+                .ptr(dst).ptr(rt.errorWord());
         indexShapes(src, index, dst);
-        long n = dst.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.GATHER_ROWS).ptr(src).i32(src.rows()).ptr(index).i32(dst.rows()).i32(dst.cols())
-                .ptr(dst).ptr(rt.errorWord()), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, dst.size());
     }
 
     @Override
     public void scatterAddRows(Tensor src, IntTensor index, Tensor dst) {
-        rt.requireOpen();
-        onDevice(src.device(), "scatter source");
-        onDevice(index.device(), "scatter index");
-        onDevice(dst.device(), "scatter destination");
+        KernelArgs args = rt.args(Kernel.SCATTER_ADD_ROWS).ptr(src).ptr(index).i32(src.rows()).i32(src.cols()).ptr(dst)
+                .i32(dst.rows()).ptr(rt.errorWord());
         indexShapes(dst, index, src);
-        long n = src.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.SCATTER_ADD_ROWS).ptr(src).ptr(index).i32(src.rows()).i32(src.cols()).ptr(dst)
-                .i32(dst.rows()).ptr(rt.errorWord()), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, src.size());
     }
 
     // ---- element-wise and row-wise -----------------------------------------------------------
 
     @Override
     public void leakyRelu(Tensor x, float slope, Tensor y) {
-        rt.requireOpen();
-        onDevice(x.device(), "leakyRelu x");
-        onDevice(y.device(), "leakyRelu y");
+        KernelArgs args = rt.args(Kernel.LEAKY_RELU).ptr(x).f32(slope).ptr(y).i64(x.size());
         sameShape(x, y);
-        long n = x.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.LEAKY_RELU).ptr(x).f32(slope).ptr(y).i64(n), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, x.size());
     }
 
     @Override
     public void leakyReluBackward(Tensor x, Tensor dy, float slope, Tensor dx) {
-        rt.requireOpen();
-        onDevice(x.device(), "leakyReluBackward x");
-        onDevice(dy.device(), "leakyReluBackward dy");
-        onDevice(dx.device(), "leakyReluBackward dx");
+        KernelArgs args = rt.args(Kernel.LEAKY_RELU_BWD).ptr(x).ptr(dy).f32(slope).ptr(dx).i64(x.size());
         sameShape(x, dy);
         sameShape(x, dx);
-        long n = x.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.LEAKY_RELU_BWD).ptr(x).ptr(dy).f32(slope).ptr(dx).i64(n), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, x.size());
     }
 
     @Override
     public void rowL2Normalize(Tensor x, float eps, Tensor y, Tensor norms) {
-        rt.requireOpen();
-        onDevice(x.device(), "rowL2Normalize x");
-        onDevice(y.device(), "rowL2Normalize y");
-        onDevice(norms.device(), "rowL2Normalize norms");
+        KernelArgs args = rt.args(Kernel.ROW_L2_NORMALIZE).ptr(x).i32(x.rows()).i32(x.cols()).f32(eps).ptr(y).ptr(norms);
         sameShape(x, y);
         columnVector(norms, x.rows());
-        if (x.rows() == 0) return;
-        rt.launch(new KernelArgs(Kernel.ROW_L2_NORMALIZE).ptr(x).i32(x.rows()).i32(x.cols()).f32(eps).ptr(y).ptr(norms),
-                CudaRuntime.blocksForRows(x.rows()));
+        rt.launchPerRow(args, x.rows());
     }
 
     @Override
     public void rowL2NormalizeBackward(Tensor y, Tensor norms, float eps, Tensor dy, Tensor dx) {
-        rt.requireOpen();
-        onDevice(y.device(), "rowL2NormalizeBackward y");
-        onDevice(norms.device(), "rowL2NormalizeBackward norms");
-        onDevice(dy.device(), "rowL2NormalizeBackward dy");
-        onDevice(dx.device(), "rowL2NormalizeBackward dx");
+        KernelArgs args = rt.args(Kernel.ROW_L2_NORMALIZE_BWD).ptr(y).ptr(norms).i32(y.rows()).i32(y.cols()).f32(eps)
+                .ptr(dy).ptr(dx);
         sameShape(y, dy);
         sameShape(y, dx);
         columnVector(norms, y.rows());
-        if (y.rows() == 0) return;
-        rt.launch(new KernelArgs(Kernel.ROW_L2_NORMALIZE_BWD).ptr(y).ptr(norms).i32(y.rows()).i32(y.cols()).f32(eps)
-                .ptr(dy).ptr(dx), CudaRuntime.blocksForRows(y.rows()));
+        rt.launchPerRow(args, y.rows());
     }
 
     @Override
     public void rowDot(Tensor a, Tensor b, Tensor out) {
-        rt.requireOpen();
-        onDevice(a.device(), "rowDot a");
-        onDevice(b.device(), "rowDot b");
-        onDevice(out.device(), "rowDot output");
+        KernelArgs args = rt.args(Kernel.ROW_DOT).ptr(a).ptr(b).i32(a.rows()).i32(a.cols()).ptr(out);
         sameShape(a, b);
         columnVector(out, a.rows());
-        if (a.rows() == 0) return;
-        rt.launch(new KernelArgs(Kernel.ROW_DOT).ptr(a).ptr(b).i32(a.rows()).i32(a.cols()).ptr(out),
-                CudaRuntime.blocksForRows(a.rows()));
+        rt.launchPerRow(args, a.rows());
     }
 
     @Override
     public void scaleRowsAdd(Tensor scale, Tensor x, Tensor y) {
-        rt.requireOpen();
-        onDevice(scale.device(), "scaleRowsAdd scale");
-        onDevice(x.device(), "scaleRowsAdd x");
-        onDevice(y.device(), "scaleRowsAdd y");
+        KernelArgs args = rt.args(Kernel.SCALE_ROWS_ADD).ptr(scale).ptr(x).i32(x.rows()).i32(x.cols()).ptr(y);
         sameShape(x, y);
         columnVector(scale, x.rows());
-        long n = x.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.SCALE_ROWS_ADD).ptr(scale).ptr(x).i32(x.rows()).i32(x.cols()).ptr(y),
-                CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, x.size());
     }
 
     // ---- losses ------------------------------------------------------------------------------
@@ -492,61 +333,45 @@ public final class CudaKernels implements Kernels {
 
     @Override
     public void sumSquares(Tensor x, Tensor out) {
-        rt.requireOpen();
-        onDevice(x.device(), "sumSquares input");
-        onDevice(out.device(), "sumSquares output");
+        KernelArgs first = rt.args(Kernel.SUM_SQUARES_PARTIAL).ptr(x).i64(x.size());
+        long to = pointer(out, "sumSquares output");
         scalar(out);
-        long n = x.size();
-        int blocks = partialBlocks(n);
-        long partial = rt.scratch((long) MAX_PARTIALS * Double.BYTES);
-        if (blocks > 0) rt.launch(new KernelArgs(Kernel.SUM_SQUARES_PARTIAL).ptr(x).i64(n).ptr(partial), blocks);
-        rt.launch(new KernelArgs(Kernel.REDUCE_FINAL).ptr(partial).i32(blocks).f64(1.0).ptr(out), 1);
+        reduce(first, x.size(), 1.0, to);
     }
 
     @Override
     public void sumSquaresBackward(Tensor x, Tensor dOut, Tensor dx) {
-        rt.requireOpen();
-        onDevice(x.device(), "sumSquaresBackward x");
-        onDevice(dOut.device(), "sumSquaresBackward dOut");
-        onDevice(dx.device(), "sumSquaresBackward dx");
+        KernelArgs args = rt.args(Kernel.SUM_SQUARES_BWD).ptr(x).ptr(dOut).ptr(dx).i64(x.size());
         scalar(dOut);
         sameShape(x, dx);
-        long n = x.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.SUM_SQUARES_BWD).ptr(x).ptr(dOut).ptr(dx).i64(n), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, x.size());
     }
 
     @Override
     public void bprLoss(Tensor pos, Tensor neg, Tensor out) {
-        rt.requireOpen();
-        onDevice(pos.device(), "bprLoss pos");
-        onDevice(neg.device(), "bprLoss neg");
-        onDevice(out.device(), "bprLoss output");
+        KernelArgs first = rt.args(Kernel.BPR_LOSS_PARTIAL).ptr(pos).ptr(neg).i64(pos.size());
+        long to = pointer(out, "bprLoss output");
         sameShape(pos, neg);
         scalar(out);
-        long n = pos.size();
+        reduce(first, pos.size(), (double) pos.size(), to);
+    }
+
+    /** The two stages of a reduction over n elements: partial sums in scratch (first's last argument), then their sum / divisor into out. */
+    private void reduce(KernelArgs first, long n, double divisor, long out) {
         int blocks = partialBlocks(n);
         long partial = rt.scratch((long) MAX_PARTIALS * Double.BYTES);
-        if (blocks > 0) rt.launch(new KernelArgs(Kernel.BPR_LOSS_PARTIAL).ptr(pos).ptr(neg).i64(n).ptr(partial), blocks);
-        rt.launch(new KernelArgs(Kernel.REDUCE_FINAL).ptr(partial).i32(blocks).f64((double) n).ptr(out), 1);
+        if (blocks > 0) rt.launch(first.ptr(partial), blocks);
+        rt.launch(rt.args(Kernel.REDUCE_FINAL).ptr(partial).i32(blocks).f64(divisor).ptr(out), 1);
     }
 
     @Override
     public void bprLossBackward(Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg) {
-        rt.requireOpen();
-        onDevice(pos.device(), "bprLossBackward pos");
-        onDevice(neg.device(), "bprLossBackward neg");
-        onDevice(dOut.device(), "bprLossBackward dOut");
-        onDevice(dPos.device(), "bprLossBackward dPos");
-        onDevice(dNeg.device(), "bprLossBackward dNeg");
+        KernelArgs args = rt.args(Kernel.BPR_LOSS_BWD).ptr(pos).ptr(neg).ptr(dOut).ptr(dPos).ptr(dNeg).i64(pos.size());
         sameShape(pos, neg);
         sameShape(pos, dPos);
         sameShape(pos, dNeg);
         scalar(dOut);
-        long n = pos.size();
-        if (n == 0) return;
-        rt.launch(new KernelArgs(Kernel.BPR_LOSS_BWD).ptr(pos).ptr(neg).ptr(dOut).ptr(dPos).ptr(dNeg).i64(n),
-                CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, pos.size());
     }
 
     // ---- optimiser ---------------------------------------------------------------------------
@@ -554,74 +379,39 @@ public final class CudaKernels implements Kernels {
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                          float eps, float weightDecay, int step) {
-        rt.requireOpen();
-        onDevice(param.device(), "adam param");
-        onDevice(grad.device(), "adam grad");
-        onDevice(m.device(), "adam m");
-        onDevice(v.device(), "adam v");
+        double c1 = 1 - StrictMath.pow(beta1, step);
+        double c2 = 1 - StrictMath.pow(beta2, step);
+        KernelArgs args = rt.args(Kernel.ADAM).ptr(param).ptr(grad).ptr(m).ptr(v).i64(param.size())
+                .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).f64(c1).f64(c2);
         sameShape(param, grad);
         sameShape(param, m);
         sameShape(param, v);
-        long n = param.size();
-        if (n == 0) return;
-        double c1 = 1 - StrictMath.pow(beta1, step);
-        double c2 = 1 - StrictMath.pow(beta2, step);
-        rt.launch(new KernelArgs(Kernel.ADAM).ptr(param).ptr(grad).ptr(m).ptr(v).i64(n)
-                .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).f64(c1).f64(c2), CudaRuntime.blocksFor(n));
+        rt.launchFlat(args, param.size());
     }
 
-    // ---- fused (issue 14): the Kernels defaults unless the switch is on ----------------------------
+    // ---- fused (issue 14): chosen once, when the backend opens (see FusedOps) --------------------
 
-    @Override
-    public void copy(IntTensor src, IntTensor dst) {
+    /** The fused methods' implementation, once the backend is known to be open. */
+    private FusedOps fused() {
         rt.requireOpen();
-        if (fused != null) fused.copy(src, dst);
-        else Kernels.super.copy(src, dst);
+        return fused;
     }
 
-    @Override
-    public void add(Tensor a, Tensor b, Tensor out) {
-        rt.requireOpen();
-        if (fused != null) fused.add(a, b, out);
-        else Kernels.super.add(a, b, out);
+    @Override public void copy(IntTensor src, IntTensor dst) { fused().copy(src, dst); }
+    @Override public void add(Tensor a, Tensor b, Tensor out) { fused().add(a, b, out); }
+    @Override public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) { fused().biasLeakyRelu(x, bias, slope, y); }
+    @Override public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta, Tensor workspace) {
+        fused().biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
     }
-
-    @Override
-    public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) {
-        rt.requireOpen();
-        if (fused != null) fused.biasLeakyRelu(x, bias, slope, y);
-        else Kernels.super.biasLeakyRelu(x, bias, slope, y);
+    @Override public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+        fused().gatherSumSquares(table, index, weight, beta, out, workspace);
     }
-
-    @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                      Tensor workspace) {
-        rt.requireOpen();
-        if (fused != null) fused.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta);
-        else Kernels.super.biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
+    @Override public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable, Tensor workspace) {
+        fused().gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
     }
-
-    @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
-        rt.requireOpen();
-        if (fused != null) fused.gatherSumSquares(table, index, weight, beta, out);
-        else Kernels.super.gatherSumSquares(table, index, weight, beta, out, workspace);
-    }
-
-    @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                         Tensor workspace) {
-        rt.requireOpen();
-        if (fused != null) fused.gatherSumSquaresBackward(table, index, weight, dOut, dTable);
-        else Kernels.super.gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
-                         float eps, float weightDecay, Tensor step) {
-        rt.requireOpen();
-        if (fused != null) fused.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
-        else Kernels.super.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+    @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                                   float weightDecay, Tensor step) {
+        fused().adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
     }
 
     @Override
@@ -633,28 +423,28 @@ public final class CudaKernels implements Kernels {
 
     @Override
     public BackendClock clock() {
-        return clock != null ? clock : Kernels.super.clock();
+        return clock;
+    }
+
+    /** No device probe yet: {@code --profile} and {@code bench} leave the roofline out on CUDA. */
+    @Override
+    public Ceilings ceilings() {
+        return null;
     }
 
     // ---- evaluation --------------------------------------------------------------------------
 
     @Override
     public void maskScores(Tensor scores, CsrMatrix mask, int firstRow, float value) {
-        rt.requireOpen();
-        onDevice(scores.device(), "maskScores scores");
-        onDevice(mask, "maskScores mask");
+        KernelArgs args = rt.args(Kernel.MASK_SCORES).ptr(scores).i32(scores.rows()).i32(scores.cols())
+                .ptr(onGpu(mask, "maskScores mask").rowPtr()).ptr(mask.colIdx()).i32(firstRow).f32(value);
         maskShapes(scores, mask, firstRow);
-        if (scores.rows() == 0) return;
-        rt.launch(new KernelArgs(Kernel.MASK_SCORES).ptr(scores).i32(scores.rows()).i32(scores.cols())
-                .ptr(mask.rowPtr()).ptr(mask.colIdx()).i32(firstRow).f32(value), CudaRuntime.blocksForRows(scores.rows()));
+        rt.launchPerRow(args, scores.rows());
     }
 
     @Override
     public void topK(Tensor scores, int k, IntTensor indices, Tensor values) {
-        rt.requireOpen();
-        onDevice(scores.device(), "topK scores");
-        onDevice(indices.device(), "topK indices");
-        onDevice(values.device(), "topK values");
+        KernelArgs args = rt.args(Kernel.TOPK_ROWS).ptr(scores).i32(scores.rows()).i32(scores.cols()).i32(k).ptr(indices).ptr(values);
         topKShapes(scores, k, indices, values);
         int rows = scores.rows();
         if (rows == 0) return;
@@ -666,8 +456,7 @@ public final class CudaKernels implements Kernels {
             spillKeys = rt.scratch(slots * (Integer.BYTES + Integer.BYTES));
             spillIndices = spillKeys + slots * Integer.BYTES;
         }
-        rt.launch(new KernelArgs(Kernel.TOPK_ROWS).ptr(scores).i32(rows).i32(scores.cols()).i32(k).ptr(indices).ptr(values)
-                .ptr(spillKeys).ptr(spillIndices), blocks);
+        rt.launch(args.ptr(spillKeys).ptr(spillIndices), blocks);
     }
 
     /** One block per row up to the grid limit; a k too large for shared memory also bounds the spill area. */
@@ -680,28 +469,6 @@ public final class CudaKernels implements Kernels {
         return blocks;
     }
 
-    // ---- checks ------------------------------------------------------------------------------
-
-    private static void onDevice(Device d, String what) {
-        if (d != Device.CUDA) {
-            throw new IllegalArgumentException(what + " is a " + d + " tensor; the cuda backend needs it uploaded to the GPU");
-        }
-    }
-
-    private static void onDevice(CsrMatrix m, String what) {
-        if (m.device() != Device.CUDA) {
-            throw new IllegalArgumentException(what + " " + m + " is on the host; upload it with this backend first");
-        }
-    }
-
-    private static void onHost(Device d, String what) {
-        if (d != Device.HOST) throw new IllegalArgumentException(what + " must be a host tensor, got " + d);
-    }
-
-    private static void sameIntSize(IntTensor a, IntTensor b) {
-        if (a.size() != b.size()) throw new IllegalArgumentException("sizes differ: " + a.shape() + " vs " + b.shape());
-    }
-
     @Override
     public void close() {
         if (rt.isClosed()) return;
@@ -711,7 +478,7 @@ public final class CudaKernels implements Kernels {
                 if (graphs != null) graphs.close();
             } finally {
                 try {
-                    if (clock != null) clock.close();
+                    if (clock instanceof CudaClock c) c.close();
                 } finally {
                     sparse.close();
                 }
@@ -719,11 +486,5 @@ public final class CudaKernels implements Kernels {
         } finally {
             rt.close();
         }
-    }
-
-    /** No device probe yet: {@code --profile} and {@code bench} leave the roofline out on CUDA. */
-    @Override
-    public dev.mmgcn.kernels.Ceilings ceilings() {
-        return null;
     }
 }

@@ -92,8 +92,8 @@ public final class CudaRuntime implements AutoCloseable {
     private boolean sparseCreated;
     private CublasBinding blas;
     private long errorWord;
-    private final GrowableBuffer scratch = new GrowableBuffer("scratch");
-    private final GrowableBuffer spmmWorkspace = new GrowableBuffer("cuSPARSE workspace");
+    private final GrowableBuffer scratch = new GrowableBuffer(this, "scratch");
+    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(this, "cuSPARSE workspace");
     private boolean closed;
 
     private final boolean fused;
@@ -315,43 +315,6 @@ public final class CudaRuntime implements AutoCloseable {
         return spmmWorkspace.ensure(bytes);
     }
 
-    /** A device buffer that only grows, so that steady-state steps never allocate. */
-    private final class GrowableBuffer {
-        private final String what;
-        private long address;
-        private long capacity;
-
-        GrowableBuffer(String what) {
-            this.what = what;
-        }
-
-        long ensure(long bytes) {
-            if (bytes <= capacity) return address;
-            long grown = Math.max(bytes, capacity * 2);
-            if (address != 0) {
-                // work queued on the stream may still read the old buffer
-                synchronize();
-                free(address);
-                address = 0;
-                capacity = 0;
-            }
-            address = alloc(grown);
-            capacity = grown;
-            return address;
-        }
-
-        void release() {
-            if (address != 0) free(address);
-            address = 0;
-            capacity = 0;
-        }
-
-        @Override
-        public String toString() {
-            return what + " of " + capacity + " bytes";
-        }
-    }
-
     // ---- scopes ----------------------------------------------------------------------------
 
     synchronized void register(CudaScope scope) {
@@ -375,8 +338,24 @@ public final class CudaRuntime implements AutoCloseable {
         return (int) Math.max(1, Math.min(((long) rows + warpsPerBlock - 1) / warpsPerBlock, MAX_BLOCKS));
     }
 
+    /** The arguments of a launch of {@code kernel}, once this runtime is known to be open (and current on this thread). */
+    KernelArgs args(Kernel kernel) {
+        requireOpen();
+        return new KernelArgs(kernel);
+    }
+
     void launch(KernelArgs args, int blocks) {
         launch(args, blocks, 1, THREADS, 1);
+    }
+
+    /** A grid-stride launch over n elements; nothing when n is 0. */
+    void launchFlat(KernelArgs args, long n) {
+        if (n > 0) launch(args, blocksFor(n));
+    }
+
+    /** A warp-per-row launch; nothing when there are no rows. */
+    void launchPerRow(KernelArgs args, int rows) {
+        if (rows > 0) launch(args, blocksForRows(rows));
     }
 
     void launch(KernelArgs args, int gridX, int gridY, int blockX, int blockY) {

@@ -1,13 +1,16 @@
 package dev.mmgcn.cuda;
 
-import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.Device;
+import dev.mmgcn.storage.OffHeapMatrix;
 import jcuda.Pointer;
 
 /**
  * The parameter block of one launch, built in order and checked against {@link Kernel#signature}:
  * {@code cuLaunchKernel} takes an array of pointers to the argument values and cannot tell a float
- * from an int, so a mismatch would otherwise run with garbage instead of failing.
+ * from an int, so a mismatch would otherwise run with garbage instead of failing. A tensor becomes a
+ * pointer only through {@link #pointer}, which refuses host memory: the same check guards the arguments
+ * of a launch and those handed to cuBLAS, cuSPARSE or a copy.
  */
 final class KernelArgs {
     private final Kernel kernel;
@@ -17,6 +20,22 @@ final class KernelArgs {
     KernelArgs(Kernel kernel) {
         this.kernel = kernel;
         this.slots = new Pointer[kernel.signature.length()];
+    }
+
+    /** The device address of {@code m}; a host buffer is refused, naming {@code what}. */
+    static long pointer(OffHeapMatrix m, String what) {
+        if (m.device() != Device.CUDA) {
+            throw new IllegalArgumentException(what + " is a " + m.device() + " tensor; the cuda backend needs it uploaded to the GPU");
+        }
+        return m.address();
+    }
+
+    /** {@code m} itself when it lives on the GPU; a host matrix is refused, naming {@code what}. */
+    static CsrMatrix onGpu(CsrMatrix m, String what) {
+        if (m.device() != Device.CUDA) {
+            throw new IllegalArgumentException(what + " " + m + " is on the host; upload it with this backend first");
+        }
+        return m;
     }
 
     private void expect(char type) {
@@ -32,12 +51,9 @@ final class KernelArgs {
         return this;
     }
 
-    KernelArgs ptr(Tensor t) {
-        return ptr(t.address());
-    }
-
-    KernelArgs ptr(IntTensor t) {
-        return ptr(t.address());
+    /** A tensor's device address (a host tensor is refused). */
+    KernelArgs ptr(OffHeapMatrix m) {
+        return ptr(pointer(m, "argument " + count + " of " + kernel.entry));
     }
 
     KernelArgs i64(long v) {

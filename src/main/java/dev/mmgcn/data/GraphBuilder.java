@@ -3,8 +3,6 @@ package dev.mmgcn.data;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Scope;
 
-import java.util.Arrays;
-
 /**
  * Builds MMGCN's propagation graph: users 0..U−1 and items U..U+I−1 as the nodes of one square CSR,
  * with every training interaction stored in both directions. Only train interactions are used, so
@@ -25,28 +23,18 @@ public final class GraphBuilder {
     }
 
     public static CsrMatrix bipartite(Scope scope, int numUsers, int numItems, Interactions train, Weights weights) {
-        long[] pairs = uniquePairs(numItems, train);
-        int edges = pairs.length;
+        Interactions edges = train.distinct(numItems);
+        if (weights == Weights.SYMMETRIC) return symmetric(scope, numUsers, numItems, edges.users(), edges.items());
+        int[] rows = new int[2 * edges.size()];
+        int[] cols = new int[2 * edges.size()];
+        bothWays(numUsers, edges.users(), edges.items(), rows, cols);
         int n = numUsers + numItems;
-        int[] rows = new int[2 * edges];
-        int[] cols = new int[2 * edges];
-        for (int e = 0; e < edges; e++) {
-            int u = (int) (pairs[e] / numItems);
-            int i = (int) (pairs[e] % numItems);
-            rows[2 * e] = u;
-            cols[2 * e] = numUsers + i;
-            rows[2 * e + 1] = numUsers + i;
-            cols[2 * e + 1] = u;
-        }
         float[] values = null;
-        if (weights != Weights.ONES) {
+        if (weights == Weights.MEAN) {
             int[] degree = new int[n];
             for (int r : rows) degree[r]++;
             values = new float[rows.length];
-            for (int k = 0; k < rows.length; k++) {
-                values[k] = weights == Weights.MEAN ? 1f / degree[rows[k]]
-                        : (float) (1 / Math.sqrt((double) degree[rows[k]] * degree[cols[k]]));
-            }
+            for (int k = 0; k < rows.length; k++) values[k] = 1f / degree[rows[k]];
         }
         return CsrMatrix.fromCoo(scope, n, n, rows, cols, values);
     }
@@ -57,50 +45,42 @@ public final class GraphBuilder {
      * must be distinct.
      */
     public static CsrMatrix symmetric(Scope scope, int numUsers, int numItems, int[] users, int[] items) {
-        int edges = users.length;
-        int[] du = new int[numUsers];
-        int[] di = new int[numItems];
-        for (int e = 0; e < edges; e++) {
-            du[users[e]]++;
-            di[items[e]]++;
-        }
-        int[] rows = new int[2 * edges];
-        int[] cols = new int[2 * edges];
-        float[] values = new float[2 * edges];
-        for (int e = 0; e < edges; e++) {
-            float v = (float) (1 / Math.sqrt((double) du[users[e]] * di[items[e]]));
-            rows[2 * e] = users[e];
-            cols[2 * e] = numUsers + items[e];
-            rows[2 * e + 1] = numUsers + items[e];
-            cols[2 * e + 1] = users[e];
-            values[2 * e] = v;
-            values[2 * e + 1] = v;
-        }
+        double[] w = symmetricWeights(numUsers, numItems, users, items);
+        int[] rows = new int[2 * users.length];
+        int[] cols = new int[2 * users.length];
+        bothWays(numUsers, users, items, rows, cols);
+        float[] values = new float[rows.length];
+        for (int k = 0; k < values.length; k++) values[k] = (float) w[k / 2];
         int n = numUsers + numItems;
         return CsrMatrix.fromCoo(scope, n, n, rows, cols, values);
     }
 
-    /** The user × item matrix of training interactions (ones), used to mask seen items and to sample negatives. */
-    public static CsrMatrix userItems(Scope scope, int numUsers, int numItems, Interactions split) {
-        long[] pairs = uniquePairs(numItems, split);
-        int[] rows = new int[pairs.length];
-        int[] cols = new int[pairs.length];
-        for (int e = 0; e < pairs.length; e++) {
-            rows[e] = (int) (pairs[e] / numItems);
-            cols[e] = (int) (pairs[e] % numItems);
+    /** 1/√(d_u·d_i) of each edge (u, i), the degrees counted over these edges: GCN's symmetric normalisation D^−½ A D^−½. */
+    public static double[] symmetricWeights(int numUsers, int numItems, int[] users, int[] items) {
+        int[] du = new int[numUsers];
+        int[] di = new int[numItems];
+        for (int e = 0; e < users.length; e++) {
+            du[users[e]]++;
+            di[items[e]]++;
         }
-        return CsrMatrix.fromCoo(scope, numUsers, numItems, rows, cols, null);
+        double[] w = new double[users.length];
+        for (int e = 0; e < users.length; e++) w[e] = 1 / Math.sqrt((double) du[users[e]] * di[items[e]]);
+        return w;
     }
 
-    /** Sorted distinct (user, item) codes; a repeated pair must not count twice in a degree. */
-    public static long[] uniquePairs(int numItems, Interactions split) {
-        long[] codes = new long[split.size()];
-        for (int k = 0; k < codes.length; k++) codes[k] = (long) split.users()[k] * numItems + split.items()[k];
-        Arrays.sort(codes);
-        int w = 0;
-        for (int k = 0; k < codes.length; k++) {
-            if (k == 0 || codes[k] != codes[k - 1]) codes[w++] = codes[k];
+    /** Edge e as (u, U + i) at 2e and (U + i, u) at 2e + 1. */
+    private static void bothWays(int numUsers, int[] users, int[] items, int[] rows, int[] cols) {
+        for (int e = 0; e < users.length; e++) {
+            rows[2 * e] = users[e];
+            cols[2 * e] = numUsers + items[e];
+            rows[2 * e + 1] = numUsers + items[e];
+            cols[2 * e + 1] = users[e];
         }
-        return Arrays.copyOf(codes, w);
+    }
+
+    /** The user × item matrix of training interactions (ones), used to mask seen items and to sample negatives. */
+    public static CsrMatrix userItems(Scope scope, int numUsers, int numItems, Interactions split) {
+        Interactions pairs = split.distinct(numItems);
+        return CsrMatrix.fromCoo(scope, numUsers, numItems, pairs.users(), pairs.items(), null);
     }
 }

@@ -26,15 +26,11 @@ public record SeenItems(int numUsers, int numItems, int[] rowPtr, int[] items) {
 
     /** The distinct (user, item) pairs of {@code split}. */
     public static SeenItems of(int numUsers, int numItems, Interactions split) {
-        long[] pairs = GraphBuilder.uniquePairs(numItems, split);
+        Interactions pairs = split.distinct(numItems);
         int[] ptr = new int[numUsers + 1];
-        int[] items = new int[pairs.length];
-        for (int e = 0; e < pairs.length; e++) {
-            ptr[(int) (pairs[e] / numItems) + 1]++;
-            items[e] = (int) (pairs[e] % numItems);
-        }
+        for (int u : pairs.users()) ptr[u + 1]++;
         for (int u = 0; u < numUsers; u++) ptr[u + 1] += ptr[u];
-        return new SeenItems(numUsers, numItems, ptr, items);
+        return new SeenItems(numUsers, numItems, ptr, pairs.items());
     }
 
     /** How many distinct items user {@code u} has. */

@@ -1,6 +1,5 @@
 package dev.mmgcn.layers;
 
-import dev.mmgcn.optim.Init;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;

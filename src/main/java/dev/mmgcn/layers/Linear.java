@@ -1,6 +1,5 @@
 package dev.mmgcn.layers;
 
-import dev.mmgcn.optim.Init;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
@@ -34,8 +33,4 @@ public final class Linear {
     public Var forwardAddLeakyRelu(Tape tape, Var x, Var addend, float slope) {
         return tape.linearAddLeakyRelu(x, weight, bias, addend, slope);
     }
-
-    public int in() { return weight.rows(); }
-
-    public int out() { return weight.cols(); }
 }

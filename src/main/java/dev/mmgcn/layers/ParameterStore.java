@@ -1,7 +1,7 @@
 package dev.mmgcn.layers;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.optim.FlatParameters;
+import dev.mmgcn.tape.FlatParameters;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;

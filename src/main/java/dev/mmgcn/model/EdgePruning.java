@@ -1,5 +1,7 @@
 package dev.mmgcn.model;
 
+import dev.mmgcn.data.GraphBuilder;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -22,14 +24,7 @@ public final class EdgePruning {
         if (users.length != items.length) throw new IllegalArgumentException("edge arrays differ in length");
         this.users = users;
         this.items = items;
-        int[] du = new int[numUsers];
-        int[] di = new int[numItems];
-        for (int e = 0; e < users.length; e++) {
-            du[users[e]]++;
-            di[items[e]]++;
-        }
-        this.weights = new double[users.length];
-        for (int e = 0; e < users.length; e++) weights[e] = 1 / Math.sqrt((double) du[users[e]] * di[items[e]]);
+        this.weights = GraphBuilder.symmetricWeights(numUsers, numItems, users, items);
     }
 
     public int edges() { return users.length; }

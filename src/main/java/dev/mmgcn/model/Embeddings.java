@@ -1,6 +1,6 @@
 package dev.mmgcn.model;
 
-import dev.mmgcn.optim.Init;
+import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.Tensor;
 
 import java.util.random.RandomGenerator;

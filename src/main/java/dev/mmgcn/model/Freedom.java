@@ -4,11 +4,9 @@ import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.data.Modality;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.layers.ParameterStore;
-import dev.mmgcn.optim.Init;
+import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Scope;
-import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
@@ -42,13 +40,8 @@ import java.util.SplittableRandom;
  * created (they would receive no gradient); a modality's graph weight generalises the reference's
  * two-modality {@code mm_image_weight} ({@link FreedomConfig#resolveKnnWeights}).
  */
-public final class Freedom implements RecModel {
-    private final FreedomConfig config;
+public final class Freedom extends ModelBase<FreedomConfig> {
     private final Kernels kernels;
-    private final int numUsers;
-    private final int numItems;
-    private final ParameterStore params;
-    private final Scope dataScope;
     private final CsrMatrix fullGraph;
     private final CsrMatrix itemGraph;
     private final EdgePruning pruning;
@@ -70,12 +63,8 @@ public final class Freedom implements RecModel {
     public Freedom(FreedomConfig config, Kernels kernels, int numUsers, int numItems, List<Modality> modalities,
                    Interactions train, long seed) {
         if (modalities.isEmpty()) throw new IllegalArgumentException("FREEDOM needs at least one dense feature modality for its item–item graph");
-        this.config = config;
+        super(config, kernels, numUsers, numItems);
         this.kernels = kernels;
-        this.numUsers = numUsers;
-        this.numItems = numItems;
-        this.params = new ParameterStore(kernels);
-        this.dataScope = kernels.newScope();
         SplittableRandom rng = new SplittableRandom(seed);
         int d = config.embeddingDim();
         this.users = params.create("user_embedding", numUsers, d, t -> Init.xavierUniform(t, rng));
@@ -100,12 +89,8 @@ public final class Freedom implements RecModel {
         this.itemGraph = Graphs.upload(kernels, dataScope, host -> ItemKnn.combine(host, numUsers, numItems, neighbours, w));
         this.knnSeconds = (System.nanoTime() - t0) / 1e9;
 
-        long[] pairs = GraphBuilder.uniquePairs(numItems, train);
-        int[] eu = new int[pairs.length], ei = new int[pairs.length];
-        for (int e = 0; e < pairs.length; e++) {
-            eu[e] = (int) (pairs[e] / numItems);
-            ei[e] = (int) (pairs[e] % numItems);
-        }
+        Interactions edges = train.distinct(numItems);
+        int[] eu = edges.users(), ei = edges.items();
         this.pruning = new EdgePruning(numUsers, numItems, eu, ei);
         this.fullGraph = Graphs.upload(kernels, dataScope, host -> GraphBuilder.symmetric(host, numUsers, numItems, eu, ei));
         this.trainGraph = fullGraph;
@@ -196,36 +181,6 @@ public final class Freedom implements RecModel {
         return List.of(new Regularised(users, Regularised.Rows.USERS), new Regularised(items, Regularised.Rows.ITEMS));
     }
 
-    @Override
-    public String kind() { return config.kind(); }
-
-    @Override
-    public FreedomConfig config() { return config; }
-
-    @Override
-    public int numUsers() { return numUsers; }
-
-    @Override
-    public int numItems() { return numItems; }
-
-    @Override
-    public int dim() { return config.embeddingDim(); }
-
-    @Override
-    public ParameterStore parameters() { return params; }
-
-    /** The frozen item–item graph (nodes × nodes, user rows empty). */
-    public CsrMatrix itemGraph() { return itemGraph; }
-
-    /** The full symmetric-normalised user–item graph used for evaluation. */
-    public CsrMatrix fullGraph() { return fullGraph; }
-
-    /** The user–item graph of the current training epoch. */
-    public CsrMatrix trainGraph() { return trainGraph; }
-
-    /** The epoch whose pruned graph {@link #trainGraph} is (0: the full graph, before any epoch). */
-    public int trainGraphEpoch() { return trainGraphEpoch; }
-
     public EdgePruning pruning() { return pruning; }
 
     @Override
@@ -242,8 +197,7 @@ public final class Freedom implements RecModel {
 
     @Override
     public void close() {
-        params.close();
-        dataScope.close();
+        super.close();
         if (epochScope != null) epochScope.close();
     }
 }

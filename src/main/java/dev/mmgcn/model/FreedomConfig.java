@@ -40,15 +40,52 @@ public record FreedomConfig(int embeddingDim, int knnK, int itemLayers, int uiLa
         }
     }
 
+    @Override public String kind() { return "freedom"; }
+    @Override public String label() { return "FREEDOM"; }
+
     @Override
-    public String kind() { return "freedom"; }
+    public java.util.List<String> provenance() {
+        return java.util.List.of("follows enoche/FREEDOM's freedom.py (kNN item graph, degree-sensitive pruning, BPR + feature BPR); BPR as a stable",
+                "softplus; an item without features has no item-graph neighbours (the reference divides by its zero norm).");
+    }
+
+    @Override
+    public void checkModalityWeights(java.util.List<String> modalities) {
+        resolveKnnWeights(modalities);
+    }
+
+    /**
+     * LightGCN's buffers, plus the item-graph propagations and their sum; this epoch's pruned user–item graph
+     * beside the full one; the item–item kNN graph of k entries per item and modality, built through the kNN
+     * block and a normalised copy of the widest features (scratch); with the feature loss on, the trainable
+     * feature tables and their projections, and a batch's projected rows.
+     */
+    @Override
+    public ModelMemory memory(DataShape s, int batch) {
+        ModelMemory base = ModelMemory.embeddingTables(s, embeddingDim, uiLayers, batch);
+        double n = s.nodes();
+        double d = embeddingDim;
+        double b = s.batchRows(batch);
+        double params = base.parameters();
+        double activations = base.activations() + (itemLayers * n * d + n * d);
+        double edges = 2.0 * s.trainPairs();
+        double graph = base.graphBytes() + ModelMemory.graph(s, edges * (1 - dropout))
+                + ModelMemory.graph(s, (double) s.items() * knnK * s.featureDims().size());
+        int widest = s.featureDims().stream().mapToInt(Integer::intValue).max().orElse(0);
+        double knnScratch = ItemKnn.BLOCK_FLOATS * ModelMemory.FLOAT + 2.0 * s.items() * widest * ModelMemory.FLOAT;
+        if (featureWeight > 0) {
+            for (int f : s.featureDims()) {
+                params += (double) s.items() * f + f * d + d;
+                activations += 2 * b * (f + d) + 2 * b;
+            }
+        }
+        return new ModelMemory(base.featureBytes(), graph, params, activations, knnScratch, base.heapBytes());
+    }
+
+    @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers"; }
 
     public FreedomConfig withDropout(float d) {
         return new FreedomConfig(embeddingDim, knnK, itemLayers, uiLayers, d, featureWeight, knnWeights);
-    }
-
-    public FreedomConfig withFeatureWeight(float w) {
-        return new FreedomConfig(embeddingDim, knnK, itemLayers, uiLayers, dropout, w, knnWeights);
     }
 
     /**

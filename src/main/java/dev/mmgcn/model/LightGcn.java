@@ -3,9 +3,7 @@ package dev.mmgcn.model;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.data.Interactions;
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
@@ -24,22 +22,13 @@ import java.util.SplittableRandom;
  * penalty is on the batch's layer-0 rows as there, but squared ({@code reg · Σ‖e‖² / batch}, the
  * paper's λ‖E⁰‖²) where MMRec's {@code EmbLoss} takes unsquared norms.
  */
-public final class LightGcn implements RecModel {
-    private final LightGcnConfig config;
-    private final int numUsers;
-    private final int numItems;
-    private final ParameterStore params;
-    private final Scope dataScope;
+public final class LightGcn extends ModelBase<LightGcnConfig> {
     private final CsrMatrix graph;
     private final Var users;
     private final Var items;
 
     public LightGcn(LightGcnConfig config, Kernels kernels, int numUsers, int numItems, Interactions train, long seed) {
-        this.config = config;
-        this.numUsers = numUsers;
-        this.numItems = numItems;
-        this.params = new ParameterStore(kernels);
-        this.dataScope = kernels.newScope();
+        super(config, kernels, numUsers, numItems);
         SplittableRandom rng = new SplittableRandom(seed);
         this.graph = Graphs.upload(kernels, dataScope,
                 host -> GraphBuilder.bipartite(host, numUsers, numItems, train, GraphBuilder.Weights.SYMMETRIC));
@@ -69,35 +58,11 @@ public final class LightGcn implements RecModel {
         return List.of(new Regularised(users, Regularised.Rows.USERS), new Regularised(items, Regularised.Rows.ITEMS));
     }
 
-    @Override
-    public String kind() { return config.kind(); }
-
-    @Override
-    public LightGcnConfig config() { return config; }
-
-    @Override
-    public int numUsers() { return numUsers; }
-
-    @Override
-    public int numItems() { return numItems; }
-
-    @Override
-    public int dim() { return config.embeddingDim(); }
-
-    @Override
-    public ParameterStore parameters() { return params; }
-
     public CsrMatrix graph() { return graph; }
 
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "LightGCN %d layers, width %d, symmetric normalisation, layer mean, %s init; %,d parameters",
                 config.layers(), config.embeddingDim(), Mmgcn.lower(config.init()), params.count());
-    }
-
-    @Override
-    public void close() {
-        params.close();
-        dataScope.close();
     }
 }

@@ -27,6 +27,20 @@ public record LightGcnConfig(int embeddingDim, int layers, EmbeddingInit init) i
         if (init == null) init = EmbeddingInit.XAVIER;
     }
 
+    @Override public String kind() { return "lightgcn"; }
+    @Override public String label() { return "LightGCN"; }
+
     @Override
-    public String kind() { return "lightgcn"; }
+    public java.util.List<String> provenance() {
+        return java.util.List.of("follows MMRec's lightgcn.py; the L2 penalty is squared (reg * sum of squares / batch) where MMRec's EmbLoss takes norms.");
+    }
+
+    @Override public boolean readsFeatures() { return false; }
+
+    @Override
+    public ModelMemory memory(DataShape data, int batch) {
+        return ModelMemory.embeddingTables(data, embeddingDim, layers, batch);
+    }
+
+    @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers"; }
 }

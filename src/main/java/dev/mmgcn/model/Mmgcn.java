@@ -8,11 +8,9 @@ import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.layers.Aggregation;
 import dev.mmgcn.layers.GraphConvLayer;
 import dev.mmgcn.layers.Linear;
-import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
-import dev.mmgcn.optim.Init;
+import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
@@ -35,12 +33,7 @@ import java.util.SplittableRandom;
  * embeddings, {@code bag · W} with the bag's 1/count values, recomputed every step and trained with
  * the rest. An item without words gets a zero feature row.
  */
-public final class Mmgcn implements RecModel {
-    private final MmgcnConfig config;
-    private final int numUsers;
-    private final int numItems;
-    private final ParameterStore params;
-    private final Scope dataScope;
+public final class Mmgcn extends ModelBase<MmgcnConfig> {
     private final CsrMatrix graph;
     private final Var idEmbedding;
     private final List<Branch> branches = new ArrayList<>();
@@ -69,11 +62,7 @@ public final class Mmgcn implements RecModel {
     public Mmgcn(MmgcnConfig config, Kernels kernels, int numUsers, int numItems, List<Modality> modalities,
                  List<BagOfWords> wordModalities, Interactions train, long seed) {
         if (modalities.isEmpty() && wordModalities.isEmpty()) throw new IllegalArgumentException("MMGCN needs at least one modality");
-        this.config = config;
-        this.numUsers = numUsers;
-        this.numItems = numItems;
-        this.params = new ParameterStore(kernels);
-        this.dataScope = kernels.newScope();
+        super(config, kernels, numUsers, numItems);
         SplittableRandom rng = new SplittableRandom(seed);
 
         GraphBuilder.Weights weights = config.aggregation() == Aggregation.MEAN ? GraphBuilder.Weights.MEAN : GraphBuilder.Weights.ONES;
@@ -127,24 +116,6 @@ public final class Mmgcn implements RecModel {
         return config.fusion() == Fusion.MEAN ? tape.mean(outputs) : tape.sum(outputs);
     }
 
-    @Override
-    public String kind() { return config.kind(); }
-
-    @Override
-    public MmgcnConfig config() { return config; }
-
-    @Override
-    public int numUsers() { return numUsers; }
-
-    @Override
-    public int numItems() { return numItems; }
-
-    @Override
-    public int dim() { return config.embeddingDim(); }
-
-    @Override
-    public ParameterStore parameters() { return params; }
-
     public CsrMatrix graph() { return graph; }
 
     /** The id embedding table, or null when the configuration has none. */
@@ -181,11 +152,5 @@ public final class Mmgcn implements RecModel {
 
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public void close() {
-        params.close();
-        dataScope.close();
     }
 }

@@ -40,8 +40,57 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
         if (wordDim < 1) throw new IllegalArgumentException("--word-dim must be at least 1, got " + wordDim);
     }
 
+    @Override public String kind() { return "mmgcn"; }
+    @Override public String label() { return "MMGCN"; }
+
     @Override
-    public String kind() { return "mmgcn"; }
+    public java.util.List<String> provenance() {
+        return java.util.List.of("differs from the public MMGCN code: user preferences and id embeddings are trained; the layer count is a setting;",
+                "BPR uses a stable softplus; evaluation masks training items with -inf and scores with representations",
+                "recomputed after each epoch, not those of the last training batch.");
+    }
+
+    /**
+     * Per modality: its features (the dataset's copy and the model's), the projection where the features are
+     * wider than the latent width, the user preferences, and per layer the weights and the tape's outputs
+     * (the graph product, its aggregation and LeakyReLU; the self linear with its LeakyReLU as one node, the
+     * id-embedding add; the combine linear with its LeakyReLU as one node, no concatenation built; MAX's
+     * argmax indices); then the fusion and a batch's gathered rows. The graph has values, and its transpose.
+     */
+    @Override
+    public ModelMemory memory(DataShape s, int batch) {
+        double n = s.nodes();
+        double d = embeddingDim;
+        double b = s.batchRows(batch);
+        double features = 0;
+        double params = idEmbedding ? n * d : 0;
+        double activations = 0;
+        for (int f : s.featureDims()) {
+            features += (double) s.items() * f;
+            boolean projected = f > latentDim;
+            double w = projected ? latentDim : f;
+            if (projected) {
+                params += f * w + w;
+                activations += s.items() * w;
+            }
+            params += s.users() * w;
+            activations += 2 * n * w + n; // rows concatenated, then L2-normalised (+ norms)
+            double in = w;
+            for (int l = 0; l < layers; l++) {
+                double combineIn = combination == Combination.CONCAT ? in + d : in;
+                params += in * in + (in * d + d) + (combineIn * d + d);
+                activations += 3 * n * in + 3 * n * d;
+                if (aggregation == Aggregation.MAX) activations += n * in; // argmax indices
+                in = d;
+            }
+        }
+        if (s.featureDims().size() > 1) activations += n * d; // fusion
+        // a batch's gathers: user, positive and negative rows of R (the L2 penalty reads its rows in place)
+        activations += b * 3 * d + 4 * b;
+        return new ModelMemory(features * ModelMemory.FLOAT * 2, ModelMemory.graph(s, 2.0 * s.trainPairs()), params, activations, 0, 0);
+    }
+
+    @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers (" + layers + "), --latent (" + latentDim + ")"; }
 
     public MmgcnConfig withEmbeddingDim(int d) {
         return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim);

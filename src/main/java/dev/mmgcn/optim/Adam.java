@@ -3,6 +3,7 @@ package dev.mmgcn.optim;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
+import dev.mmgcn.tape.FlatParameters;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 

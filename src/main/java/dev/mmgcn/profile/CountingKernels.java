@@ -34,9 +34,6 @@ public final class CountingKernels implements Kernels {
         this.timed = k.device() == Device.HOST;
     }
 
-    /** The backend being counted. */
-    public Kernels inner() { return k; }
-
     /** Whether calls are timed (host backends) or only counted. */
     public boolean timed() { return timed; }
 

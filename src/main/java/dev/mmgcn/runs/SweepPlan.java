@@ -84,10 +84,6 @@ public final class SweepPlan {
         return trials;
     }
 
-    public TrainSettings base() {
-        return base;
-    }
-
     public Grid grid() {
         return grid;
     }

@@ -4,59 +4,23 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A row-major float32 matrix over an off-heap buffer.
- *
- * <p>The buffer has a fixed capacity; the shape may be changed within it with {@link #reshape}, so
- * that a tape can reuse one buffer for batches of different sizes without reallocating. Vectors are
- * n×1 or 1×n matrices and scalars are 1×1: every op works on the same two-dimensional type.
- *
- * <p>For a {@link Device#CUDA} tensor the segment's address is a device pointer: Java code must not
- * dereference it, which the element accessors check.
+ * A row-major float32 matrix over an off-heap buffer ({@link OffHeapMatrix}: fixed capacity, shape
+ * changed within it by {@link #reshape}). Vectors are n×1 or 1×n matrices and scalars are 1×1: every op
+ * works on the same two-dimensional type.
  */
-public final class Tensor {
+public final class Tensor extends OffHeapMatrix {
     public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final MemorySegment data;
-    private final long capacity;
-    private final Device device;
-    private int rows;
-    private int cols;
 
     public Tensor(MemorySegment data, Device device, int rows, int cols) {
+        super(data, device, Float.BYTES, rows, cols);
         this.data = data;
-        this.device = device;
-        this.capacity = data.byteSize() / Float.BYTES;
-        reshape(rows, cols);
     }
-
-    public int rows() { return rows; }
-
-    public int cols() { return cols; }
-
-    /** Number of elements in the current shape. */
-    public long size() { return (long) rows * cols; }
-
-    public long capacity() { return capacity; }
-
-    public Device device() { return device; }
-
-    public MemorySegment segment() { return data; }
-
-    /** Device pointer or host address of element 0. */
-    public long address() { return data.address(); }
-
-    public boolean isHost() { return device == Device.HOST; }
 
     /** Changes the shape, keeping the buffer; the new shape must fit in the capacity. Contents are not defined afterwards. */
     public Tensor reshape(int newRows, int newCols) {
-        if (newRows < 0 || newCols < 0) {
-            throw new IllegalArgumentException("negative shape " + newRows + "x" + newCols);
-        }
-        if ((long) newRows * newCols > capacity) {
-            throw new IllegalArgumentException("shape " + newRows + "x" + newCols + " exceeds capacity " + capacity);
-        }
-        this.rows = newRows;
-        this.cols = newCols;
+        setShape(newRows, newCols);
         return this;
     }
 
@@ -65,12 +29,7 @@ public final class Tensor {
      * address is offset. For evaluation blocks and slices of a representation, not for tape outputs.
      */
     public Tensor rowSlice(int from, int to) {
-        if (from < 0 || to > rows || from > to) {
-            throw new IndexOutOfBoundsException("rows [" + from + "," + to + ") of " + shape());
-        }
-        long start = (long) from * cols * Float.BYTES;
-        long bytes = Math.max((long) (to - from) * cols * Float.BYTES, 0);
-        return new Tensor(data.asSlice(start, bytes), device, to - from, cols);
+        return new Tensor(rowBytes(from, to), device(), to - from, cols());
     }
 
     /**
@@ -79,26 +38,24 @@ public final class Tensor {
      */
     public Tensor view(long offset, int rows, int cols) {
         long size = (long) rows * cols;
-        if (offset < 0 || rows < 0 || cols < 0 || offset + size > capacity) {
-            throw new IndexOutOfBoundsException(rows + "x" + cols + " at element " + offset + " outside a buffer of " + capacity);
+        if (offset < 0 || rows < 0 || cols < 0 || offset + size > capacity()) {
+            throw new IndexOutOfBoundsException(rows + "x" + cols + " at element " + offset + " outside a buffer of " + capacity());
         }
-        return new Tensor(data.asSlice(offset * Float.BYTES, Math.max(size, 0) * Float.BYTES), device, rows, cols);
+        return new Tensor(data.asSlice(offset * Float.BYTES, Math.max(size, 0) * Float.BYTES), device(), rows, cols);
     }
 
     public boolean sameShape(Tensor other) {
-        return rows == other.rows && cols == other.cols;
+        return rows() == other.rows() && cols() == other.cols();
     }
-
-    public String shape() { return rows + "x" + cols; }
 
     public float get(int r, int c) {
         requireHost();
-        return data.getAtIndex(FLOAT, (long) r * cols + c);
+        return data.getAtIndex(FLOAT, (long) r * cols() + c);
     }
 
     public void set(int r, int c, float v) {
         requireHost();
-        data.setAtIndex(FLOAT, (long) r * cols + c, v);
+        data.setAtIndex(FLOAT, (long) r * cols() + c, v);
     }
 
     public float getFlat(long i) {
@@ -127,14 +84,8 @@ public final class Tensor {
         MemorySegment.copy(values, 0, data, FLOAT, 0, values.length);
     }
 
-    private void requireHost() {
-        if (device != Device.HOST) {
-            throw new IllegalStateException("element access on a " + device + " tensor; download it first");
-        }
-    }
-
     @Override
     public String toString() {
-        return "Tensor[" + shape() + " on " + device + "]";
+        return "Tensor[" + shape() + " on " + device() + "]";
     }
 }

@@ -56,8 +56,6 @@ public final class Var {
     /** The gradient buffer; meaningful only if {@link Tape#hasGrad} says this step wrote it. */
     public Tensor grad() { return grad; }
 
-    public boolean requiresGrad() { return requiresGrad; }
-
     public String name() { return name; }
 
     public int rows() { return value.rows(); }

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * A trained model on disk (format version 2): one safetensors file ({@link TensorFile}) holding
  * <ul>
  *   <li>the settings ({@link #header()}: model and training settings, where the data came from, the
- *       epoch and its metrics) as metadata entries;</li>
+ *       epoch and its metrics; their schema is {@link CheckpointHeader}) as metadata entries;</li>
  *   <li>every parameter (float32, rows × cols, under its {@link ParameterStore} name) and the final
  *       representation {@value #REPRESENTATION} (users then items, (U+I) × d);</li>
  *   <li>the {@link TrainingRecord}: the data fingerprint ({@code fingerprint*} metadata), each user's
@@ -71,6 +71,9 @@ public final class Checkpoint {
 
     /** The settings: a mutable view, written with the file. Keys starting with {@code format}, {@code fingerprint} or {@code crc32c.} are reserved. */
     public Properties header() { return header; }
+
+    /** The settings read and written through their schema. */
+    public CheckpointHeader info() { return new CheckpointHeader(header); }
 
     public String get(String key) {
         String v = header.getProperty(key);
@@ -254,7 +257,7 @@ public final class Checkpoint {
     /** Rewrites a version-1 checkpoint as version 2, adding the record of {@code trainedOn} (the data it was trained on). */
     public static void convertVersion1(Path v1, Dataset trainedOn, Path out) throws IOException {
         Checkpoint old = Version1.read(v1);
-        int users = Integer.parseInt(old.get("data.users")), items = Integer.parseInt(old.get("data.items"));
+        int users = old.info().users(), items = old.info().items();
         if (trainedOn.numUsers() != users || trainedOn.numItems() != items) {
             throw new IOException(v1 + " was trained on " + users + " users and " + items + " items, the dataset has "
                     + trainedOn.numUsers() + " and " + trainedOn.numItems());

@@ -39,18 +39,11 @@ public final class EpochPlan {
     /** @param sampler negatives over the same training interactions */
     public EpochPlan(Interactions train, int numUsers, int numItems, NegativeSampler sampler, long seed) {
         // train pairs deduplicated once: a repeated pair would otherwise be trained on twice per epoch
-        long[] codes = new long[train.size()];
-        for (int k = 0; k < codes.length; k++) codes[k] = (long) train.users()[k] * numItems + train.items()[k];
-        Arrays.sort(codes);
-        int w = 0;
-        for (int k = 0; k < codes.length; k++) if (k == 0 || codes[k] != codes[k - 1]) codes[w++] = codes[k];
+        Interactions pairs = train.distinct(numItems);
+        int w = pairs.size();
         if (w == 0) throw new DataException("no training interactions to train on");
-        users = new int[w];
-        items = new int[w];
-        for (int k = 0; k < w; k++) {
-            users[k] = (int) (codes[k] / numItems);
-            items[k] = (int) (codes[k] % numItems);
-        }
+        users = pairs.users();
+        items = pairs.items();
         this.numUsers = numUsers;
         this.sampler = sampler;
         this.seed = seed;

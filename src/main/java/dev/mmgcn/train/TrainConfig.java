@@ -71,12 +71,4 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float r
     public TrainConfig withEvalEvery(int steps) {
         return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, seed, patience, validMetric, ks, negatives, steps);
     }
-
-    public TrainConfig withRegWeight(float r) {
-        return new TrainConfig(epochs, batchSize, learningRate, r, weightDecay, seed, patience, validMetric, ks, negatives, evalEvery);
-    }
-
-    public TrainConfig withPatience(int p) {
-        return new TrainConfig(epochs, batchSize, learningRate, regWeight, weightDecay, seed, p, validMetric, ks, negatives, evalEvery);
-    }
 }

@@ -390,11 +390,6 @@ public final class Trainer implements AutoCloseable {
         profiler.end(Phase.SAMPLING);
     }
 
-    /** Steps of an epoch. */
-    int batches() {
-        return stepsPerEpoch();
-    }
-
     /**
      * Step {@code b} of the current epoch: its indices copied (backend to backend) into the step's fixed
      * buffer, then forward, backward, Adam and the loss added to the epoch's sum — all on the backend, no
@@ -405,7 +400,7 @@ public final class Trainer implements AutoCloseable {
     void step(int b) {
         int from = b * config.batchSize();
         int n = Math.min(config.batchSize(), plan.pairs() - from);
-        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + batches());
+        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + stepsPerEpoch());
         profiler.begin(Phase.SAMPLING);
         kernels.copy(epochBatches.rowSlice(SEGMENTS * from, SEGMENTS * (from + n)), batch.rowSlice(0, SEGMENTS * n));
         profiler.end(Phase.SAMPLING);
@@ -451,10 +446,6 @@ public final class Trainer implements AutoCloseable {
     private Tensor itemRows() {
         return representation.rowSlice(data.numUsers(), data.numUsers() + data.numItems());
     }
-
-    public Evaluator validEvaluator() { return validEvaluator; }
-
-    public Evaluator testEvaluator() { return testEvaluator; }
 
     @Override
     public void close() {

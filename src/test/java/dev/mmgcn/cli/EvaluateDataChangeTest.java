@@ -122,7 +122,7 @@ class EvaluateDataChangeTest {
 
     private static double[][] representation(Dataset d, Checkpoint ck) {
         Kernels k = Backends.cpu();
-        try (Mmgcn model = new Mmgcn((dev.mmgcn.model.MmgcnConfig) CheckpointHeader.model(ck.header()), k, d.numUsers(), d.numItems(), d.modalities(), d.train(), 0L);
+        try (Mmgcn model = new Mmgcn((dev.mmgcn.model.MmgcnConfig) ck.info().model(), k, d.numUsers(), d.numItems(), d.modalities(), d.train(), 0L);
              Tape tape = new Tape(k); Scope s = k.newScope(); HostScope h = new HostScope()) {
             ck.restore(model.parameters());
             Tensor r = s.floats(d.numUsers() + d.numItems(), model.dim());

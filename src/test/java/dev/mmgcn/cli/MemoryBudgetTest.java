@@ -9,6 +9,7 @@ import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.kernels.Backends;
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.model.DataShape;
 import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.train.TrainConfig;
@@ -85,7 +86,7 @@ class MemoryBudgetTest {
                 new MmgcnConfig(96, 64, 2, Aggregation.MAX, Combination.ELEMENT, MmgcnConfig.Fusion.SUM, true, 0.01f));
         for (MmgcnConfig mc : configs) {
             try (Dataset data = randomData(2000, 1500, 12_000); Kernels k = Backends.cpu()) {
-                MemoryBudget.Shape shape = new MemoryBudget.Shape(data.numUsers(), data.numItems(), data.train().size(),
+                DataShape shape = new DataShape(data.numUsers(), data.numItems(), data.train().size(),
                         data.train().size() + data.valid().size() + data.test().size(), data.modalities().stream().map(Modality::dim).toList());
                 MemoryBudget.Estimate e = MemoryBudget.training(shape, mc, tc.batchSize(), 50);
                 long expected = e.total() - e.parts().get("features") / 2;

@@ -8,7 +8,7 @@ import dev.mmgcn.model.Mmgcn;
 import dev.mmgcn.model.MmgcnConfig;
 import dev.mmgcn.train.TrainConfig;
 import dev.mmgcn.train.Trainer;
-import dev.mmgcn.train.TrainerAccess;
+import dev.mmgcn.train.TrainingSteps;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -35,6 +35,7 @@ public abstract class TrainingRun {
     private Kernels kernels;
     private Mmgcn model;
     private Trainer trainer;
+    private TrainingSteps steps;
     private int fullBatches;
     private int next;
     private int epoch = 1;
@@ -55,10 +56,11 @@ public abstract class TrainingRun {
         model = new Mmgcn(MmgcnConfig.defaults(), kernels, data.numUsers(), data.numItems(), data.modalities(),
                 data.train(), SEED);
         trainer = new Trainer(model, data, config, kernels);
+        steps = new TrainingSteps(trainer);
         long tp = System.nanoTime();
-        TrainerAccess.beginEpoch(trainer, 1);
+        steps.beginEpoch(1);
         double planSeconds = (System.nanoTime() - tp) / 1e9;
-        int batches = TrainerAccess.batches(trainer);
+        int batches = trainer.stepsPerEpoch();
         // the last batch of an epoch may be short: time full batches only
         fullBatches = distinctPairs(data.train(), data.numItems()) / batch;
         if (fullBatches < 1) throw new IllegalArgumentException("fewer training pairs than one batch of " + batch);
@@ -76,13 +78,13 @@ public abstract class TrainingRun {
      */
     double step() {
         if (next == fullBatches) next = 0;
-        TrainerAccess.step(trainer, next++);
-        return TrainerAccess.lossSum(trainer);
+        steps.step(next++);
+        return steps.lossSum();
     }
 
     /** The next epoch's plan: order and negatives made on the host, uploaded, loss sum cleared. */
     void plan() {
-        TrainerAccess.beginEpoch(trainer, ++epoch);
+        steps.beginEpoch(++epoch);
         next = 0;
     }
 

@@ -11,6 +11,7 @@ import dev.mmgcn.layers.ParameterStore;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.train.Checkpoint;
+import dev.mmgcn.train.CheckpointHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +27,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -59,7 +59,7 @@ public final class CatalogueCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (dim < 1) throw new CliException("--dim must be at least 1, got " + dim);
         TrainingRecord given = null;
-        Properties header = new Properties();
+        CheckpointHeader header = new CheckpointHeader();
         if (synthetic != null) {
             if (users != 0 || items != 0) throw new CliException("--synthetic gives the users and items: drop --users and --items");
             try (Dataset d = SyntheticGenerator.generate(SyntheticGenerator.preset(synthetic), dataSeed)) {
@@ -69,8 +69,7 @@ public final class CatalogueCommand implements Callable<Integer> {
             }
             users = given.numUsers();
             items = given.numItems();
-            header.setProperty("data.synthetic", synthetic);
-            header.setProperty("data.data-seed", Long.toString(dataSeed));
+            header.withDataOption("synthetic", synthetic).withDataOption("data-seed", Long.toString(dataSeed));
         } else {
             if (users < 1 || items < 1) throw new CliException("give --users and --items (at least 1 each), or --synthetic PRESET");
             if (seen < 0 || seen >= items) throw new CliException("--seen must be in [0, " + items + "), got " + seen);
@@ -86,13 +85,9 @@ public final class CatalogueCommand implements Callable<Integer> {
             float sd = (float) (1 / Math.sqrt(dim));
             for (long x = 0; x < (long) (users + items) * dim; x++) rep.setFlat(x, (float) gaussian(rnd) * sd);
             TrainingRecord record = given != null ? given : uniform(rnd);
-            header.setProperty("data.users", Integer.toString(users));
-            header.setProperty("data.items", Integer.toString(items));
-            header.setProperty("model.dim", Integer.toString(dim));
-            header.setProperty("catalogue.generator", "mmgcn-spark generate-catalogue: N(0, 1/d) representations, "
-                    + (given != null ? "training items of synthetic preset " + synthetic : "uniform training items"));
-            header.setProperty("catalogue.seed", Long.toString(seed));
-            Checkpoint.capture(none, rep, header, record).write(out);
+            header.withCounts(users, items).withModelDim(dim).withCatalogue("mmgcn-spark generate-catalogue: N(0, 1/d) representations, "
+                    + (given != null ? "training items of synthetic preset " + synthetic : "uniform training items"), seed);
+            Checkpoint.capture(none, rep, header.properties(), record).write(out);
             o.printf(Locale.ROOT, "wrote %s: %,d users x %,d items, width %d, %.1f training items per user (%.1f s)%n",
                     out, users, items, dim, record.seen().items().length / (double) users, (System.nanoTime() - t0) / 1e9);
         }

@@ -7,13 +7,13 @@ import dev.mmgcn.data.MmgcnLoader;
 import dev.mmgcn.data.MmrecLoader;
 import dev.mmgcn.data.SeenItems;
 import dev.mmgcn.data.SyntheticGenerator;
+import dev.mmgcn.train.CheckpointHeader;
 
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The splits of the dataset a checkpoint was trained on, reloaded through the engine's loaders from the
@@ -26,13 +26,13 @@ import java.util.Properties;
 record DatasetSplits(String source, Interactions valid, Interactions test) {
 
     static DatasetSplits load(ModelInput model, Path dataDir) {
-        Properties h = model.checkpoint().header();
-        String folder = dataDir != null ? dataDir.toString() : h.getProperty("data.data");
+        CheckpointHeader h = model.checkpoint().info();
+        String folder = dataDir != null ? dataDir.toString() : h.dataOption("data").orElse(null);
         String source;
         Dataset d;
         if (folder == null) {
-            String preset = h.getProperty("data.synthetic", "default");
-            long seed = Long.parseLong(h.getProperty("data.data-seed", "7"));
+            String preset = h.dataOption("synthetic").orElse("default");
+            long seed = Long.parseLong(h.dataOption("data-seed").orElse("7"));
             source = "synthetic preset '" + preset + "', seed " + seed;
             d = SyntheticGenerator.generate(SyntheticGenerator.preset(preset), seed);
         } else {
@@ -43,7 +43,7 @@ record DatasetSplits(String source, Interactions valid, Interactions test) {
             }
             source = dir.toString();
             boolean recorded = dataDir == null;
-            d = folder(dir, recorded ? h : new Properties());
+            d = folder(dir, recorded ? h : new CheckpointHeader());
         }
         try (d) {
             check(model, d, source);
@@ -51,19 +51,13 @@ record DatasetSplits(String source, Interactions valid, Interactions test) {
         }
     }
 
-    private static Dataset folder(Path dir, Properties h) {
-        String format = h.getProperty("data.format", detect(dir));
+    private static Dataset folder(Path dir, CheckpointHeader h) {
+        String format = h.dataOption("format").orElse(detect(dir));
         Map<String, Path> files = new LinkedHashMap<>();
-        String recorded = h.getProperty("data.modality");
-        if (recorded != null) {
-            for (String spec : recorded.split(";")) {
-                int eq = spec.indexOf('=');
-                if (eq > 0) files.put(spec.substring(0, eq).trim(), Path.of(spec.substring(eq + 1).trim()));
-            }
-        }
+        h.modalityFiles().forEach((m, f) -> files.put(m, Path.of(f)));
         return switch (format) {
             case "mmrec" -> {
-                String name = h.getProperty("data.name", MmrecLoader.guessName(dir));
+                String name = h.dataOption("name").orElse(MmrecLoader.guessName(dir));
                 if (files.isEmpty()) files.putAll(MmrecLoader.guessModalities(dir));
                 yield MmrecLoader.load(dir, name, files).dataset();
             }
@@ -74,8 +68,8 @@ record DatasetSplits(String source, Interactions valid, Interactions test) {
                     files.forEach((m, p) -> f.put(m, p.toString()));
                     o = o.withFeatures(f).withWordPairs(Map.of());
                 }
-                if (h.getProperty("data.item-offset") != null) o = o.withItemOffset(Long.parseLong(h.getProperty("data.item-offset")));
-                yield MmgcnLoader.load(dir, h.getProperty("data.name", dir.getFileName().toString()), o).dataset();
+                if (h.dataOption("item-offset").isPresent()) o = o.withItemOffset(Long.parseLong(h.dataOption("item-offset").get()));
+                yield MmgcnLoader.load(dir, h.dataOption("name").orElse(dir.getFileName().toString()), o).dataset();
             }
             default -> throw CliException.data("the checkpoint records data format '" + format + "'; mmrec and mmgcn are read");
         };

@@ -1,14 +1,14 @@
-package dev.mmgcn.optim;
+package dev.mmgcn.tape;
 
 import dev.mmgcn.storage.Tensor;
-import dev.mmgcn.tape.Var;
 
 import java.util.List;
 
 /**
  * Parameters packed into one flat value buffer and one flat gradient buffer, so that one multi-tensor
- * {@link Adam} call updates them all ({@code layers.ParameterStore} is the implementation; the interface
- * lives here so that the optimiser does not depend on the layers that use its initialisers).
+ * optimiser call ({@code optim.Adam}) updates them all. {@code layers.ParameterStore} is the
+ * implementation; the interface lives beside {@link Var} so that neither the optimiser nor the layers
+ * depend on the other.
  */
 public interface FlatParameters {
 

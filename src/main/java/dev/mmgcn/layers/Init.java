@@ -1,4 +1,4 @@
-package dev.mmgcn.optim;
+package dev.mmgcn.layers;
 
 import dev.mmgcn.storage.Tensor;
 
