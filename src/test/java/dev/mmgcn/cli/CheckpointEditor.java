@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
 /**
  * A checkpoint changed on purpose and written with valid checksums, as someone who knows the format could
  * (or a bug that wrote wrong values): the header's tensors and metadata, and the tensors' bytes, edited by hand;
- * every CRC32C recomputed, so that only the content is wrong. Written from the format in README, not through
+ * every CRC32C recomputed, so that only the content is wrong. Written from the format in docs/artefacts.md, not through
  * the engine's writer.
  */
 final class CheckpointEditor {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What a checkpoint says, read from its bytes by the published layout (README: u64 header length,
+ * What a checkpoint says, read from its bytes by the published layout (docs/artefacts.md: u64 header length,
  * JSON header with each tensor's dtype, shape and offsets, little-endian data) without the engine's
  * reader; and top-K lists judged by brute force in double precision against it.
  */

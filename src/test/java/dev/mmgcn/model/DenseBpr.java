@@ -3,7 +3,7 @@ package dev.mmgcn.model;
 import java.util.List;
 
 /**
- * The batch objective in double precision, from its formula (README's "BPR loss + reg·Σ‖batch
+ * The batch objective in double precision, from its formula (docs/models.md's "BPR loss + reg·Σ‖batch
  * embeddings‖²/batch", spelled out in {@code BprObjective}):
  * <pre>
  *   loss = (1/B) Σ_b log(1 + exp(⟨R_u, R_n⟩ − ⟨R_u, R_p⟩))

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The test oracle for the model: MMGCN's forward pass in double precision, written from README's
- * "The model" section and nothing else — no tape, no kernels, no CSR:
+ * The test oracle for the model: MMGCN's forward pass in double precision, written from the equations in
+ * docs/models.md ("MMGCN, and where this differs from the public code") and nothing else — no tape, no
+ * kernels, no CSR:
  * <pre>
  *   per modality m:  X0 = rowL2normalize([P_m ; proj_m(F_m)])        proj_m(F) = F·W + b when F is wider than latent
  *     layer l:       H  = LeakyReLU(agg(X W1))                          agg over graph neighbours: mean | max | sum

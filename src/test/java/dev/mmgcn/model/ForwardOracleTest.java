@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The engine's forward pass against {@link DenseMmgcn}, the model written out in double precision from
- * README's equations, on {@link OracleFixture}'s hand-made graph, for the whole configuration grid:
+ * the equations in docs/models.md, on {@link OracleFixture}'s hand-made graph, for the whole configuration grid:
  * aggregation (mean, max, sum) × combination (concat, element) × fusion (mean, sum) × id embedding
  * (on, off) × layers (1, 3) × modalities (1, 3) × latent width (4, 5, 16: projection of the 5- and 9-wide
  * modalities, of the 9-wide one only, of none) — 288 models — on every CPU backend, and on CUDA where
