@@ -23,7 +23,7 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float r
                           int evalEvery) {
 
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 2048, 1e-3f, 1e-4f, 0f, 2024L, 10, "recall@20", RankingMetrics.DEFAULT_KS,
+        return new TrainConfig(1000, 2048, 1e-3f, 1e-4f, 0f, 2024L, 10, "recall@20", RankingMetrics.DEFAULT_KS,
                 NegativeSampler.Pool.ALL, 0);
     }
 

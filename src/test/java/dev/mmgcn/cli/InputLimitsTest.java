@@ -50,7 +50,7 @@ class InputLimitsTest {
         Path yaml = dir.resolve("run.yaml");
         Files.writeString(yaml, "synthetic: tiny\ndim: 4\nepochs: null\n");
         assertError(quickly("train", "--config", yaml.toString(), "--out", dir.resolve("run").toString()), 2,
-                yaml + ": epochs has no value; give one, or leave the key out for the default 30");
+                yaml + ": epochs has no value; give one, or leave the key out for the default 1000");
         Files.writeString(yaml, "synthetic: tiny\ndim: 4\nlr:\n");
         assertError(quickly("train", "--config", yaml.toString(), "--out", dir.resolve("run").toString()), 2, yaml + ": lr has no value");
         assertFalse(Files.exists(dir.resolve("run")));

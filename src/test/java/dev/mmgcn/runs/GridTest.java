@@ -128,6 +128,6 @@ class GridTest {
         TrainSettings base = TrainSettings.defaults().with(new dev.mmgcn.settings.Settings.Layer(Source.of("x"), Map.of("epochs", 7)));
         SweepPlan changedBase = SweepPlan.of(base, Grid.inline("lr=0.1,0.2"));
         e = assertThrows(SettingsException.class, () -> changedBase.checkSame(json, "--out"));
-        assertTrue(e.getMessage().contains("trial lr=0.1 has epochs 30 there, 7 here"), e.getMessage());
+        assertTrue(e.getMessage().contains("trial lr=0.1 has epochs 1000 there, 7 here"), e.getMessage());
     }
 }
