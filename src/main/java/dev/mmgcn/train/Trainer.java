@@ -3,8 +3,6 @@ package dev.mmgcn.train;
 import dev.mmgcn.data.Dataset;
 import dev.mmgcn.data.GraphBuilder;
 import dev.mmgcn.eval.Evaluator;
-import dev.mmgcn.eval.ItemOnly;
-import dev.mmgcn.eval.Popularity;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Batch;
@@ -14,7 +12,6 @@ import dev.mmgcn.optim.Adam;
 import dev.mmgcn.profile.Profiler;
 import dev.mmgcn.profile.Profiler.Phase;
 import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
@@ -44,23 +41,16 @@ import java.util.List;
  * from the last training batch, as the public MMGCN code does.
  */
 public final class Trainer implements AutoCloseable {
-    /** Segments of a step's index block: users, positive rows, negative rows, positive items, negative items. */
-    private static final int SEGMENTS = 5;
-
     /** Progress callbacks; all optional. */
     public interface Listener {
-        default void epochStarted(int epoch, int batches) {
-        }
+        default void epochStarted(int epoch, int batches) { }
 
-        default void batchDone(int epoch, int batch, int batches, double meanLoss) {
-        }
+        default void batchDone(int epoch, int batch, int batches, double meanLoss) { }
 
         /** A validation inside an epoch (not the one at its end, which comes with {@link #epochDone}). */
-        default void validated(Validation v, double meanLoss) {
-        }
+        default void validated(Validation v, double meanLoss) { }
 
-        default void epochDone(EpochReport report) {
-        }
+        default void epochDone(EpochReport report) { }
     }
 
     /**
@@ -115,25 +105,14 @@ public final class Trainer implements AutoCloseable {
     private final HostScope host = new HostScope();
     private final Scope scope;
     private final Profiler profiler;
-    private final EpochPlan plan;
-    private final Evaluator validEvaluator;
-    private final Evaluator testEvaluator;
-    private final ItemOnly itemOnly;
-    private final Tensor representation;
-    private final Tensor sumOfSquares;
-    /** The epoch's triples on the host, as the plan fills them. */
-    private final IntTensor epochUsersHost, epochPosHost, epochNegHost;
-    /**
-     * The same, laid out step by step — step b's users, positive rows, negative rows, positive items and
-     * negative items side by side — on the host and on the backend (uploaded once per epoch).
-     */
-    private final IntTensor epochBatchesHost, epochBatches;
-    /** The current step's indices, copied from epochBatches into the same memory every step. */
-    private final IntTensor batch;
+    private final StepBatches batches;
+    private final Validator validator;
     /** Σ of this epoch's step losses, in backend memory. */
     private final Tensor lossSum;
     private final List<Regularised> regularised;
-    private Validation best;
+    private double forwardFlops = -1;
+    /** The mark the profiler took when the current epoch's training steps ended (its validation excluded). */
+    private long trainEnd;
 
     public Trainer(RecModel model, Dataset data, TrainConfig config, Kernels kernels) {
         this(model, data, config, kernels, Profiler.off());
@@ -155,35 +134,23 @@ public final class Trainer implements AutoCloseable {
         this.scope = kernels.newScope();
         NegativeSampler sampler = new NegativeSampler(GraphBuilder.userItems(host, data.numUsers(), data.numItems(), data.train()),
                 config.negatives());
-        this.plan = new EpochPlan(data.train(), data.numUsers(), data.numItems(), sampler, config.seed());
-        this.validEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.valid(), config.ks());
-        this.testEvaluator = new Evaluator(kernels, data.numUsers(), data.numItems(), data.train(), data.test(), config.ks());
-        this.itemOnly = new ItemOnly(kernels, data.numUsers(), data.numItems(), model.dim());
+        EpochPlan plan = new EpochPlan(data.train(), data.numUsers(), data.numItems(), sampler, config.seed());
+        this.validator = new Validator(kernels, model, tape, data, config, scope);
         this.regularised = List.copyOf(model.regularised());
-        representation = scope.floats(data.numUsers() + data.numItems(), model.dim());
-        sumOfSquares = scope.floats(1, 1);
-        int n = plan.pairs();
-        epochUsersHost = host.ints(n, 1);
-        epochPosHost = host.ints(n, 1);
-        epochNegHost = host.ints(n, 1);
-        epochBatchesHost = host.ints(SEGMENTS * n, 1);
-        epochBatches = scope.ints(SEGMENTS * n, 1);
-        batch = scope.ints(SEGMENTS * Math.min(config.batchSize(), n), 1);
+        this.batches = new StepBatches(kernels, plan, config.batchSize(), data.numUsers(), host, scope);
         lossSum = scope.floats(1, 1);
     }
 
     /** Training steps per epoch. */
     public int stepsPerEpoch() {
-        return plan.batches(config.batchSize());
+        return batches.steps();
     }
 
     /** Steps between validations inside an epoch, as this run will use them. */
     public int evalEvery() {
         if (config.evalEvery() > 0) return config.evalEvery();
-        return ValidationSchedule.stepsBetween(0, stepsPerEpoch(), forwardFlops(), validEvaluator.evaluatedUsers(), data.numItems(), model.dim());
+        return ValidationSchedule.stepsBetween(0, stepsPerEpoch(), forwardFlops(), validator.valid().evaluatedUsers(), data.numItems(), model.dim());
     }
-
-    private double forwardFlops = -1;
 
     /**
      * FLOPs of one forward pass, counted once from the kernel calls of an inference forward run through a
@@ -216,152 +183,101 @@ public final class Trainer implements AutoCloseable {
      * Trains from {@code resumeFrom} (null: from the start) and hands {@code stateSink} (may be null) the
      * state after every epoch. On the CPU a run resumed from the state after epoch E ends exactly as the
      * run that was not stopped: the parameters, Adam's moments and step, the epochs so far, the best
-     * validation and the early-stopping counter come back, and each epoch's plan depends on (seed, epoch) only.
+     * validation and the early-stopping value come back, and each epoch's plan depends on (seed, epoch) only.
      */
     public Result fit(Listener listener, BestModelSink sink, TrainingState resumeFrom, StateSink stateSink) {
-        RankingMetrics popValid = Popularity.evaluate(kernels, validEvaluator, data.numUsers(), data.numItems(), data.train());
-        RankingMetrics popTest = Popularity.evaluate(kernels, testEvaluator, data.numUsers(), data.numItems(), data.train());
+        RankingMetrics popValid = validator.popularity(validator.valid());
+        RankingMetrics popTest = validator.popularity(validator.test());
         List<EpochReport> history = new ArrayList<>();
-        best = null;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
-        int batches = stepsPerEpoch();
-        int every = evalEvery();
-        // the loss sum is read for the progress callback after the first step (so progress never shows a
-        // loss it has not read), every few steps after and at validations: a host round trip on a device
-        int readEvery = Math.max(1, (batches + 9) / 10);
-        long globalStep = 0;
-        int firstEpoch = 1;
+        EarlyStopping stopping = new EarlyStopping(config.patience(), 0);
+        int done = 0;
+        validator.best(null);
         if (resumeFrom != null) {
-            restore(resumeFrom);
+            resumeFrom.restore(model, adam);
             history.addAll(resumeFrom.history());
-            best = resumeFrom.best();
-            sinceBest = resumeFrom.sinceBest();
-            firstEpoch = resumeFrom.epoch() + 1;
-            globalStep = (long) resumeFrom.epoch() * batches;
-            if (config.patience() > 0 && sinceBest >= config.patience()) { // it had stopped early: nothing left to train
-                firstEpoch = config.epochs() + 1;
-                stoppedEarly = resumeFrom.epoch() < config.epochs();
-            }
+            validator.best(resumeFrom.best());
+            stopping = resumeFrom.stopping(config.patience());
+            done = resumeFrom.epoch();
         }
-
-        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-            listener.epochStarted(epoch, batches);
-            profiler.epochStarted();
-            long t0 = System.nanoTime();
-            beginEpoch(epoch);
-            double evalSeconds = 0;
-            int validations = 0;
-            boolean improved = false;
-            Validation end = null;
-            double meanLoss = Double.NaN;
-            long trainEnd = 0;
-            for (int b = 0; b < batches; b++) {
-                step(b);
-                globalStep++;
-                boolean last = b == batches - 1;
-                boolean validateNow = last || (hasValidation() && globalStep % every == 0);
-                if (b == 0 || (b + 1) % readEvery == 0 || validateNow) meanLoss = lossSum() / (b + 1);
-                listener.batchDone(epoch, b + 1, batches, meanLoss);
-                if (last) trainEnd = profiler.mark();
-                // mid-epoch validations only make sense with something to select on
-                if (validateNow) {
-                    profiler.begin(Phase.EVALUATION);
-                    Validation v = validate(epoch, b + 1, batches, globalStep);
-                    profiler.end(Phase.EVALUATION);
-                    if (v == null) continue; // diverged inside the epoch: its end reports it
-                    evalSeconds += v.evalSeconds();
-                    validations++;
-                    improved |= v.best();
-                    if (last) {
-                        end = v;
-                    } else {
-                        // the listener hears of a validation before the sink saves its parameters
-                        listener.validated(v, meanLoss);
-                        if (v.best() && sink != null) sink.accept(v, model, representation);
-                    }
-                }
-            }
-            double trainSeconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
-            EpochReport report = new EpochReport(epoch, meanLoss, trainSeconds, evalSeconds, end, improved, validations);
+        int every = evalEvery();
+        while (done < config.epochs() && !stopping.stops()) {
+            EpochReport report = runEpoch(++done, every, listener, sink);
             history.add(report);
-            if (!Double.isFinite(report.loss())) {
-                listener.epochDone(report);
-                throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + report.loss()
-                        + "); try a smaller --lr");
-            }
-            sinceBest = improved ? 0 : sinceBest + 1;
-            listener.epochDone(report);
-            if (best == null) throw new IllegalStateException("training diverged at epoch " + epoch + " (the parameters are no longer finite); try a smaller --lr");
-            if (end.best() && sink != null) sink.accept(end, model, representation);
-            profiler.epochDone(epoch, trainEnd);
-            if (stateSink != null) stateSink.accept(capture(epoch, sinceBest, history));
-            if (config.patience() > 0 && sinceBest >= config.patience()) {
-                stoppedEarly = epoch < config.epochs();
-                break;
-            }
+            stopping = stopping.after(report.improved());
+            endEpoch(report, listener, sink);
+            if (stateSink != null) stateSink.accept(TrainingState.capture(model, adam, done, stopping, history, validator.best()));
         }
-        return new Result(best, history, popValid, popTest, stoppedEarly, validEvaluator.evaluatedUsers(),
-                validEvaluator.skippedUsers(), testEvaluator.evaluatedUsers(), testEvaluator.skippedUsers(), every);
+        Evaluator valid = validator.valid(), test = validator.test();
+        return new Result(validator.best(), history, popValid, popTest, stopping.stops() && done < config.epochs(),
+                valid.evaluatedUsers(), valid.skippedUsers(), test.evaluatedUsers(), test.skippedUsers(), every);
     }
 
     /**
-     * Validates the current parameters; on a new best, also tests and remembers it. Parameters that are
-     * no longer finite are never a best: inside an epoch they are not validated at all (null), at its
-     * end they are, for the report, and the epoch's loss says the run diverged.
+     * One epoch's steps, with the validations inside it ({@code every} steps apart, counted over the run) and
+     * the one at its end. The listener hears of each validation inside the epoch before the sink saves a new
+     * best's parameters; the end's validation is reported by {@link #endEpoch}.
      */
-    private Validation validate(int epoch, int stepInEpoch, int steps, long globalStep) {
-        long t1 = System.nanoTime();
-        computeRepresentation();
-        kernels.sumSquares(representation, sumOfSquares);
-        boolean finite = Float.isFinite(kernels.readScalar(sumOfSquares));
-        if (!finite && stepInEpoch < steps) return null;
-        RankingMetrics valid = validEvaluator.evaluate(userRows(), itemRows());
-        double score = valid.get(config.validMetric());
-        // without validation users there is nothing to select on: every validation counts as the newest best
-        boolean improved = finite && (best == null || score > best.valid().get(config.validMetric()) || !hasValidation());
-        RankingMetrics test = improved ? testEvaluator.evaluate(userRows(), itemRows()) : null;
-        double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        RankingMetrics itemOnlyValid = improved || stepInEpoch == steps ? itemOnly.evaluate(validEvaluator, userRows(), itemRows()) : null;
-        Validation v = new Validation(epoch, stepInEpoch, steps, globalStep, evalSeconds, valid, test, improved, itemOnlyValid);
-        if (improved) best = v;
-        return v;
-    }
-
-    /** The state after {@code epoch}: parameters and Adam's moments copied to the host. */
-    private TrainingState capture(int epoch, int sinceBest, List<EpochReport> history) {
-        java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
-        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
-        try (HostScope h = new HostScope()) {
-            for (Var p : model.parameters().all()) {
-                params.put(p.name(), model.parameters().read(p, h));
-                shapes.put(p.name(), new int[] {p.rows(), p.cols()});
+    private EpochReport runEpoch(int epoch, int every, Listener listener, BestModelSink sink) {
+        int steps = stepsPerEpoch();
+        listener.epochStarted(epoch, steps);
+        profiler.epochStarted();
+        long t0 = System.nanoTime();
+        beginEpoch(epoch);
+        // the loss sum is read for the progress callback after the first step (so progress never shows a
+        // loss it has not read), every few steps after and at validations: a host round trip on a device
+        int readEvery = Math.max(1, (steps + 9) / 10);
+        long globalStep = (long) (epoch - 1) * steps;
+        double evalSeconds = 0, meanLoss = Double.NaN;
+        int validations = 0;
+        boolean improved = false;
+        Validation end = null;
+        for (int b = 0; b < steps; b++) {
+            step(b);
+            globalStep++;
+            boolean last = b == steps - 1;
+            // mid-epoch validations only make sense with something to select on
+            boolean validateNow = last || (validator.hasValidation() && globalStep % every == 0);
+            if (b == 0 || (b + 1) % readEvery == 0 || validateNow) meanLoss = lossSum() / (b + 1);
+            listener.batchDone(epoch, b + 1, steps, meanLoss);
+            if (last) trainEnd = profiler.mark();
+            if (!validateNow) continue;
+            profiler.begin(Phase.EVALUATION);
+            Validation v = validator.validate(epoch, b + 1, steps, globalStep);
+            profiler.end(Phase.EVALUATION);
+            if (v == null) continue; // diverged inside the epoch: its end reports it
+            evalSeconds += v.evalSeconds();
+            validations++;
+            improved |= v.best();
+            if (last) {
+                end = v;
+            } else {
+                listener.validated(v, meanLoss);
+                if (v.best() && sink != null) sink.accept(v, model, validator.representation());
             }
         }
-        return new TrainingState(epoch, sinceBest, history, best, adam.steps(), params, shapes,
-                adam.moments(model.parameters().all()), java.util.Map.of());
+        double trainSeconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
+        return new EpochReport(epoch, meanLoss, trainSeconds, evalSeconds, end, improved, validations);
     }
 
-    /** Puts the parameters and Adam's state of {@code s} in place, checking that they fit this model. */
-    private void restore(TrainingState s) {
-        for (Var p : model.parameters().all()) {
-            int[] shape = s.shapes().get(p.name());
-            if (shape == null) throw new IllegalStateException("the saved state lacks parameter '" + p.name() + "'");
-            if (shape[0] != p.rows() || shape[1] != p.cols()) {
-                throw new IllegalStateException("parameter '" + p.name() + "' is " + shape[0] + "x" + shape[1] + " in the saved state but "
-                        + p.rows() + "x" + p.cols() + " in the model");
-            }
-            model.parameters().write(p, s.parameters().get(p.name()));
+    /** Reports an epoch: a diverged run stops with the reason; a best at the epoch's end goes to the sink. */
+    private void endEpoch(EpochReport report, Listener listener, BestModelSink sink) {
+        if (!Double.isFinite(report.loss())) {
+            listener.epochDone(report);
+            throw new IllegalStateException("training diverged at epoch " + report.epoch() + " (loss " + report.loss()
+                    + "); try a smaller --lr");
         }
-        if (s.parameters().size() != model.parameters().all().size()) {
-            throw new IllegalStateException("the saved state has " + s.parameters().size() + " parameters, the model " + model.parameters().all().size());
+        listener.epochDone(report);
+        if (validator.best() == null) {
+            throw new IllegalStateException("training diverged at epoch " + report.epoch()
+                    + " (the parameters are no longer finite); try a smaller --lr");
         }
-        adam.restore(s.adamSteps(), model.parameters().all(), s.moments());
+        if (report.best() && sink != null) sink.accept(report.end(), model, validator.representation());
+        profiler.epochDone(report.epoch(), trainEnd);
     }
 
     /** False when no user has a validation item: then the last epoch is reported and nothing stops early. */
     public boolean hasValidation() {
-        return validEvaluator.evaluatedUsers() > 0;
+        return validator.hasValidation();
     }
 
     /**
@@ -371,21 +287,7 @@ public final class Trainer implements AutoCloseable {
     void beginEpoch(int epoch) {
         model.startEpoch(epoch, config.seed());
         profiler.begin(Phase.SAMPLING);
-        plan.fill(epoch, epochUsersHost, epochPosHost, epochNegHost);
-        int pairs = plan.pairs(), numUsers = data.numUsers();
-        for (int from = 0; from < pairs; from += config.batchSize()) {
-            int n = Math.min(config.batchSize(), pairs - from);
-            long at = (long) SEGMENTS * from;
-            for (int r = 0; r < n; r++) {
-                int pos = epochPosHost.getFlat(from + r), neg = epochNegHost.getFlat(from + r);
-                epochBatchesHost.setFlat(at + r, epochUsersHost.getFlat(from + r));
-                epochBatchesHost.setFlat(at + n + r, pos);
-                epochBatchesHost.setFlat(at + 2L * n + r, neg);
-                epochBatchesHost.setFlat(at + 3L * n + r, pos - numUsers);
-                epochBatchesHost.setFlat(at + 4L * n + r, neg - numUsers);
-            }
-        }
-        kernels.upload(epochBatchesHost, epochBatches);
+        batches.fill(epoch);
         kernels.fill(lossSum, 0f);
         profiler.end(Phase.SAMPLING);
     }
@@ -398,20 +300,16 @@ public final class Trainer implements AutoCloseable {
      * device may record it once and replay it.
      */
     void step(int b) {
-        int from = b * config.batchSize();
-        int n = Math.min(config.batchSize(), plan.pairs() - from);
-        if (n <= 0 || b < 0) throw new IllegalArgumentException("step " + b + " of an epoch of " + stepsPerEpoch());
         profiler.begin(Phase.SAMPLING);
-        kernels.copy(epochBatches.rowSlice(SEGMENTS * from, SEGMENTS * (from + n)), batch.rowSlice(0, SEGMENTS * n));
+        int n = batches.copy(b);
         profiler.end(Phase.SAMPLING);
         kernels.replayable(List.of(n, model.graphVersion()), () -> compute(n));
         profiler.stepDone();
     }
 
-    /** A step's compute on the n triples in {@link #batch}. */
+    /** A step's compute on the n triples in the step buffer. */
     private void compute(int n) {
-        Batch b = new Batch(batch.rowSlice(0, n), batch.rowSlice(n, 2 * n), batch.rowSlice(2 * n, 3 * n),
-                batch.rowSlice(3 * n, 4 * n), batch.rowSlice(4 * n, 5 * n));
+        Batch b = batches.batch(n);
         profiler.begin(Phase.FORWARD);
         tape.begin();
         Var r = model.forward(tape);
@@ -435,25 +333,14 @@ public final class Trainer implements AutoCloseable {
 
     /** Recomputes R from the current parameters (inference graph) into the trainer's own buffer. */
     public Tensor computeRepresentation() {
-        model.computeRepresentation(tape, representation);
-        return representation;
-    }
-
-    private Tensor userRows() {
-        return representation.rowSlice(0, data.numUsers());
-    }
-
-    private Tensor itemRows() {
-        return representation.rowSlice(data.numUsers(), data.numUsers() + data.numItems());
+        return validator.computeRepresentation();
     }
 
     @Override
     public void close() {
         tape.close();
         adam.close();
-        validEvaluator.close();
-        testEvaluator.close();
-        itemOnly.close();
+        validator.close();
         scope.close();
         host.close();
     }
