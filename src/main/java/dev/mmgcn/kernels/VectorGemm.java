@@ -3,6 +3,7 @@ package dev.mmgcn.kernels;
 import dev.mmgcn.storage.Tensor;
 import jdk.incubator.vector.FloatVector;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -114,8 +115,15 @@ final class VectorGemm {
         return transA && k >= 2 * KC && (long) m * n <= DEPTH_SPLIT_MAX_OUTPUT;
     }
 
-    /** Per-thread partial sums of a depth-split GEMM, grown when needed and kept. */
-    private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+    /**
+     * Per calling thread, the partial sums of a depth-split GEMM, grown when needed and kept. Native memory,
+     * never a float[] wrapped by {@code MemorySegment.ofArray}: the first heap segment a JVM meets loads a
+     * second {@code MemorySegment} implementation, and every method C2 had compiled on the assumption of
+     * one — on TikTok about a hundred, every kernel among them — was thrown away in the middle of the
+     * first backward pass and ran interpreted until compiled again ({@code -XX:+PrintCompilation}: "made
+     * not entrant: marked for deoptimization" beside the class load of {@code HeapMemorySegmentImpl$OfFloat}).
+     */
+    private static final ThreadLocal<MemorySegment[]> PARTIALS = ThreadLocal.withInitial(() -> new MemorySegment[] {MemorySegment.NULL});
 
     /**
      * C = alpha·Σ_chunks P_chunk + beta·C, where chunk j is the KC-deep slice [j·KC, (j+1)·KC) of the
@@ -127,13 +135,13 @@ final class VectorGemm {
         int m = op.m, n = op.n, k = op.k;
         int chunks = (k + KC - 1) / KC;
         int mn = m * n;
-        float[][] holder = PARTIALS.get();
-        if (holder[0].length < chunks * mn) holder[0] = new float[chunks * mn];
-        float[] partial = holder[0];
-        MemorySegment ps = MemorySegment.ofArray(partial);
+        long slotBytes = (long) mn * Float.BYTES;
+        MemorySegment[] holder = PARTIALS.get();
+        if (holder[0].byteSize() < chunks * slotBytes) holder[0] = Arena.ofAuto().allocate(chunks * slotBytes, 64);
+        MemorySegment ps = holder[0];
         parallel.forParts(chunks, ch -> {
             int p0 = ch * KC;
-            MemorySegment slot = ps.asSlice((long) ch * mn * Float.BYTES, (long) mn * Float.BYTES);
+            MemorySegment slot = ps.asSlice(ch * slotBytes, slotBytes);
             block(op, 0, m, 0, n, p0, Math.min(k, p0 + KC), slot, 1f, 0f, WORKSPACE.get());
         });
         MemorySegment cs = op.c.segment();
@@ -144,8 +152,8 @@ final class VectorGemm {
                 int row = r * n;
                 int q = 0;
                 for (; q < vecCols; q += L) {
-                    FloatVector acc = FloatVector.fromArray(S, partial, row + q);
-                    for (int ch = 1; ch < chunks; ch++) acc = acc.add(FloatVector.fromArray(S, partial, ch * mn + row + q));
+                    FloatVector acc = FloatVector.fromMemorySegment(S, ps, ((long) row + q) * Float.BYTES, NATIVE);
+                    for (int ch = 1; ch < chunks; ch++) acc = acc.add(FloatVector.fromMemorySegment(S, ps, ch * slotBytes + ((long) row + q) * Float.BYTES, NATIVE));
                     long at = ((long) row + q) * Float.BYTES;
                     FloatVector out;
                     if (beta == 0f) out = acc.mul(alpha);
@@ -154,8 +162,8 @@ final class VectorGemm {
                     out.intoMemorySegment(cs, at, NATIVE);
                 }
                 for (; q < n; q++) {
-                    float acc = partial[row + q];
-                    for (int ch = 1; ch < chunks; ch++) acc += partial[ch * mn + row + q];
+                    float acc = ps.get(JAVA_FLOAT_UNALIGNED, ((long) row + q) * Float.BYTES);
+                    for (int ch = 1; ch < chunks; ch++) acc += ps.get(JAVA_FLOAT_UNALIGNED, ch * slotBytes + ((long) row + q) * Float.BYTES);
                     long at = ((long) row + q) * Float.BYTES;
                     float v;
                     if (beta == 0f) v = acc * alpha;
