@@ -151,10 +151,9 @@ public interface Kernels extends AutoCloseable {
     //
     // Each one does the work of a few primitives in fewer passes over memory (and, on a device, fewer
     // launches). The defaults below are built from the primitives, so a backend is correct without
-    // overriding them. Where a default needs scratch memory it takes it from the caller's
-    // {@code workspace} (backend memory of the stated size, shared by calls since calls are ordered;
-    // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
-    // the method ignores the workspace.
+    // overriding them. Where a default needs scratch memory it asks the backend for it: a backend that
+    // runs these defaults in a loop keeps one growing buffer ({@link ScratchSpace}); any other gets a
+    // buffer from newScope() for the call.
 
     /**
      * dst = src for int tensors of equal size, backend to backend. The default moves the bits through
@@ -214,18 +213,15 @@ public interface Kernels extends AutoCloseable {
      * y > 0 exactly where x + bias > 0, so the pre-activation need not be kept.
      * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (the pre-activation's gradient, owned
      * by the caller) and may be dy itself; when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
-     *
-     * @param workspace used by the default only when dz is dy: at least y.size() floats
      */
-    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                       Tensor workspace) {
+    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         Checks.sameShape(y, dy);
         Checks.sameShape(y, dz);
         Checks.nonNegativeSlope(slope);
         if (dBias != null) Checks.rowVector(dBias, y.cols());
         if (dz == dy) {
             // in place: keep dy aside, then dz = 0 + mask·dy
-            try (Scratch s = new Scratch(this, workspace, y.size())) {
+            try (Scratch s = new Scratch(this, y.size())) {
                 Tensor g = s.take(dy.rows(), dy.cols());
                 copyBlock(dy, 0, 0, g, 0, 0, dy.rows(), dy.cols(), false);
                 fill(dz, 0f);
@@ -242,13 +238,11 @@ public interface Kernels extends AutoCloseable {
      * The L2 penalty of a batch's rows without gathering them:
      * {@code out = weight·Σ_k ‖table[index[k],:]‖² + beta·out} (out 1×1; beta == 0 ignores its old contents).
      * Several tables' penalties chain into one scalar with beta = 1.
-     *
-     * @param workspace for the default: at least index.size()·table.cols() + 1 floats
      */
-    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         Checks.scalar(out);
         int n = Math.toIntExact(index.size());
-        try (Scratch s = new Scratch(this, workspace, (long) n * table.cols() + 1)) {
+        try (Scratch s = new Scratch(this, (long) n * table.cols() + 1)) {
             Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
             Tensor sum = s.take(1, 1);
@@ -259,15 +253,12 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:].
-     *
-     * @param workspace for the default: at least 2·index.size()·table.cols() + 1 floats
      */
-    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                          Tensor workspace) {
+    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         Checks.scalar(dOut);
         Checks.sameShape(table, dTable);
         int n = Math.toIntExact(index.size());
-        try (Scratch s = new Scratch(this, workspace, 2L * n * table.cols() + 1)) {
+        try (Scratch s = new Scratch(this, 2L * n * table.cols() + 1)) {
             Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
             Tensor g = s.take(1, 1);

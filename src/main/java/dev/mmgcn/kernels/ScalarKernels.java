@@ -388,8 +388,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                      Tensor workspace) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         sameShape(y, dy);
         sameShape(y, dz);
         nonNegativeSlope(slope);
@@ -410,7 +409,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         scalar(out);
         double s = 0;
         for (long k = 0; k < index.size(); k++) {
@@ -422,8 +421,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                         Tensor workspace) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         scalar(dOut);
         sameShape(table, dTable);
         for (long k = 0; k < index.size(); k++) checkIndex(index.getFlat(k), table.rows(), "scatter index");

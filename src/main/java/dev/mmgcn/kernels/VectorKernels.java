@@ -179,19 +179,17 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                      Tensor workspace) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         VectorFused.biasLeakyReluBackward(parallel, y, dy, slope, dz, dBias, biasBeta);
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         VectorFused.gatherSumSquares(parallel, table, index, weight, beta, out);
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                         Tensor workspace) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         VectorFused.gatherSumSquaresBackward(parallel, table, index, weight, dOut, dTable);
     }
 

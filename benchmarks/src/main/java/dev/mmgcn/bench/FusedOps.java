@@ -150,7 +150,7 @@ public class FusedOps {
     public float biasLeakyReluBackward(Operands o) {
         Kernels k = o.kernels;
         if (o.fused()) {
-            k.biasLeakyReluBackward(o.y, o.dy, 0.01f, o.dz, o.dBias, 0f, null);
+            k.biasLeakyReluBackward(o.y, o.dy, 0.01f, o.dz, o.dBias, 0f);
         } else {
             k.fill(o.dz, 0f);
             k.leakyReluBackward(o.y, o.dy, 0.01f, o.dz);
@@ -168,8 +168,8 @@ public class FusedOps {
         k.fill(o.dPref, 0f);
         Tensor[] grad = {o.dId, o.dId, o.dId, o.dPref, o.dPref};
         if (o.fused()) {
-            for (int i = 0; i < 5; i++) k.gatherSumSquares(tables[i], index[i], 1e-4f, i == 0 ? 0f : 1f, o.scalar, null);
-            for (int i = 0; i < 5; i++) k.gatherSumSquaresBackward(tables[i], index[i], 1e-4f, o.one, grad[i], null);
+            for (int i = 0; i < 5; i++) k.gatherSumSquares(tables[i], index[i], 1e-4f, i == 0 ? 0f : 1f, o.scalar);
+            for (int i = 0; i < 5; i++) k.gatherSumSquaresBackward(tables[i], index[i], 1e-4f, o.one, grad[i]);
         } else {
             for (int i = 0; i < 5; i++) {
                 Tensor r = o.rows.reshape(BATCH, tables[i].cols());
