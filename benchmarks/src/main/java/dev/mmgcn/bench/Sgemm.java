@@ -5,22 +5,15 @@ import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * C = A·B (no transposes, beta 0) at the shapes MMGCN multiplies — a 16384-row batch through a 256→64
@@ -31,12 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code openblas} the peer: OpenBLAS's cblas_sgemm through FFM with 1 or all threads. Every call ends
  * with {@code readScalar} of the result, which on the GPU waits for the product to finish.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class Sgemm {
+public class Sgemm extends Timed {
 
     /** The operands in the backend's memory; warmed by one product before timing. */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)

@@ -5,18 +5,11 @@ import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * The three products of one graph layer over all N nodes, as a training step makes them.
@@ -24,12 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code forward} Y = X·W (N×OUT), {@code data} dX = dY·Wᵀ (N×IN), {@code weight} dW = Xᵀ·dY
  * (IN×OUT, k = N: the weight gradient). Each is 2·N·IN·OUT floating-point operations.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class SgemmLayer {
+public class SgemmLayer extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
     public static class Operands {
