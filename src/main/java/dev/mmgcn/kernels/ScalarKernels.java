@@ -1,13 +1,9 @@
 package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Device;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
-import java.lang.foreign.MemorySegment;
 
 import static dev.mmgcn.kernels.Checks.*;
 
@@ -16,49 +12,10 @@ import static dev.mmgcn.kernels.Checks.*;
  * It is the oracle every other backend is tested against, so it stays plain; reductions accumulate
  * in double so that the oracle is the more accurate side of every comparison.
  */
-public final class ScalarKernels implements Kernels {
+public final class ScalarKernels implements HostKernels {
 
     @Override
     public String name() { return "scalar"; }
-
-    @Override
-    public Device device() { return Device.HOST; }
-
-    @Override
-    public Scope newScope() { return new HostScope(); }
-
-    // ---- transfers ---------------------------------------------------------------------------
-
-    @Override
-    public void upload(Tensor host, Tensor dst) { hostCopy(host, dst); }
-
-    @Override
-    public void download(Tensor src, Tensor hostDst) { hostCopy(src, hostDst); }
-
-    @Override
-    public void upload(IntTensor host, IntTensor dst) { hostCopy(host, dst); }
-
-    @Override
-    public void download(IntTensor src, IntTensor hostDst) { hostCopy(src, hostDst); }
-
-    @Override
-    public CsrMatrix upload(CsrMatrix host, Scope scope) {
-        host.transpose();
-        return host;
-    }
-
-    @Override
-    public float readScalar(Tensor t) { return t.getFlat(0); }
-
-    static void hostCopy(Tensor src, Tensor dst) {
-        sameSize(src, dst);
-        MemorySegment.copy(src.segment(), 0, dst.segment(), 0, src.size() * Float.BYTES);
-    }
-
-    static void hostCopy(IntTensor src, IntTensor dst) {
-        if (src.size() != dst.size()) throw new IllegalArgumentException("sizes differ: " + src.shape() + " vs " + dst.shape());
-        MemorySegment.copy(src.segment(), 0, dst.segment(), 0, src.size() * Integer.BYTES);
-    }
 
     // ---- dense basics ------------------------------------------------------------------------
 
@@ -318,10 +275,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void bprLossBackward(Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg) {
-        sameShape(pos, neg);
-        sameShape(pos, dPos);
-        sameShape(pos, dNeg);
-        scalar(dOut);
+        bprBackwardShapes(pos, neg, dOut, dPos, dNeg);
         long n = pos.size();
         if (n == 0) return;
         double g = dOut.getFlat(0) / (double) n;

@@ -1,10 +1,7 @@
 package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Device;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
 /**
@@ -15,7 +12,7 @@ import dev.mmgcn.storage.Tensor;
  *
  * <p>Loaded reflectively by {@link Backends}, so that a JVM without the incubator module never links it.
  */
-public final class VectorKernels implements Kernels {
+public final class VectorKernels implements HostKernels {
     private final Parallel parallel;
     private Ceilings ceilings;
 
@@ -42,35 +39,6 @@ public final class VectorKernels implements Kernels {
     public static int vectorBits() {
         return Simd.S.vectorBitSize();
     }
-
-    @Override
-    public Device device() { return Device.HOST; }
-
-    @Override
-    public Scope newScope() { return new HostScope(); }
-
-    // ---- transfers ---------------------------------------------------------------------------
-
-    @Override
-    public void upload(Tensor host, Tensor dst) { ScalarKernels.hostCopy(host, dst); }
-
-    @Override
-    public void download(Tensor src, Tensor hostDst) { ScalarKernels.hostCopy(src, hostDst); }
-
-    @Override
-    public void upload(IntTensor host, IntTensor dst) { ScalarKernels.hostCopy(host, dst); }
-
-    @Override
-    public void download(IntTensor src, IntTensor hostDst) { ScalarKernels.hostCopy(src, hostDst); }
-
-    @Override
-    public CsrMatrix upload(CsrMatrix host, Scope scope) {
-        host.transpose();
-        return host;
-    }
-
-    @Override
-    public float readScalar(Tensor t) { return t.getFlat(0); }
 
     // ---- dense basics ------------------------------------------------------------------------
 
