@@ -3,7 +3,6 @@ package dev.mmgcn.profile;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.Device;
 
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
