@@ -1,15 +1,12 @@
 package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.SplittableRandom;
 
@@ -35,16 +32,13 @@ public class FusedOps extends Timed {
             USERS * 128, 128 * 128, 128 * 64, 64, 192 * 64, 64, 64 * 64, 64 * 64, 64, 128 * 64, 64};
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"fused", "primitives"})
         public String variant;
 
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor z, y, dy, dz, bias, dBias, one, scalar, step, partial;
         Tensor id, pref, dId, dPref, rows, dRows;
         IntTensor users, pos, neg;
@@ -53,9 +47,7 @@ public class FusedOps extends Timed {
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             z = up(NODES, WIDTH, 1);
             y = up(NODES, WIDTH, 2);
             dy = up(NODES, WIDTH, 3);
@@ -110,13 +102,6 @@ public class FusedOps extends Timed {
             IntTensor d = scope.ints(n, 1);
             kernels.upload(h, d);
             return d;
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
 
         boolean fused() { return variant.equals("fused"); }

@@ -1,15 +1,11 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public class RowReductions extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"64", "256"})
         public int width;
 
@@ -34,16 +30,11 @@ public class RowReductions extends Timed {
         @Param({"16018"})
         public int rows;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, g, y, dx, norms, dots, sum;
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(rows, width);
             g = scope.floats(rows, width);
             y = scope.floats(rows, width);
@@ -54,13 +45,6 @@ public class RowReductions extends Timed {
             kernels.upload(Fixtures.random(host, rows, width, 1), x);
             kernels.upload(Fixtures.random(host, rows, width, 2), g);
             kernels.rowL2Normalize(x, 1e-12f, y, norms);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

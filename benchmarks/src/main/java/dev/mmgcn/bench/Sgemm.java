@@ -1,8 +1,6 @@
 package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -28,13 +26,10 @@ public class Sgemm extends Timed {
 
     /** The operands in the backend's memory; warmed by one product before timing. */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public abstract static class Operands {
+    public abstract static class Operands extends BackendMemory {
         @Param({"16384x256x64", "61440x256x256", "512x512x512", "1024x1024x1024"})
         public String shape;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor a;
         Tensor b;
         Tensor c;
@@ -44,22 +39,13 @@ public class Sgemm extends Timed {
         @Setup
         public void setUp() {
             int[] mkn = Fixtures.gemmShape(shape);
-            kernels = open();
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(open());
             a = scope.floats(mkn[0], mkn[1]);
             b = scope.floats(mkn[1], mkn[2]);
             c = scope.floats(mkn[0], mkn[2]);
             kernels.upload(Fixtures.random(host, mkn[0], mkn[1], 1), a);
             kernels.upload(Fixtures.random(host, mkn[1], mkn[2], 2), b);
             product(this);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

@@ -1,15 +1,10 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-
 
 /**
  * The three products of one graph layer over all N nodes, as a training step makes them.
@@ -20,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class SgemmLayer extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"16018x128x128", "16018x128x64", "16018x64x64"})
         public String shape;
 
@@ -30,17 +25,12 @@ public class SgemmLayer extends Timed {
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, w, y;
 
         @Setup
         public void setUp() {
             int[] s = Fixtures.gemmShape(shape);
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(s[0], s[1]);
             w = scope.floats(s[1], s[2]);
             y = scope.floats(s[0], s[2]);
@@ -48,13 +38,6 @@ public class SgemmLayer extends Timed {
             kernels.upload(Fixtures.random(host, s[1], s[2], 2), w);
             kernels.upload(Fixtures.random(host, s[0], s[2], 3), y);
             run(this);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

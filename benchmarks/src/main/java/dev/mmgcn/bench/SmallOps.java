@@ -1,8 +1,5 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -10,7 +7,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
 
@@ -23,34 +19,22 @@ import java.util.concurrent.TimeUnit;
 public class SmallOps extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"4096", "65536", "1048576"})
         public int size;
 
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, y;
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(size, 1);
             y = scope.floats(size, 1);
             kernels.upload(Fixtures.random(host, size, 1, 1), x);
             kernels.upload(Fixtures.random(host, size, 1, 2), y);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 
