@@ -20,7 +20,14 @@ import dev.mmgcn.storage.Tensor;
  *   <li>Reductions that produce a scalar write a 1×1 tensor rather than return a float, so a device
  *       backend never has to stop and copy inside a training step; {@link #readScalar} is the one
  *       deliberate host round trip.</li>
- *   <li>Results must not depend on the number of threads: parallel reductions use fixed chunking.</li>
+ *   <li>Thread counts: the CPU backends give the same bits for any number of threads —
+ *       {@link ScalarKernels} runs on one, and {@code VectorKernels} splits its work in fixed chunks
+ *       and reduces in one documented order (KernelParityTest compares one thread with several bit for
+ *       bit). The CUDA backend does not
+ *       promise that from run to run: {@code scatterAddRows}, {@code csrMaxBackward} and
+ *       {@code gatherSumSquaresBackward} (its fused kernel, or the default's scatterAddRows) add repeated
+ *       rows with {@code atomicAdd} in whatever order the GPU threads get there, so those sums can differ
+ *       in their last bits.</li>
  * </ul>
  */
 public interface Kernels extends AutoCloseable {
@@ -177,8 +184,9 @@ public interface Kernels extends AutoCloseable {
      * CUDA graph: stream capture) and from then on replay the recording instead of running {@code calls},
      * so Java code inside {@code calls} runs only when recorded. It should record a key's second run, not
      * its first: a first run may allocate (the tape sizes its buffers on its first step) and such calls do
-     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by the batch size
-     * (full batches share one recording, the shorter last batch gets its own).
+     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by
+     * (batch size, the model's graph version): full batches share one recording, the shorter last batch gets its
+     * own, and a model that swaps its training graph (FREEDOM prunes a new one each epoch) records anew.
      */
     default void replayable(Object key, Runnable calls) {
         calls.run();
