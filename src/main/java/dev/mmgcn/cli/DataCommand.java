@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,7 +23,7 @@ import java.util.Optional;
  * given on the command line taking precedence (a moved data folder: {@code --data NEW}), and the backend options.
  */
 abstract class DataCommand {
-    static final List<Key<?>> KEYS = concat(DataSpec.KEYS, TrainSettings.BACKEND_KEYS);
+    static final List<Key<?>> KEYS = Key.concat(DataSpec.KEYS, TrainSettings.BACKEND_KEYS);
 
     @ParentCommand
     MmgcnCommand top;
@@ -81,12 +80,5 @@ abstract class DataCommand {
             if (!changes.isEmpty()) log.println("warning: the data differ from those the checkpoint was trained on: " + String.join("; ", changes));
         }
         return d;
-    }
-
-    @SafeVarargs
-    private static List<Key<?>> concat(List<Key<?>>... lists) {
-        List<Key<?>> out = new ArrayList<>();
-        for (List<Key<?>> l : lists) out.addAll(l);
-        return List.copyOf(out);
     }
 }

@@ -33,16 +33,25 @@ final class OutputFile {
             Path p = dir.toAbsolutePath();
             while (p != null && !Files.exists(p)) p = p.getParent();
             if (p != null && !Files.isDirectory(p)) throw Failure.usage(flag + ": cannot create " + dir + ": " + p + " is a file, not a folder");
-            try {
-                Files.createDirectories(dir);
-            } catch (FileSystemException e) {
-                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + FileErrors.reason(e), e);
-            } catch (IOException e) {
-                throw Failure.io(flag + ": cannot create the folder " + dir + ": " + e.getMessage(), e);
-            }
+            create(flag, dir);
         }
-        if (!Files.isWritable(dir)) throw Failure.io(flag + ": " + dir + ": permission denied (cannot write there)", null);
+        requireWritable(flag, dir);
         return dir;
+    }
+
+    /** Creates {@code dir} and its parents; a failure is a message naming {@code flag}. */
+    static void create(String flag, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileSystemException e) {
+            throw Failure.io(flag + ": cannot create the folder " + dir + ": " + FileErrors.reason(e), e);
+        } catch (IOException e) {
+            throw Failure.io(flag + ": cannot create the folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void requireWritable(String flag, Path dir) {
+        if (!Files.isWritable(dir)) throw Failure.io(flag + ": " + dir + ": permission denied (cannot write there)", null);
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.mmgcn.io.FolderLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -115,16 +114,8 @@ final class RunFolder implements AutoCloseable {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw Failure.usage(flag + ": " + out + " is a file; the run needs a folder");
         }
-        if (!Files.exists(out)) {
-            try {
-                Files.createDirectories(out);
-            } catch (FileSystemException e) {
-                throw Failure.io(flag + ": cannot create the folder " + out + ": " + FileErrors.reason(e), e);
-            } catch (IOException e) {
-                throw Failure.io(flag + ": cannot create the folder " + out + ": " + e.getMessage(), e);
-            }
-        }
-        if (!Files.isWritable(out)) throw Failure.io(flag + ": " + out + ": permission denied (cannot write there)", null);
+        if (!Files.exists(out)) OutputFile.create(flag, out);
+        OutputFile.requireWritable(flag, out);
         if (!overwrite && !entries(out, flag).isEmpty()) open(out, false, flag, (FolderLock) null); // refused: nothing is written in it
         FolderLock lock = lock(out, flag, command); // before anything in it is looked at again or removed
         try {

@@ -13,8 +13,7 @@ import static dev.mmgcn.kernels.Checks.scalar;
  * The CUDA overrides of issue 14's fused {@code Kernels} methods (kernels in {@code native/fused.cu}),
  * used by {@link CudaKernels} only when {@link CudaSwitches#fused()} is on. Each follows the semantics of
  * the {@code ScalarKernels} override and checks its arguments on the host with the same {@code Checks}
- * before queueing anything; index errors surface at the next synchronising call, as for gatherRows. The
- * workspace parameters are the defaults' and are ignored here.
+ * before queueing anything; index errors surface at the next synchronising call, as for gatherRows.
  * None of it has run on a GPU yet: {@code native/device-check.sh}'s {@code fused} step is its test.
  */
 final class CudaFused implements FusedOps {
@@ -52,7 +51,7 @@ final class CudaFused implements FusedOps {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta, Tensor workspace) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         KernelArgs args = rt.args(Kernel.BIAS_LEAKY_RELU_BWD).ptr(y).ptr(dy).f32(slope).ptr(dz).i64(y.size());
         sameShape(y, dy);
         sameShape(y, dz);
@@ -67,7 +66,7 @@ final class CudaFused implements FusedOps {
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         KernelArgs first = rt.args(Kernel.GATHER_SUM_SQUARES_PARTIAL).ptr(table).i32(table.rows()).ptr(index).i64(index.size())
                 .i32(table.cols());
         long to = pointer(out, "gatherSumSquares output");
@@ -80,7 +79,7 @@ final class CudaFused implements FusedOps {
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable, Tensor workspace) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         KernelArgs args = rt.args(Kernel.GATHER_SUM_SQUARES_BWD).ptr(table).i32(table.rows()).ptr(index).i64(index.size())
                 .i32(table.cols()).f32(weight).ptr(dOut).ptr(dTable).ptr(rt.errorWord());
         scalar(dOut);

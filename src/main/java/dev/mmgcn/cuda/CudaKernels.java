@@ -400,14 +400,14 @@ public final class CudaKernels implements Kernels {
     @Override public void copy(IntTensor src, IntTensor dst) { fused().copy(src, dst); }
     @Override public void add(Tensor a, Tensor b, Tensor out) { fused().add(a, b, out); }
     @Override public void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y) { fused().biasLeakyRelu(x, bias, slope, y); }
-    @Override public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta, Tensor workspace) {
-        fused().biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta, workspace);
+    @Override public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
+        fused().biasLeakyReluBackward(y, dy, slope, dz, dBias, biasBeta);
     }
-    @Override public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
-        fused().gatherSumSquares(table, index, weight, beta, out, workspace);
+    @Override public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
+        fused().gatherSumSquares(table, index, weight, beta, out);
     }
-    @Override public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable, Tensor workspace) {
-        fused().gatherSumSquaresBackward(table, index, weight, dOut, dTable, workspace);
+    @Override public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
+        fused().gatherSumSquaresBackward(table, index, weight, dOut, dTable);
     }
     @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                                    float weightDecay, Tensor step) {

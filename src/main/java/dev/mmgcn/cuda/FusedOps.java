@@ -16,11 +16,11 @@ interface FusedOps {
 
     void biasLeakyRelu(Tensor x, Tensor bias, float slope, Tensor y);
 
-    void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta, Tensor workspace);
+    void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta);
 
-    void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace);
+    void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out);
 
-    void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable, Tensor workspace);
+    void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable);
 
     void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                   float weightDecay, Tensor step);

@@ -1,6 +1,7 @@
 package dev.mmgcn.cuda;
 
 import dev.mmgcn.kernels.Kernels;
+import dev.mmgcn.kernels.ScratchSpace;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -14,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link CudaKernels} takes with the fused switch off (what the first GPU run verified). A proxy of both
  * interfaces: a fused method runs the {@code Kernels} default of the same signature on the proxy, and
  * every primitive the default calls goes to the backend. No default here calls another optional
- * method, so this is exactly {@code Kernels.super.m(…)} called from the backend.
+ * method, so this is exactly {@code Kernels.super.m(…)} called from the backend. The proxy is also the
+ * defaults' {@link ScratchSpace}: one growing buffer of the backend's memory, so that steady-state steps
+ * allocate nothing (and a recorded graph finds the same buffer every run).
  */
 final class KernelDefaults {
     private KernelDefaults() {
@@ -22,7 +25,9 @@ final class KernelDefaults {
 
     static FusedOps over(Kernels backend) {
         Map<Method, Method> ofKernels = new ConcurrentHashMap<>();
+        ScratchSpace scratch = ScratchSpace.growing(backend);
         InvocationHandler handler = (proxy, m, args) -> {
+            if (m.getDeclaringClass() == ScratchSpace.class) return scratch.scratch((Long) args[0]);
             if (m.getDeclaringClass() == Object.class) {
                 return switch (m.getName()) {
                     case "toString" -> "Kernels defaults over " + backend;
@@ -38,7 +43,7 @@ final class KernelDefaults {
                 throw e.getCause();
             }
         };
-        return (FusedOps) Proxy.newProxyInstance(KernelDefaults.class.getClassLoader(), new Class<?>[]{FusedOps.class, Kernels.class},
+        return (FusedOps) Proxy.newProxyInstance(KernelDefaults.class.getClassLoader(), new Class<?>[]{FusedOps.class, Kernels.class, ScratchSpace.class},
                 handler);
     }
 

@@ -3,7 +3,6 @@ package dev.mmgcn.data;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
-import dev.mmgcn.storage.Tensor;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -213,11 +212,7 @@ public final class MmgcnLoader {
 
         Scope scope = new HostScope();
         try {
-            List<Modality> mods = new ArrayList<>();
-            for (Map.Entry<String, Path> e : featureFiles.entrySet()) {
-                Tensor t = Npy.readFloats(e.getValue(), scope);
-                mods.add(new Modality(e.getKey(), t));
-            }
+            List<Modality> mods = Modality.readAll(featureFiles, scope);
             List<BagOfWords> bags = new ArrayList<>();
             for (Map.Entry<String, String> e : options.wordPairs().entrySet()) {
                 if (options.features().containsKey(e.getKey())) {

@@ -3,7 +3,6 @@ package dev.mmgcn.data;
 import dev.mmgcn.io.Quote;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Scope;
-import dev.mmgcn.storage.Tensor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,11 +78,7 @@ public final class MmrecLoader {
 
         Scope scope = new HostScope();
         try {
-            List<Modality> mods = new ArrayList<>();
-            for (Map.Entry<String, Path> e : files.entrySet()) {
-                Tensor t = Npy.readFloats(e.getValue(), scope);
-                mods.add(new Modality(e.getKey(), t));
-            }
+            List<Modality> mods = Modality.readAll(files, scope);
             IdMap userIds = IdMapFiles.read(dir, IdMapFiles.USERS, USER, numUsers);
             IdMap itemIds = IdMapFiles.read(dir, IdMapFiles.ITEMS, ITEM, numItems);
             Dataset d = new Dataset(name, numUsers, numItems, p.splits[0].build(), p.splits[1].build(),

@@ -71,11 +71,8 @@ public final class Npy {
     public static Tensor readFloats(Path file, Scope scope) {
         String name = file.toString();
         try (FileChannel ch = open(file)) {
-            NpyHeader h = NpyHeader.read(ch, name);
+            NpyHeader h = header(ch, name, NpyDtype::isFloat, "float features");
             NpyDtype t = h.dtype();
-            if (!t.isFloat()) {
-                throw new DataException(name + ": dtype " + t.descr() + " (" + t.typeName() + ") where float features were expected");
-            }
             int[] shape = numericShape(h);
             int rows = shape[0];
             int cols = shape.length == 2 ? shape[1] : 1;
@@ -126,11 +123,8 @@ public final class Npy {
     public static Longs readLongs(Path file) {
         String name = file.toString();
         try (FileChannel ch = open(file)) {
-            NpyHeader h = NpyHeader.read(ch, name);
+            NpyHeader h = header(ch, name, NpyDtype::isInteger, "integers");
             NpyDtype t = h.dtype();
-            if (!t.isInteger()) {
-                throw new DataException(name + ": dtype " + t.descr() + " (" + t.typeName() + ") where integers were expected");
-            }
             int[] shape = numericShape(h);
             int cols = shape.length == 2 ? shape[1] : 1;
             checkSize(ch, h);
@@ -284,6 +278,14 @@ public final class Npy {
 
     private interface ChunkSource {
         void fill(MemorySegment buffer, long firstElement, int count);
+    }
+
+    /** The file's header, when its dtype is one {@code ok} accepts; else a DataException naming what was expected. */
+    private static NpyHeader header(FileChannel ch, String name, java.util.function.Predicate<NpyDtype> ok, String expected) throws IOException {
+        NpyHeader h = NpyHeader.read(ch, name);
+        NpyDtype t = h.dtype();
+        if (!ok.test(t)) throw new DataException(name + ": dtype " + t.descr() + " (" + t.typeName() + ") where " + expected + " were expected");
+        return h;
     }
 
     private static FileChannel open(Path file) throws IOException {

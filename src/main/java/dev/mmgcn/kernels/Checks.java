@@ -17,6 +17,14 @@ public final class Checks {
         if (a.size() != b.size()) throw new IllegalArgumentException("sizes differ: " + a.shape() + " vs " + b.shape());
     }
 
+    /** bprLossBackward's operands: pos, neg and their gradients alike, dOut 1×1. */
+    public static void bprBackwardShapes(Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg) {
+        sameShape(pos, neg);
+        sameShape(pos, dPos);
+        sameShape(pos, dNeg);
+        scalar(dOut);
+    }
+
     public static void scalar(Tensor t) {
         if (t.size() != 1) throw new IllegalArgumentException("expected a 1x1 tensor, got " + t.shape());
     }

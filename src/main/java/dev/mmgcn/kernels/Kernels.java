@@ -20,7 +20,14 @@ import dev.mmgcn.storage.Tensor;
  *   <li>Reductions that produce a scalar write a 1×1 tensor rather than return a float, so a device
  *       backend never has to stop and copy inside a training step; {@link #readScalar} is the one
  *       deliberate host round trip.</li>
- *   <li>Results must not depend on the number of threads: parallel reductions use fixed chunking.</li>
+ *   <li>Thread counts: the CPU backends give the same bits for any number of threads —
+ *       {@link ScalarKernels} runs on one, and {@code VectorKernels} splits its work in fixed chunks
+ *       and reduces in one documented order (KernelParityTest compares one thread with several bit for
+ *       bit). The CUDA backend does not
+ *       promise that from run to run: {@code scatterAddRows}, {@code csrMaxBackward} and
+ *       {@code gatherSumSquaresBackward} (its fused kernel, or the default's scatterAddRows) add repeated
+ *       rows with {@code atomicAdd} in whatever order the GPU threads get there, so those sums can differ
+ *       in their last bits.</li>
  * </ul>
  */
 public interface Kernels extends AutoCloseable {
@@ -151,10 +158,9 @@ public interface Kernels extends AutoCloseable {
     //
     // Each one does the work of a few primitives in fewer passes over memory (and, on a device, fewer
     // launches). The defaults below are built from the primitives, so a backend is correct without
-    // overriding them. Where a default needs scratch memory it takes it from the caller's
-    // {@code workspace} (backend memory of the stated size, shared by calls since calls are ordered;
-    // the tape keeps one), or from newScope() for the call when that is null; a backend that overrides
-    // the method ignores the workspace.
+    // overriding them. Where a default needs scratch memory it asks the backend for it: a backend that
+    // runs these defaults in a loop keeps one growing buffer ({@link ScratchSpace}); any other gets a
+    // buffer from newScope() for the call.
 
     /**
      * dst = src for int tensors of equal size, backend to backend. The default moves the bits through
@@ -178,8 +184,9 @@ public interface Kernels extends AutoCloseable {
      * CUDA graph: stream capture) and from then on replay the recording instead of running {@code calls},
      * so Java code inside {@code calls} runs only when recorded. It should record a key's second run, not
      * its first: a first run may allocate (the tape sizes its buffers on its first step) and such calls do
-     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by the batch size
-     * (full batches share one recording, the shorter last batch gets its own).
+     * not belong in a recording. The default runs them every time. The trainer wraps each training step's compute in one, keyed by
+     * (batch size, the model's graph version): full batches share one recording, the shorter last batch gets its
+     * own, and a model that swaps its training graph (FREEDOM prunes a new one each epoch) records anew.
      */
     default void replayable(Object key, Runnable calls) {
         calls.run();
@@ -214,18 +221,15 @@ public interface Kernels extends AutoCloseable {
      * y > 0 exactly where x + bias > 0, so the pre-activation need not be kept.
      * {@code dz = dy·(y > 0 ? 1 : slope)} <em>overwrites</em> dz (the pre-activation's gradient, owned
      * by the caller) and may be dy itself; when dBias is not null, {@code dBias = Σ_r dz[r,:] + biasBeta·dBias}.
-     *
-     * @param workspace used by the default only when dz is dy: at least y.size() floats
      */
-    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                       Tensor workspace) {
+    default void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         Checks.sameShape(y, dy);
         Checks.sameShape(y, dz);
         Checks.nonNegativeSlope(slope);
         if (dBias != null) Checks.rowVector(dBias, y.cols());
         if (dz == dy) {
             // in place: keep dy aside, then dz = 0 + mask·dy
-            try (Scratch s = new Scratch(this, workspace, y.size())) {
+            try (Scratch s = new Scratch(this, y.size())) {
                 Tensor g = s.take(dy.rows(), dy.cols());
                 copyBlock(dy, 0, 0, g, 0, 0, dy.rows(), dy.cols(), false);
                 fill(dz, 0f);
@@ -242,13 +246,11 @@ public interface Kernels extends AutoCloseable {
      * The L2 penalty of a batch's rows without gathering them:
      * {@code out = weight·Σ_k ‖table[index[k],:]‖² + beta·out} (out 1×1; beta == 0 ignores its old contents).
      * Several tables' penalties chain into one scalar with beta = 1.
-     *
-     * @param workspace for the default: at least index.size()·table.cols() + 1 floats
      */
-    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    default void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         Checks.scalar(out);
         int n = Math.toIntExact(index.size());
-        try (Scratch s = new Scratch(this, workspace, (long) n * table.cols() + 1)) {
+        try (Scratch s = new Scratch(this, (long) n * table.cols() + 1)) {
             Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
             Tensor sum = s.take(1, 1);
@@ -259,15 +261,12 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * The backward pass of {@link #gatherSumSquares}: dTable[index[k],:] += 2·weight·dOut[0]·table[index[k],:].
-     *
-     * @param workspace for the default: at least 2·index.size()·table.cols() + 1 floats
      */
-    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                          Tensor workspace) {
+    default void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         Checks.scalar(dOut);
         Checks.sameShape(table, dTable);
         int n = Math.toIntExact(index.size());
-        try (Scratch s = new Scratch(this, workspace, 2L * n * table.cols() + 1)) {
+        try (Scratch s = new Scratch(this, 2L * n * table.cols() + 1)) {
             Tensor rows = s.take(n, table.cols());
             gatherRows(table, index, rows);
             Tensor g = s.take(1, 1);

@@ -1,13 +1,9 @@
 package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Device;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
-import java.lang.foreign.MemorySegment;
 
 import static dev.mmgcn.kernels.Checks.*;
 
@@ -16,49 +12,10 @@ import static dev.mmgcn.kernels.Checks.*;
  * It is the oracle every other backend is tested against, so it stays plain; reductions accumulate
  * in double so that the oracle is the more accurate side of every comparison.
  */
-public final class ScalarKernels implements Kernels {
+public final class ScalarKernels implements HostKernels {
 
     @Override
     public String name() { return "scalar"; }
-
-    @Override
-    public Device device() { return Device.HOST; }
-
-    @Override
-    public Scope newScope() { return new HostScope(); }
-
-    // ---- transfers ---------------------------------------------------------------------------
-
-    @Override
-    public void upload(Tensor host, Tensor dst) { hostCopy(host, dst); }
-
-    @Override
-    public void download(Tensor src, Tensor hostDst) { hostCopy(src, hostDst); }
-
-    @Override
-    public void upload(IntTensor host, IntTensor dst) { hostCopy(host, dst); }
-
-    @Override
-    public void download(IntTensor src, IntTensor hostDst) { hostCopy(src, hostDst); }
-
-    @Override
-    public CsrMatrix upload(CsrMatrix host, Scope scope) {
-        host.transpose();
-        return host;
-    }
-
-    @Override
-    public float readScalar(Tensor t) { return t.getFlat(0); }
-
-    static void hostCopy(Tensor src, Tensor dst) {
-        sameSize(src, dst);
-        MemorySegment.copy(src.segment(), 0, dst.segment(), 0, src.size() * Float.BYTES);
-    }
-
-    static void hostCopy(IntTensor src, IntTensor dst) {
-        if (src.size() != dst.size()) throw new IllegalArgumentException("sizes differ: " + src.shape() + " vs " + dst.shape());
-        MemorySegment.copy(src.segment(), 0, dst.segment(), 0, src.size() * Integer.BYTES);
-    }
 
     // ---- dense basics ------------------------------------------------------------------------
 
@@ -318,10 +275,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void bprLossBackward(Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg) {
-        sameShape(pos, neg);
-        sameShape(pos, dPos);
-        sameShape(pos, dNeg);
-        scalar(dOut);
+        bprBackwardShapes(pos, neg, dOut, dPos, dNeg);
         long n = pos.size();
         if (n == 0) return;
         double g = dOut.getFlat(0) / (double) n;
@@ -388,8 +342,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                      Tensor workspace) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         sameShape(y, dy);
         sameShape(y, dz);
         nonNegativeSlope(slope);
@@ -410,7 +363,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         scalar(out);
         double s = 0;
         for (long k = 0; k < index.size(); k++) {
@@ -422,8 +375,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                         Tensor workspace) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         scalar(dOut);
         sameShape(table, dTable);
         for (long k = 0; k < index.size(); k++) checkIndex(index.getFlat(k), table.rows(), "scatter index");

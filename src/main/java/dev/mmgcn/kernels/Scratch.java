@@ -4,9 +4,8 @@ import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
 /**
- * Scratch tensors for a fused kernel's default implementation: consecutive pieces of the caller's
- * workspace, or of a buffer from the backend's newScope() for the call when the caller gave none (or
- * one too small).
+ * Scratch tensors for a fused kernel's default implementation: consecutive pieces of the backend's
+ * {@link ScratchSpace} when it keeps one, else of a buffer from its newScope() for the call.
  */
 final class Scratch implements AutoCloseable {
     private final Tensor buffer;
@@ -14,9 +13,9 @@ final class Scratch implements AutoCloseable {
     private long used;
 
     /** @param floats the most this call will take */
-    Scratch(Kernels k, Tensor workspace, long floats) {
-        if (workspace != null && workspace.capacity() >= floats) {
-            buffer = workspace;
+    Scratch(Kernels k, long floats) {
+        if (k instanceof ScratchSpace space) {
+            buffer = space.scratch(floats);
             owned = null;
         } else {
             owned = k.newScope();

@@ -1,10 +1,7 @@
 package dev.mmgcn.kernels;
 
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.Device;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 
 /**
@@ -15,7 +12,7 @@ import dev.mmgcn.storage.Tensor;
  *
  * <p>Loaded reflectively by {@link Backends}, so that a JVM without the incubator module never links it.
  */
-public final class VectorKernels implements Kernels {
+public final class VectorKernels implements HostKernels {
     private final Parallel parallel;
     private Ceilings ceilings;
 
@@ -42,35 +39,6 @@ public final class VectorKernels implements Kernels {
     public static int vectorBits() {
         return Simd.S.vectorBitSize();
     }
-
-    @Override
-    public Device device() { return Device.HOST; }
-
-    @Override
-    public Scope newScope() { return new HostScope(); }
-
-    // ---- transfers ---------------------------------------------------------------------------
-
-    @Override
-    public void upload(Tensor host, Tensor dst) { ScalarKernels.hostCopy(host, dst); }
-
-    @Override
-    public void download(Tensor src, Tensor hostDst) { ScalarKernels.hostCopy(src, hostDst); }
-
-    @Override
-    public void upload(IntTensor host, IntTensor dst) { ScalarKernels.hostCopy(host, dst); }
-
-    @Override
-    public void download(IntTensor src, IntTensor hostDst) { ScalarKernels.hostCopy(src, hostDst); }
-
-    @Override
-    public CsrMatrix upload(CsrMatrix host, Scope scope) {
-        host.transpose();
-        return host;
-    }
-
-    @Override
-    public float readScalar(Tensor t) { return t.getFlat(0); }
 
     // ---- dense basics ------------------------------------------------------------------------
 
@@ -179,19 +147,17 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta,
-                                      Tensor workspace) {
+    public void biasLeakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dz, Tensor dBias, float biasBeta) {
         VectorFused.biasLeakyReluBackward(parallel, y, dy, slope, dz, dBias, biasBeta);
     }
 
     @Override
-    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out, Tensor workspace) {
+    public void gatherSumSquares(Tensor table, IntTensor index, float weight, float beta, Tensor out) {
         VectorFused.gatherSumSquares(parallel, table, index, weight, beta, out);
     }
 
     @Override
-    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable,
-                                         Tensor workspace) {
+    public void gatherSumSquaresBackward(Tensor table, IntTensor index, float weight, Tensor dOut, Tensor dTable) {
         VectorFused.gatherSumSquaresBackward(parallel, table, index, weight, dOut, dTable);
     }
 

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.mmgcn.kernels.Checks.bprBackwardShapes;
 import static dev.mmgcn.kernels.Checks.rowVector;
 import static dev.mmgcn.kernels.Checks.sameShape;
 import static dev.mmgcn.kernels.Checks.scalar;
@@ -54,10 +55,7 @@ final class VectorReductions {
     }
 
     static void bprLossBackward(Parallel parallel, Tensor pos, Tensor neg, Tensor dOut, Tensor dPos, Tensor dNeg) {
-        sameShape(pos, neg);
-        sameShape(pos, dPos);
-        sameShape(pos, dNeg);
-        scalar(dOut);
+        bprBackwardShapes(pos, neg, dOut, dPos, dNeg);
         long n = pos.size();
         if (n == 0) return;
         double g = dOut.getFlat(0) / (double) n;

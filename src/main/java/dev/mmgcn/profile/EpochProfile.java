@@ -2,7 +2,6 @@ package dev.mmgcn.profile;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +28,10 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
 
     static EpochProfile of(int epoch, double trainSeconds, Map<Profiler.Phase, Double> seconds, int steps, CountingKernels c,
                            Ceilings ceilings) {
-        Map<Call, Double> calls = new EnumMap<>(Call.class);
-        Map<Call, Double> nanos = new EnumMap<>(Call.class);
-        Map<Call, Double> flops = new EnumMap<>(Call.class);
-        Map<Call, Double> bytes = new EnumMap<>(Call.class);
+        Map<Call, Double> calls = new LinkedHashMap<>();
+        Map<Call, Double> nanos = new LinkedHashMap<>();
+        Map<Call, Double> flops = new LinkedHashMap<>();
+        Map<Call, Double> bytes = new LinkedHashMap<>();
         long eval = 0;
         double per = Math.max(steps, 1);
         for (Call call : Call.values()) {
@@ -70,15 +69,6 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
         Family(String label) {
             this.label = label;
         }
-
-        static Family of(Call c) {
-            return switch (c) {
-                case GEMM -> GEMM;
-                case SPMM, CSR_MAX, CSR_MAX_BACKWARD, GATHER_ROWS, SCATTER_ADD_ROWS, GATHER_SUM_SQUARES, GATHER_SUM_SQUARES_BACKWARD -> SPARSE;
-                case ADAM_STEP -> OPTIMISER;
-                default -> ROWS;
-            };
-        }
     }
 
     /** FLOPs of one training step, every kernel together. */
@@ -113,7 +103,7 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
         for (Family f : Family.values()) {
             double fl = 0, by = 0, ns = 0;
             for (Call c : flopsPerStep.keySet()) {
-                if (Family.of(c) != f) continue;
+                if (Costs.of(c).family() != f) continue;
                 fl += flopsPerStep.get(c);
                 by += bytesPerStep.get(c);
                 ns += nanosPerStep.getOrDefault(c, 0.0);

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * <p>Phases are timed with marks on the backend's own timeline ({@link Kernels#clock()}), resolved only
  * at the end of the epoch: on a host backend that is the host clock; a device backend that records
  * events for its marks gets device times without a synchronisation inside a step. Calls are counted
- * by a {@link CountingKernels} that {@link #wrap} puts in front of the backend.
+ * by the {@link CountingKernels} that {@link #wrap} puts in front of the backend.
  *
  * <p>{@link #off()} does nothing and wraps nothing, so code can call it unconditionally.
  */
@@ -71,7 +71,7 @@ public final class Profiler {
         counter = new CountingKernels(k);
         clock = k.clock();
         ceilings = k.ceilings(); // probed here, before the first epoch, so the probe's half second is in no phase
-        return counter;
+        return counter.get();
     }
 
     public void epochStarted() {

@@ -1,5 +1,7 @@
 package dev.mmgcn.settings;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -95,5 +97,13 @@ public final class Key<T> {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** The keys of {@code lists} in order, as one list. */
+    @SafeVarargs
+    public static List<Key<?>> concat(List<Key<?>>... lists) {
+        List<Key<?>> out = new ArrayList<>();
+        for (List<Key<?>> l : lists) out.addAll(l);
+        return List.copyOf(out);
     }
 }

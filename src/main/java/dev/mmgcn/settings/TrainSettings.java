@@ -108,7 +108,7 @@ public final class TrainSettings {
     public static final List<Key<?>> BACKEND_KEYS = List.of(DEVICE, THREADS);
 
     /** Every key of {@code train}, in the order help and records list them. */
-    public static final List<Key<?>> KEYS = concat(DataSpec.KEYS, MODEL_KEYS, TRAINING_KEYS, BACKEND_KEYS, List.of(OUT));
+    public static final List<Key<?>> KEYS = Key.concat(DataSpec.KEYS, MODEL_KEYS, TRAINING_KEYS, BACKEND_KEYS, List.of(OUT));
 
     /** What a run's record holds: all of it but where the run was written. */
     public static final List<Key<?>> RECORDED = KEYS.stream().filter(k -> k != OUT).toList();
@@ -282,12 +282,5 @@ public final class TrainSettings {
         List<String> out = new ArrayList<>();
         for (Enum<?> e : values) out.add(lower(e));
         return out;
-    }
-
-    @SafeVarargs
-    private static List<Key<?>> concat(List<Key<?>>... lists) {
-        List<Key<?>> out = new ArrayList<>();
-        for (List<Key<?>> l : lists) out.addAll(l);
-        return List.copyOf(out);
     }
 }

@@ -49,7 +49,7 @@ enum Op {
             Tensor dz = n.out.grad;
             boolean biasGrad = n.c != null && n.c.requiresGrad;
             float biasBeta = biasGrad ? t.betaFor(n.c) : 0f;
-            k.biasLeakyReluBackward(n.out.value, dz, n.f, dz, biasGrad ? t.gradForWrite(n.c) : null, biasBeta, t.workspace(dz.size()));
+            k.biasLeakyReluBackward(n.out.value, dz, n.f, dz, biasGrad ? t.gradForWrite(n.c) : null, biasBeta);
             Tensor w = n.d.value;
             int k1 = n.a.cols();
             boolean split = n.b != null;
@@ -73,14 +73,13 @@ enum Op {
         }
     },
     /**
-     * out (1×1) = f·Σ_i ‖vars[i][indices[i]]‖²: the L2 penalty on a batch's rows, never gathered; aux is
-     * the tape's shared workspace, for a backend that runs the kernels' defaults.
+     * out (1×1) = f·Σ_i ‖vars[i][indices[i]]‖²: the L2 penalty on a batch's rows, never gathered.
      */
     ROW_PENALTY {
         void forward(Node n, Kernels k) {
             for (int i = 0; i < n.vars.length; i++) {
                 Tensor table = n.vars[i].value;
-                k.gatherSumSquares(table, n.indices[i], n.f, i == 0 ? 0f : 1f, n.out.value, n.aux);
+                k.gatherSumSquares(table, n.indices[i], n.f, i == 0 ? 0f : 1f, n.out.value);
             }
         }
 
@@ -88,7 +87,7 @@ enum Op {
             for (int i = 0; i < n.vars.length; i++) {
                 Tensor d = t.gradOf(n.vars[i]);
                 Tensor table = n.vars[i].value;
-                if (d != null) k.gatherSumSquaresBackward(table, n.indices[i], n.f, n.out.grad, d, n.aux);
+                if (d != null) k.gatherSumSquaresBackward(table, n.indices[i], n.f, n.out.grad, d);
             }
         }
     },
@@ -174,7 +173,7 @@ enum Op {
             if (!n.a.requiresGrad) return;
             if (t.betaFor(n.a) == 0f && n.f >= 0f) {
                 // first write: the fused kernel overwrites, reading the signs from the output
-                k.biasLeakyReluBackward(n.out.value, n.out.grad, n.f, t.gradForWrite(n.a), null, 0f, null);
+                k.biasLeakyReluBackward(n.out.value, n.out.grad, n.f, t.gradForWrite(n.a), null, 0f);
             } else {
                 k.leakyReluBackward(n.a.value, n.out.grad, n.f, t.gradOf(n.a));
             }

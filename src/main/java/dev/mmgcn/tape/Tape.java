@@ -24,7 +24,6 @@ public final class Tape implements AutoCloseable {
     private final Kernels kernels;
     private final Scope scope;
     private final ArrayList<Node> nodes = new ArrayList<>();
-    private Tensor workspace;
     private int cursor;
     /**
      * Step stamps are unique across all tapes, not just this one: a parameter shared by two tapes (a
@@ -39,6 +38,11 @@ public final class Tape implements AutoCloseable {
     public Tape(Kernels kernels) {
         this.kernels = kernels;
         this.scope = kernels.newScope();
+    }
+
+    /** A tape on the backend that {@code wrapper} stands for, e.g. a {@code profile.CountingKernels}' counting backend. */
+    public Tape(java.util.function.Supplier<? extends Kernels> wrapper) {
+        this(wrapper.get());
     }
 
     public Kernels kernels() { return kernels; }
@@ -131,9 +135,6 @@ public final class Tape implements AutoCloseable {
         n.vars = tables;
         n.indices = indices;
         n.f = weight;
-        long need = 1;
-        for (int i = 0; i < tables.length; i++) need = Math.max(need, 2 * indices[i].size() * tables[i].cols() + 1);
-        n.aux = workspace(need);
         for (Var t : tables) n.out.requiresGrad |= t.requiresGrad;
         return run(n);
     }
@@ -288,19 +289,6 @@ public final class Tape implements AutoCloseable {
             v.gradStamp = stamp;
         }
         return v.grad;
-    }
-
-    /**
-     * One scratch buffer shared by every node of this tape, grown when a call needs more: the workspace
-     * that the fused kernels' default implementations use (calls run one after another, so sharing is
-     * safe). Backends that override the fused kernels never touch it.
-     */
-    Tensor workspace(long floats) {
-        if (workspace == null || workspace.capacity() < floats) {
-            workspace = scope.floats(Math.toIntExact(floats), 1);
-            allocations++;
-        }
-        return workspace;
     }
 
     /** A throwaway gradient buffer owned by a node, for fused kernels that always write two outputs. */

@@ -88,15 +88,8 @@ public final class TrainingStateFile {
     }
 
     private static Map<String, Object> report(Trainer.EpochReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", r.epoch());
-        m.put("loss", r.loss());
-        m.put("train_seconds", r.trainSeconds());
-        m.put("eval_seconds", r.evalSeconds());
-        m.put("end", validation(r.end()));
-        m.put("improved", r.improved());
-        m.put("validations", r.validations());
-        return m;
+        return map("epoch", r.epoch(), "loss", r.loss(), "train_seconds", r.trainSeconds(), "eval_seconds", r.evalSeconds(),
+                "end", validation(r.end()), "improved", r.improved(), "validations", r.validations());
     }
 
     private static Trainer.EpochReport report(Map<?, ?> m) {
@@ -107,17 +100,8 @@ public final class TrainingStateFile {
 
     private static Map<String, Object> validation(Validation v) {
         if (v == null) return null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", v.epoch());
-        m.put("step", v.step());
-        m.put("steps", v.steps());
-        m.put("global_step", v.globalStep());
-        m.put("eval_seconds", v.evalSeconds());
-        m.put("valid", metrics(v.valid()));
-        m.put("test", metrics(v.test()));
-        m.put("best", v.best());
-        m.put("item_only_valid", metrics(v.itemOnlyValid()));
-        return m;
+        return map("epoch", v.epoch(), "step", v.step(), "steps", v.steps(), "global_step", v.globalStep(), "eval_seconds", v.evalSeconds(),
+                "valid", metrics(v.valid()), "test", metrics(v.test()), "best", v.best(), "item_only_valid", metrics(v.itemOnlyValid()));
     }
 
     private static Validation validation(Map<?, ?> m) {
@@ -130,12 +114,7 @@ public final class TrainingStateFile {
 
     private static Map<String, Object> metrics(RankingMetrics r) {
         if (r == null) return null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ks", r.ks());
-        m.put("users", r.users());
-        m.put("skipped", r.skipped());
-        m.put("sums", r.sums());
-        return m;
+        return map("ks", r.ks(), "users", r.users(), "skipped", r.skipped(), "sums", r.sums());
     }
 
     private static RankingMetrics metrics(Map<?, ?> m) {
@@ -146,5 +125,12 @@ public final class TrainingStateFile {
         for (int i = 0; i < s.length; i++) s[i] = ((List<?>) sums.get(i)).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
         return RankingMetrics.restore(ks.stream().mapToInt(x -> ((Number) x).intValue()).toArray(), s,
                 ((Number) m.get("users")).intValue(), ((Number) m.get("skipped")).intValue());
+    }
+
+    /** An ordered map of the given keys and values, which may be null (a validation that did not happen). */
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 }

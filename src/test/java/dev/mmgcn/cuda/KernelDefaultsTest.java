@@ -51,8 +51,8 @@ class KernelDefaultsTest {
             Tensor dy = random(s, 9, 5), dzWant = s.floats(9, 5), dzGot = s.floats(9, 5);
             Tensor dbWant = random(s, 1, 5), dbGot = s.floats(1, 5);
             dbGot.copyFrom(dbWant.toArray());
-            oracle.biasLeakyReluBackward(want, dy, 0.2f, dzWant, dbWant, 1f, null);
-            defaults.biasLeakyReluBackward(got, dy, 0.2f, dzGot, dbGot, 1f, null);
+            oracle.biasLeakyReluBackward(want, dy, 0.2f, dzWant, dbWant, 1f);
+            defaults.biasLeakyReluBackward(got, dy, 0.2f, dzGot, dbGot, 1f);
             assertArrayEquals(dzWant.toArray(), dzGot.toArray(), "biasLeakyReluBackward dz");
             assertArrayEquals(dbWant.toArray(), dbGot.toArray(), "biasLeakyReluBackward dBias");
 
@@ -60,13 +60,13 @@ class KernelDefaultsTest {
             index.copyFrom(new int[]{3, 0, 3, 8});
             Tensor sumWant = random(s, 1, 1), sumGot = s.floats(1, 1);
             sumGot.copyFrom(sumWant.toArray());
-            oracle.gatherSumSquares(a, index, 0.5f, 1f, sumWant, null);
-            defaults.gatherSumSquares(a, index, 0.5f, 1f, sumGot, null);
+            oracle.gatherSumSquares(a, index, 0.5f, 1f, sumWant);
+            defaults.gatherSumSquares(a, index, 0.5f, 1f, sumGot);
             assertArrayEquals(sumWant.toArray(), sumGot.toArray(), "gatherSumSquares");
             Tensor dTableWant = random(s, 9, 5), dTableGot = s.floats(9, 5);
             dTableGot.copyFrom(dTableWant.toArray());
-            oracle.gatherSumSquaresBackward(a, index, 0.5f, sumWant, dTableWant, null);
-            defaults.gatherSumSquaresBackward(a, index, 0.5f, sumWant, dTableGot, null);
+            oracle.gatherSumSquaresBackward(a, index, 0.5f, sumWant, dTableWant);
+            defaults.gatherSumSquaresBackward(a, index, 0.5f, sumWant, dTableGot);
             assertArrayEquals(dTableWant.toArray(), dTableGot.toArray(), "gatherSumSquaresBackward");
 
             IntTensor copied = s.ints(4, 1);

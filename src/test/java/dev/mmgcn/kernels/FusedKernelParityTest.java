@@ -43,7 +43,7 @@ class FusedKernelParityTest {
             if (TestBackends.vectorAvailable()) {
                 Backends.vector().ifPresent(backends::add);
                 backends.add(new VectorKernels(3));
-                backends.add(new PrimitivesOnly(new VectorKernels(2)));
+                backends.add(new PrimitivesOnly.WithScratch(new VectorKernels(2)));
             }
             TestBackends.cuda().ifPresent(backends::add);
         }
@@ -120,10 +120,8 @@ class FusedKernelParityTest {
                             Tensor devBias = bias == null ? null : t.up(bias);
                             Tensor devDy = t.up(dy);
                             Tensor devDz = inPlace ? devDy : t.up(dz);
-                            // the defaults' scratch: none (allocated per call), or a workspace just big enough
-                            Tensor workspace = rows % 2 == 0 ? null : t.dev.floats(Math.max(1, rows * w), 1);
-                            REF.biasLeakyReluBackward(y, dy, 0.2f, dz, bias, Math.max(biasBeta, 0f), null);
-                            k.biasLeakyReluBackward(t.up(y), devDy, 0.2f, devDz, devBias, Math.max(biasBeta, 0f), workspace);
+                            REF.biasLeakyReluBackward(y, dy, 0.2f, dz, bias, Math.max(biasBeta, 0f));
+                            k.biasLeakyReluBackward(t.up(y), devDy, 0.2f, devDz, devBias, Math.max(biasBeta, 0f));
                             String what = "biasLeakyReluBackward " + y.shape() + " biasBeta=" + biasBeta + (inPlace ? " in place" : "");
                             Compare.close(what + " dz", dz.toArray(), t.down(devDz), ELEM, ELEM);
                             if (bias != null) Compare.close(what + " dBias", bias.toArray(), t.down(devBias), SUM, SUM);
@@ -147,15 +145,15 @@ class FusedKernelParityTest {
                     for (float beta : new float[] {0f, 1f}) {
                         Tensor out = beta == 0 ? filled(t.host, 1, 1, Float.NaN) : filled(t.host, 1, 1, 0.75f);
                         Tensor devOut = t.up(out);
-                        REF.gatherSumSquares(table, idx, 0.125f, beta, out, null);
-                        k.gatherSumSquares(devTable, devIdx, 0.125f, beta, devOut, beta == 0f ? null : t.dev.floats(n * w + 1, 1));
+                        REF.gatherSumSquares(table, idx, 0.125f, beta, out);
+                        k.gatherSumSquares(devTable, devIdx, 0.125f, beta, devOut);
                         Compare.close("gatherSumSquares n=" + n + " w=" + w + " beta=" + beta, out.toArray(), t.down(devOut), LOSS, LOSS);
                     }
                     Tensor dOut = filled(t.host, 1, 1, -1.5f);
                     Tensor grad = uniform(t.host, t.rnd, 300, w);
                     Tensor devGrad = t.up(grad);
-                    REF.gatherSumSquaresBackward(table, idx, 0.125f, dOut, grad, null);
-                    k.gatherSumSquaresBackward(devTable, devIdx, 0.125f, t.up(dOut), devGrad, t.dev.floats(2 * n * w + 1, 1));
+                    REF.gatherSumSquaresBackward(table, idx, 0.125f, dOut, grad);
+                    k.gatherSumSquaresBackward(devTable, devIdx, 0.125f, t.up(dOut), devGrad);
                     Compare.close("gatherSumSquaresBackward n=" + n + " w=" + w, grad.toArray(), t.down(devGrad), ELEM, ELEM);
                 }
             }
@@ -191,16 +189,16 @@ class FusedKernelParityTest {
             // a device reports a bad index at its next synchronising call (the contract of gatherRows), so each
             // call is followed by a download; a host backend throws in the call itself
             assertThrows(IndexOutOfBoundsException.class, () -> {
-                k.gatherSumSquares(table, bad, 1f, 0f, out, null);
+                k.gatherSumSquares(table, bad, 1f, 0f, out);
                 t.down(out);
             });
             assertThrows(IndexOutOfBoundsException.class, () -> {
-                k.gatherSumSquaresBackward(table, bad, 1f, out, table, null);
+                k.gatherSumSquaresBackward(table, bad, 1f, out, table);
                 t.down(table);
             });
             Tensor y = t.up(uniform(t.host, t.rnd, 4, 3));
             assertThrows(IllegalArgumentException.class, () -> k.biasLeakyRelu(y, t.up(uniform(t.host, t.rnd, 1, 2)), 0.01f, y));
-            assertThrows(IllegalArgumentException.class, () -> k.biasLeakyReluBackward(y, y, -0.5f, y, null, 0f, null),
+            assertThrows(IllegalArgumentException.class, () -> k.biasLeakyReluBackward(y, y, -0.5f, y, null, 0f),
                     "a negative slope cannot be undone from the output's signs");
         }
     }
@@ -230,7 +228,7 @@ class FusedKernelParityTest {
             Tensor dz = s.floats(2, 2);
             Tensor dBias = of(s, 1, 2, new float[] {10f, 20f});
             REF.biasLeakyReluBackward(of(s, 2, 2, new float[] {1.5f, -0.1f, 0.5f, 0f}), of(s, 2, 2, new float[] {2f, 3f, 4f, 5f}),
-                    0.1f, dz, dBias, 1f, null);
+                    0.1f, dz, dBias, 1f);
             assertArrayEquals(new float[] {2f, 0.3f, 4f, 0.5f}, dz.toArray(), 1e-6f);
             assertArrayEquals(new float[] {16f, 20.8f}, dBias.toArray(), 1e-5f);
         }
@@ -242,13 +240,13 @@ class FusedKernelParityTest {
             Tensor table = of(s, 3, 2, new float[] {1f, 2f, 3f, 4f, 0f, 1f});
             IntTensor idx = ints(s, 3, 1, new int[] {1, 1, 2});
             Tensor out = of(s, 1, 1, new float[] {2f});
-            REF.gatherSumSquares(table, idx, 0.5f, 0f, out, null);
+            REF.gatherSumSquares(table, idx, 0.5f, 0f, out);
             assertEquals(0.5f * (25 + 25 + 1), out.getFlat(0), 1e-6f);
-            REF.gatherSumSquares(table, idx, 0.5f, 1f, out, null);
+            REF.gatherSumSquares(table, idx, 0.5f, 1f, out);
             assertEquals(2 * 25.5f, out.getFlat(0), 1e-6f);
             Tensor grad = s.floats(3, 2);
             // d/dt of 0.5·Σ‖t_k‖² with dOut = 2: 2·0.5·2·t per occurrence; row 1 occurs twice
-            REF.gatherSumSquaresBackward(table, idx, 0.5f, of(s, 1, 1, new float[] {2f}), grad, null);
+            REF.gatherSumSquaresBackward(table, idx, 0.5f, of(s, 1, 1, new float[] {2f}), grad);
             assertArrayEquals(new float[] {0f, 0f, 12f, 16f, 0f, 2f}, grad.toArray(), 1e-6f);
         }
     }
@@ -287,16 +285,16 @@ class FusedKernelParityTest {
             k.biasLeakyRelu(x, bias, 0.01f, y);
             out.add(bits(y));
             Tensor dz = s.floats(3000, 67);
-            k.biasLeakyReluBackward(y, uniform(s, rnd, 3000, 67), 0.01f, dz, bias, 1f, null);
+            k.biasLeakyReluBackward(y, uniform(s, rnd, 3000, 67), 0.01f, dz, bias, 1f);
             out.add(bits(dz));
             out.add(bits(bias));
             Tensor table = uniform(s, rnd, 500, 67);
             IntTensor idx = indices(s, rnd, 4000, 500);
             Tensor sum = s.floats(1, 1);
-            k.gatherSumSquares(table, idx, 0.3f, 0f, sum, null);
+            k.gatherSumSquares(table, idx, 0.3f, 0f, sum);
             out.add(bits(sum));
             Tensor grad = uniform(s, rnd, 500, 67);
-            k.gatherSumSquaresBackward(table, idx, 0.3f, sum, grad, null);
+            k.gatherSumSquaresBackward(table, idx, 0.3f, sum, grad);
             out.add(bits(grad));
         }
         return out;

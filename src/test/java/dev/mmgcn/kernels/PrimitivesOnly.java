@@ -10,6 +10,8 @@ import dev.mmgcn.storage.Tensor;
  * A backend that forwards only the primitives of {@link Kernels} and so runs every fused method through
  * its default implementation: the path a backend that overrides none of them (CUDA, today) takes. Over
  * {@link ScalarKernels} it is also an oracle for the scalar fused kernels written independently of them.
+ * Its defaults take their scratch from a scope per call; {@link WithScratch} keeps one growing buffer, as
+ * the CUDA backend's defaults do.
  */
 public class PrimitivesOnly implements Kernels {
     private final Kernels k;
@@ -69,4 +71,16 @@ public class PrimitivesOnly implements Kernels {
     @Override public void maskScores(Tensor scores, CsrMatrix mask, int firstRow, float value) { k.maskScores(scores, mask, firstRow, value); }
     @Override public void topK(Tensor scores, int k, IntTensor indices, Tensor values) { this.k.topK(scores, k, indices, values); }
     @Override public void close() { k.close(); }
+
+    /** The same, keeping the defaults' scratch between calls ({@link ScratchSpace}): the CUDA defaults' path. */
+    public static class WithScratch extends PrimitivesOnly implements ScratchSpace {
+        private final ScratchSpace space = ScratchSpace.growing(this);
+
+        public WithScratch(Kernels k) {
+            super(k);
+        }
+
+        @Override public String toString() { return super.toString() + " with kept scratch"; }
+        @Override public Tensor scratch(long floats) { return space.scratch(floats); }
+    }
 }

@@ -125,8 +125,8 @@ class TapeBehaviourTest {
     }
 
     @Test
-    void fusedDefaultsTakeTheirScratchFromTheTapesWorkspace() {
-        dev.mmgcn.kernels.PrimitivesOnly defaults = new dev.mmgcn.kernels.PrimitivesOnly(k);
+    void fusedDefaultsReuseTheBackendsKeptScratch() {
+        dev.mmgcn.kernels.PrimitivesOnly.WithScratch defaults = new dev.mmgcn.kernels.PrimitivesOnly.WithScratch(k);
         try (HostScope s = new HostScope(); Tape t = new Tape(defaults)) {
             Tensor xv = s.floats(5, 3), wv = s.floats(3, 2), bv = s.floats(1, 2);
             for (int i = 0; i < 15; i++) xv.setFlat(i, (i % 7) - 3f);
@@ -143,8 +143,8 @@ class TapeBehaviourTest {
                 t.backward(loss);
                 if (step == 0) scopesAfterFirst = defaults.scopes;
             }
-            assertEquals(scopesAfterFirst, defaults.scopes, "no scratch allocated per call once the tape's workspace exists");
-            assertEquals(1, defaults.scopes, "only the tape's own scope");
+            assertEquals(scopesAfterFirst, defaults.scopes, "no scratch allocated per call once the backend's buffer exists");
+            assertEquals(2, defaults.scopes, "the tape's own scope and the backend's scratch");
         }
     }
 

@@ -1,24 +1,14 @@
 package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.IntTensor;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Each fused kernel against the primitives the training step used before it, at TikTok's shapes
@@ -34,12 +24,7 @@ import java.util.concurrent.TimeUnit;
  *       (3.5 M floats) vs one call per parameter (23).</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class FusedOps {
+public class FusedOps extends Timed {
     static final int NODES = 16_018, USERS = 9_308, WIDTH = 64, BATCH = 2_048;
     /** The default TikTok model's parameter sizes (id embedding, then per modality: preference and two layers). */
     static final int[] PARAMETERS = {NODES * 64,
@@ -47,16 +32,13 @@ public class FusedOps {
             USERS * 128, 128 * 128, 128 * 64, 64, 192 * 64, 64, 64 * 64, 64 * 64, 64, 128 * 64, 64};
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"fused", "primitives"})
         public String variant;
 
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor z, y, dy, dz, bias, dBias, one, scalar, step, partial;
         Tensor id, pref, dId, dPref, rows, dRows;
         IntTensor users, pos, neg;
@@ -65,9 +47,7 @@ public class FusedOps {
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             z = up(NODES, WIDTH, 1);
             y = up(NODES, WIDTH, 2);
             dy = up(NODES, WIDTH, 3);
@@ -124,13 +104,6 @@ public class FusedOps {
             return d;
         }
 
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
-        }
-
         boolean fused() { return variant.equals("fused"); }
     }
 
@@ -150,7 +123,7 @@ public class FusedOps {
     public float biasLeakyReluBackward(Operands o) {
         Kernels k = o.kernels;
         if (o.fused()) {
-            k.biasLeakyReluBackward(o.y, o.dy, 0.01f, o.dz, o.dBias, 0f, null);
+            k.biasLeakyReluBackward(o.y, o.dy, 0.01f, o.dz, o.dBias, 0f);
         } else {
             k.fill(o.dz, 0f);
             k.leakyReluBackward(o.y, o.dy, 0.01f, o.dz);
@@ -168,8 +141,8 @@ public class FusedOps {
         k.fill(o.dPref, 0f);
         Tensor[] grad = {o.dId, o.dId, o.dId, o.dPref, o.dPref};
         if (o.fused()) {
-            for (int i = 0; i < 5; i++) k.gatherSumSquares(tables[i], index[i], 1e-4f, i == 0 ? 0f : 1f, o.scalar, null);
-            for (int i = 0; i < 5; i++) k.gatherSumSquaresBackward(tables[i], index[i], 1e-4f, o.one, grad[i], null);
+            for (int i = 0; i < 5; i++) k.gatherSumSquares(tables[i], index[i], 1e-4f, i == 0 ? 0f : 1f, o.scalar);
+            for (int i = 0; i < 5; i++) k.gatherSumSquaresBackward(tables[i], index[i], 1e-4f, o.one, grad[i]);
         } else {
             for (int i = 0; i < 5; i++) {
                 Tensor r = o.rows.reshape(BATCH, tables[i].cols());

@@ -2,13 +2,10 @@ package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.storage.CsrMatrix;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The MovieLens-shaped propagation graph (see {@link Fixtures#movielensShapedGraph}) and an N×width
@@ -16,14 +13,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * and its transpose uploaded here, outside the timing; a CPU backend builds the cached transpose here.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-public abstract class GraphOperands {
+public abstract class GraphOperands extends BackendMemory {
     @Param({"64", "128", "256"})
     public int width;
 
-    Kernels kernels;
-    private HostScope host;
-    /** The backend memory the operands live in; subclasses add their own buffers here. */
-    Scope scope;
     CsrMatrix graph;
     Tensor x;
     Tensor y;
@@ -35,9 +28,7 @@ public abstract class GraphOperands {
 
     @Setup
     public void setUp() {
-        kernels = open();
-        host = new HostScope();
-        scope = kernels.newScope();
+        attach(open());
         CsrMatrix hostGraph = Fixtures.movielensShapedGraph(host, 7);
         graph = kernels.upload(hostGraph, scope);
         int n = graph.rows();
@@ -46,12 +37,5 @@ public abstract class GraphOperands {
         y = scope.floats(n, width);
         kernels.upload(Fixtures.random(host, n, width, 3), x);
         warm();
-    }
-
-    @TearDown
-    public void tearDown() {
-        scope.close();
-        host.close();
-        kernels.close();
     }
 }

@@ -5,11 +5,7 @@ import dev.mmgcn.model.ItemKnn;
 import dev.mmgcn.storage.HostScope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -18,7 +14,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * FREEDOM's item–item kNN graph for one modality ({@link ItemKnn#neighbours}, k = 10): rows
@@ -28,12 +23,9 @@ import java.util.concurrent.TimeUnit;
  * for the cost of the blocking. Shapes: TikTok (6,710 items × 128) and MicroLens (19,220 × 384),
  * seeded Gaussian features.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class ItemKnnBuild {
+public class ItemKnnBuild extends Timed {
 
     @State(Scope.Benchmark)
     public static class Operands {

@@ -11,17 +11,11 @@ import dev.mmgcn.tape.Var;
 import dev.mmgcn.train.TrainingState;
 import dev.mmgcn.train.TrainingStateFile;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,19 +23,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What resumability costs per epoch: the training state of a default MMGCN (width 64) copied from the
  * backend (parameters and Adam's two moments) and written as {@code last.ckpt} (checksummed, atomic:
  * temporary file, fsync, rename), on the synthetic default and the TikTok data's shape.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class LastCheckpoint {
+public class LastCheckpoint extends Timed {
     @State(Scope.Benchmark)
     public static class Saved {
         @Param({"default", "tiktok"})

@@ -1,20 +1,11 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -25,15 +16,11 @@ import java.util.concurrent.TimeUnit;
  * these measure the cost of; run at 256 bits on an AVX-512 machine with {@code -jvmArgsAppend
  * "-XX:UseAVX=2 -XX:MaxVectorSize=32"} (or {@code benchmarks/run.sh --avx2}).
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class RowReductions {
+public class RowReductions extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"64", "256"})
         public int width;
 
@@ -43,16 +30,11 @@ public class RowReductions {
         @Param({"16018"})
         public int rows;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, g, y, dx, norms, dots, sum;
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(rows, width);
             g = scope.floats(rows, width);
             y = scope.floats(rows, width);
@@ -63,13 +45,6 @@ public class RowReductions {
             kernels.upload(Fixtures.random(host, rows, width, 1), x);
             kernels.upload(Fixtures.random(host, rows, width, 2), g);
             kernels.rowL2Normalize(x, 1e-12f, y, norms);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

@@ -1,26 +1,17 @@
 package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * C = A·B (no transposes, beta 0) at the shapes MMGCN multiplies — a 16384-row batch through a 256→64
@@ -31,22 +22,14 @@ import java.util.concurrent.TimeUnit;
  * {@code openblas} the peer: OpenBLAS's cblas_sgemm through FFM with 1 or all threads. Every call ends
  * with {@code readScalar} of the result, which on the GPU waits for the product to finish.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class Sgemm {
+public class Sgemm extends Timed {
 
     /** The operands in the backend's memory; warmed by one product before timing. */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public abstract static class Operands {
+    public abstract static class Operands extends BackendMemory {
         @Param({"16384x256x64", "61440x256x256", "512x512x512", "1024x1024x1024"})
         public String shape;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor a;
         Tensor b;
         Tensor c;
@@ -56,22 +39,13 @@ public class Sgemm {
         @Setup
         public void setUp() {
             int[] mkn = Fixtures.gemmShape(shape);
-            kernels = open();
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(open());
             a = scope.floats(mkn[0], mkn[1]);
             b = scope.floats(mkn[1], mkn[2]);
             c = scope.floats(mkn[0], mkn[2]);
             kernels.upload(Fixtures.random(host, mkn[0], mkn[1], 1), a);
             kernels.upload(Fixtures.random(host, mkn[1], mkn[2], 2), b);
             product(this);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

@@ -1,22 +1,10 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The three products of one graph layer over all N nodes, as a training step makes them.
@@ -24,15 +12,10 @@ import java.util.concurrent.TimeUnit;
  * {@code forward} Y = X·W (N×OUT), {@code data} dX = dY·Wᵀ (N×IN), {@code weight} dW = Xᵀ·dY
  * (IN×OUT, k = N: the weight gradient). Each is 2·N·IN·OUT floating-point operations.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class SgemmLayer {
+public class SgemmLayer extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"16018x128x128", "16018x128x64", "16018x64x64"})
         public String shape;
 
@@ -42,17 +25,12 @@ public class SgemmLayer {
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, w, y;
 
         @Setup
         public void setUp() {
             int[] s = Fixtures.gemmShape(shape);
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(s[0], s[1]);
             w = scope.floats(s[1], s[2]);
             y = scope.floats(s[0], s[2]);
@@ -60,13 +38,6 @@ public class SgemmLayer {
             kernels.upload(Fixtures.random(host, s[1], s[2], 2), w);
             kernels.upload(Fixtures.random(host, s[0], s[2], 3), y);
             run(this);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

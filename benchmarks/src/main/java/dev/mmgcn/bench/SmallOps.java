@@ -1,21 +1,12 @@
 package dev.mmgcn.bench;
 
-import dev.mmgcn.kernels.Kernels;
-import dev.mmgcn.storage.HostScope;
-import dev.mmgcn.storage.Scope;
 import dev.mmgcn.storage.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -24,42 +15,26 @@ import java.util.concurrent.TimeUnit;
  * 16 calls back to back as a step makes them. At 65,536 floats the Vector API backend splits the work
  * into one part per thread; at 4,096 it runs on the caller alone, which is the floor.
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class SmallOps {
+public class SmallOps extends Timed {
 
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class Operands {
+    public static class Operands extends BackendMemory {
         @Param({"4096", "65536", "1048576"})
         public int size;
 
         @Param({"vector1", "vectorAll"})
         public String backend;
 
-        Kernels kernels;
-        private HostScope host;
-        private Scope scope;
         Tensor x, y;
 
         @Setup
         public void setUp() {
-            kernels = Backend.cpu(backend);
-            host = new HostScope();
-            scope = kernels.newScope();
+            attach(Backend.cpu(backend));
             x = scope.floats(size, 1);
             y = scope.floats(size, 1);
             kernels.upload(Fixtures.random(host, size, 1, 1), x);
             kernels.upload(Fixtures.random(host, size, 1, 2), y);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scope.close();
-            host.close();
-            kernels.close();
         }
     }
 

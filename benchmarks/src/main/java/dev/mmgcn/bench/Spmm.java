@@ -2,18 +2,11 @@ package dev.mmgcn.bench;
 
 import dev.mmgcn.kernels.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Y = A·X ({@code product=AX}) and Y = Aᵀ·X ({@code product=AtX}) over MMGCN's MovieLens-shaped
@@ -22,12 +15,7 @@ import java.util.concurrent.TimeUnit;
  * keeps with the matrix, as training does; the pattern is symmetric, so Aᵀ has the same row lengths
  * but different values. One product is 2·nnz·width floating-point operations.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class Spmm {
+public class Spmm extends Timed {
 
     @State(Scope.Benchmark)
     public abstract static class Operands extends GraphOperands {

@@ -4,17 +4,12 @@ import dev.mmgcn.data.SyntheticGenerator;
 import dev.mmgcn.data.SyntheticGenerator.Spec;
 import dev.mmgcn.kernels.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * One MMGCN training step (batch 2048) on the paper-MovieLens-shaped synthetic preset: 55,485 users,
@@ -22,12 +17,9 @@ import java.util.concurrent.TimeUnit;
  * left out: every step propagates over the whole 61 k-node graph and projects the 2048-d features,
  * which the reference kernels take far too long for.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class TrainStepMovielens {
+public class TrainStepMovielens extends Timed {
 
     @State(Scope.Benchmark)
     public abstract static class Run extends TrainingRun {

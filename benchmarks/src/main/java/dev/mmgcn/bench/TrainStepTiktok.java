@@ -4,30 +4,18 @@ import dev.mmgcn.data.SyntheticGenerator;
 import dev.mmgcn.data.SyntheticGenerator.Spec;
 import dev.mmgcn.kernels.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One MMGCN training step (batch 2048) on a synthetic dataset of the shared (MMRec) TikTok data's
  * size: 9,308 users, 6,710 items, about 59.5 k train interactions, visual 128 + acoustic 128 features.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Backend.ADD_MODULES, Backend.VECTOR_MODULE, Backend.NATIVE_ACCESS, Backend.UNSAFE_ALLOW})
-public class TrainStepTiktok {
+public class TrainStepTiktok extends Timed {
 
     /**
      * The generator holds out at least one valid and one test interaction per user, which on these
