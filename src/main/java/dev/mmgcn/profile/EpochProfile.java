@@ -94,12 +94,16 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
     }
 
     /** The roofline lines: the ceilings, each family's rate beside them, and the epoch against its floor. */
+    /** A family's rate this far above a probed ceiling says the probe, not the kernel, was off. */
+    private static final double ABOVE = 1.1;
+
     List<String> rooflineLines() {
         if (ceilings == null || nanosPerStep.isEmpty()) return List.of();
         List<String> out = new ArrayList<>();
         out.add("profile  roofline: this machine " + ceilings);
         StringBuilder line = new StringBuilder("profile  per step:");
         String sep = " ";
+        boolean aboveCeiling = false;
         for (Family f : Family.values()) {
             double fl = 0, by = 0, ns = 0;
             for (Call c : flopsPerStep.keySet()) {
@@ -113,6 +117,7 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
             line.append(sep).append(String.format(Locale.ROOT, "%s %.2f GFLOP, %.0f MB in %.1f ms = %.1f GFLOP/s (%.0f%% of peak), %.1f GB/s (%.0f%%)",
                     f.label, fl / 1e9, by / 1e6, ns / 1e6, fl / sec / 1e9, 100 * fl / sec / 1e9 / ceilings.gflops(),
                     by / sec / 1e9, 100 * by / sec / 1e9 / ceilings.gbPerSecond()));
+            aboveCeiling |= fl / sec / 1e9 > ABOVE * ceilings.gflops() || by / sec / 1e9 > ABOVE * ceilings.gbPerSecond();
             out.add(line.toString());
             line = new StringBuilder("profile     ");
             sep = " ";
@@ -121,6 +126,10 @@ public record EpochProfile(int epoch, double trainSeconds, Map<Profiler.Phase, D
         out.add(String.format(Locale.ROOT, "profile  epoch: %.1f GFLOP in %d steps, trained in %.3f s: %.2f× its FLOP floor (%.3f s at peak), "
                         + "%.2f× its roofline floor (%.3f s: each kernel at the slower of peak and bandwidth)",
                 flopsPerStepTotal() * steps / 1e9, steps, trainSeconds, trainSeconds / flopFloor, flopFloor, trainSeconds / floor, floor));
+        if (aboveCeiling) {
+            out.add("profile  note: a kernel family ran faster than the probed ceiling, so the probe was slowed by other work on the CPU "
+                    + "when it ran: the ceilings, percentages and floors above are too low; profile again on a quiet machine");
+        }
         return out;
     }
 

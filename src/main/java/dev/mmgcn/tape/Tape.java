@@ -40,11 +40,6 @@ public final class Tape implements AutoCloseable {
         this.scope = kernels.newScope();
     }
 
-    /** A tape on the backend that {@code wrapper} stands for, e.g. a {@code profile.CountingKernels}' counting backend. */
-    public Tape(java.util.function.Supplier<? extends Kernels> wrapper) {
-        this(wrapper.get());
-    }
-
     public Kernels kernels() { return kernels; }
 
     /** Starts a new step: earlier intermediate Vars become invalid and all gradients become stale. */

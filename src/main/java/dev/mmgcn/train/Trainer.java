@@ -159,7 +159,7 @@ public final class Trainer implements AutoCloseable {
     double forwardFlops() {
         if (forwardFlops < 0) {
             dev.mmgcn.profile.CountingKernels counting = new dev.mmgcn.profile.CountingKernels(kernels);
-            try (Tape t = new Tape(counting)) {
+            try (Tape t = new Tape(counting.get())) {
                 t.begin();
                 model.inferenceForward(t);
                 double f = 0;

@@ -219,4 +219,23 @@ class ProfilerTest {
             assertTrue(String.join("\n", p.lines()).contains("profile  roofline: this machine 2.0 GFLOP/s, 4.0 GB/s (given)"), String.join("\n", p.lines()));
         }
     }
+
+    /**
+     * A family measured faster than the probed ceiling means the probe ran slowed (the machine was busy when
+     * it ran): the roofline lines say so instead of printing rates above 100 % as if they were real.
+     */
+    @Test
+    void aRateAboveTheProbedCeilingIsFlaggedAsAProbeDisturbed() {
+        dev.mmgcn.kernels.Ceilings roof = new dev.mmgcn.kernels.Ceilings(2.0, 4.0, "given");
+        Call gemm = Call.named("gemm");
+        java.util.function.DoubleFunction<String> lines = nanos -> String.join("\n", new EpochProfile(1, 1.0,
+                java.util.Map.of(), 1, java.util.Map.of(gemm, 1.0), java.util.Map.of(gemm, nanos), 0,
+                java.util.Map.of(gemm, 2e9), java.util.Map.of(gemm, 1e9), roof).rooflineLines());
+        String fast = lines.apply(0.5e9); // 4 GFLOP/s against a 2 GFLOP/s ceiling
+        assertTrue(fast.contains("(200% of peak)") && fast.contains("faster than the probed ceiling"), fast);
+        String plain = lines.apply(2e9); // 1 GFLOP/s, 0.5 GB/s: inside both ceilings
+        assertTrue(plain.contains("(50% of peak)") && !plain.contains("probed ceiling"), plain);
+        String bandwidth = lines.apply(0.2e9); // 10 GFLOP/s and 5 GB/s: both above
+        assertTrue(bandwidth.contains("faster than the probed ceiling"), bandwidth);
+    }
 }
