@@ -182,10 +182,12 @@ final class BenchCommand implements Callable<Integer> {
      * of the roofline it reaches — the time it would take at the slower of the probed peak and bandwidth over
      * the time it took.
      */
-    private static void row(PrintStream out, String backend, String what, double ms, Work w, Ceilings roof) {
+    static void row(PrintStream out, String backend, String what, double ms, Work w, Ceilings roof) {
         double s = ms / 1e3;
-        String of = roof == null ? "" : String.format(Locale.ROOT, "  %5.1f %% (%s-bound)", 100 * roof.floorSeconds(w.flops(), w.bytes()) / s,
-                w.flops() / roof.gflops() >= w.bytes() / roof.gbPerSecond() ? "FLOP" : "memory");
+        double share = roof == null ? 0 : roof.floorSeconds(w.flops(), w.bytes()) / s;
+        String of = roof == null ? "" : String.format(Locale.ROOT, "  %5.1f %% (%s-bound)%s", 100 * share,
+                w.flops() / roof.gflops() >= w.bytes() / roof.gbPerSecond() ? "FLOP" : "memory",
+                share > 1.1 ? ": above the probed ceiling, so the probe was slowed by other work; bench again on a quiet machine" : "");
         out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12.1f %10.1f%s%n", backend, what, ms, w.flops() / s / 1e9, w.bytes() / s / 1e9, of);
     }
 
