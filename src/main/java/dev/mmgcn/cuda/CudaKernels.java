@@ -89,6 +89,7 @@ public final class CudaKernels implements Kernels {
         this.transfers = new Transfers(rt, sparse);
         this.fused = fused ? new CudaFused(rt, this) : KernelDefaults.over(this);
         this.graphs = graphs ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
+        if (this.graphs != null) rt.beforeBuffersMove(this.graphs::invalidate);
         this.clock = fused ? new CudaClock(rt, this.graphs) : BackendClock.HOST;
     }
 

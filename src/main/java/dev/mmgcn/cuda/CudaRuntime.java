@@ -92,8 +92,14 @@ public final class CudaRuntime implements AutoCloseable {
     private boolean sparseCreated;
     private CublasBinding blas;
     private long errorWord;
-    private final GrowableBuffer scratch = new GrowableBuffer(this, "scratch");
-    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(this, "cuSPARSE workspace");
+    /** This runtime's allocation calls, as the growable buffers see them. */
+    private final GrowableBuffer.Memory memory = new GrowableBuffer.Memory() {
+        @Override public long alloc(long bytes) { return CudaRuntime.this.alloc(bytes); }
+        @Override public void free(long address) { CudaRuntime.this.free(address); }
+        @Override public void synchronize() { CudaRuntime.this.synchronize(); }
+    };
+    private final GrowableBuffer scratch = new GrowableBuffer(memory, "scratch");
+    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(memory, "cuSPARSE workspace");
     private boolean closed;
 
     private final boolean fused;
@@ -313,6 +319,15 @@ public final class CudaRuntime implements AutoCloseable {
 
     long spmmWorkspace(long bytes) {
         return spmmWorkspace.ensure(bytes);
+    }
+
+    /**
+     * Runs {@code hook} whenever scratch or the cuSPARSE workspace is about to be freed to grow (after the
+     * stream is idle): the backend drops its CUDA graphs there, since they hold the old addresses.
+     */
+    void beforeBuffersMove(Runnable hook) {
+        scratch.beforeMove(hook);
+        spmmWorkspace.beforeMove(hook);
     }
 
     // ---- scopes ----------------------------------------------------------------------------
