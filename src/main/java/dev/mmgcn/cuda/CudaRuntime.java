@@ -101,6 +101,9 @@ public final class CudaRuntime implements AutoCloseable {
     private final GrowableBuffer scratch = new GrowableBuffer(memory, "scratch");
     private final GrowableBuffer spmmWorkspace = new GrowableBuffer(memory, "cuSPARSE workspace");
     private boolean closed;
+    /** Small uploads without a wait, with the fused switch on; made on the first one. */
+    private StagedUploads staged;
+    private long synchronizations;
 
     private final boolean fused;
 
@@ -247,6 +250,24 @@ public final class CudaRuntime implements AutoCloseable {
         synchronize();
     }
 
+    /**
+     * Host to device for {@link Transfers}: with the fused switch on and at most
+     * {@link StagedUploads#STAGING_BYTES}, through the page-locked staging buffer without waiting for the
+     * stream ({@link StagedUploads} says why that is safe); otherwise the verified {@link #copyToDevice}
+     * (false: the caller uploads that way).
+     */
+    boolean stagedUpload(long deviceAddress, MemorySegment host, long bytes) {
+        if (!fused || !StagedUploads.fits(bytes)) return false;
+        if (staged == null) staged = new StagedUploads(this);
+        staged.upload(deviceAddress, host, bytes);
+        return true;
+    }
+
+    /** Stream synchronisations so far (every wait of the host for this runtime's stream), for tests. */
+    long synchronizations() {
+        return synchronizations;
+    }
+
     /** Device to host: waits for everything queued before it, then checks the error word. */
     void copyToHost(long hostAddress, long deviceAddress, long bytes) {
         if (bytes > 0) {
@@ -283,6 +304,7 @@ public final class CudaRuntime implements AutoCloseable {
         check("cuMemcpyDtoHAsync(error word)", cuMemcpyDtoHAsync(Pointers.host(words), Pointers.device(errorWord),
                 ERROR_WORD_INTS * Integer.BYTES, stream));
         check("cuStreamSynchronize", cuStreamSynchronize(stream));
+        synchronizations++;
         int code = staging.get(ValueLayout.JAVA_INT, 16);
         if (code != 0) {
             int index = staging.get(ValueLayout.JAVA_INT, 20);
@@ -297,6 +319,7 @@ public final class CudaRuntime implements AutoCloseable {
     /** Waits for the stream without reading the error word (scope close, buffer growth). */
     void synchronize() {
         check("cuStreamSynchronize", cuStreamSynchronize(stream));
+        synchronizations++;
     }
 
     static String errorName(int code) {
@@ -472,6 +495,7 @@ public final class CudaRuntime implements AutoCloseable {
             });
             if (streamCreated) attempt(failures, this::synchronize);
         }
+        if (staged != null) attempt(failures, staged::close);
         for (CudaScope s : scopes) attempt(failures, s::close);
         if (blas != null) attempt(failures, blas::close);
         if (sparseCreated) attempt(failures, () -> checkSparse("cusparseDestroy", JCusparse.cusparseDestroy(sparse)));

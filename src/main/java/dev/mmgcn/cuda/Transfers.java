@@ -33,6 +33,7 @@ final class Transfers {
         long device = pointer(dst, "upload destination");
         sameSize(host, dst);
         long bytes = host.byteSize();
+        if (rt.stagedUpload(device, host.segment(), bytes)) return;
         if (host.segment().isNative()) {
             rt.copyToDevice(device, host.address(), bytes);
             return;
