@@ -44,6 +44,12 @@ public final class CudaSwitches {
         return resolve(GRAPHS_PROPERTY, System.getProperty(GRAPHS_PROPERTY), GRAPHS_ENV, System.getenv(GRAPHS_ENV), GRAPHS_DEFAULT);
     }
 
+    /** The graphs setting if the property or the environment gives one (on or off), else null: the default applies. */
+    static Boolean graphsGiven() {
+        Boolean p = parse("-D" + GRAPHS_PROPERTY, System.getProperty(GRAPHS_PROPERTY));
+        return p != null ? p : parse(GRAPHS_ENV, System.getenv(GRAPHS_ENV));
+    }
+
     /** Graphs need the fused path; throws the one-line reason otherwise. */
     static void requireCompatible(boolean fused, boolean graphs) {
         if (graphs && !fused) {
