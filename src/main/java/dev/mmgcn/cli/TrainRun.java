@@ -120,7 +120,7 @@ final class TrainRun {
         PrintStream out = log.out();
         TrainConfig tc = clampBatch(clampCutoffs(settings.training(), data.numItems(), log.err()), data.train().size(), log.err());
         ModelConfig mc = settings.model();
-        checkMemory(data, mc, tc, log.err());
+        checkMemory(kernels, data, mc, tc, log.err());
         TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
         DataFingerprint fingerprint = trainingRecord.fingerprint();
         record.data(data, plan, fingerprint);
@@ -296,10 +296,15 @@ final class TrainRun {
                 tc.patience(), tc.validMetric(), tc.ks(), tc.negatives(), tc.evalEvery());
     }
 
-    private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
+    /** Host memory for every run; with the CUDA backend also the GPU's free memory (MemoryBudget.device). */
+    private void checkMemory(Kernels kernels, Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
         int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
-        MemoryBudget.Estimate e = MemoryBudget.training(DataShape.of(data), config, tc.batchSize(), maxK);
-        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), "reduce " + config.sizeOptions() + " or the data");
+        DataShape shape = DataShape.of(data);
+        String reduce = "reduce " + config.sizeOptions() + " or the data";
+        MemoryBudget.Estimate e = MemoryBudget.training(shape, config, tc.batchSize(), maxK);
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), reduce);
+        MemoryBudget.DeviceLimits gpu = MemoryBudget.DeviceLimits.of(kernels);
+        if (gpu != null) MemoryBudget.checkDevice(MemoryBudget.device(shape, config, tc.batchSize(), maxK), gpu, reduce);
         if (warning != null) log.println(warning);
     }
 

@@ -109,6 +109,9 @@ public final class CudaKernels implements Kernels {
         this.clock = fused ? new CudaClock(rt, this.graphs) : BackendClock.HOST;
     }
 
+    /** {free, total} bytes of the GPU's memory now (cuMemGetInfo, cuDeviceTotalMem): the CLI's memory budget reads it by name. */
+    public long[] deviceMemory() { rt.requireOpen(); return new long[] {rt.freeMemory(), rt.totalMemory()}; }
+
     /** "" or the one line saying why CUDA graphs are off although the default asked for them (GraphSetup). */
     public String graphsNote() { return graphsNote; }
 
