@@ -98,7 +98,7 @@ final class GraphRecorder<G> implements AutoCloseable {
             graph = driver.endCapture();
         } catch (RuntimeException ended) {
             throw new IllegalStateException("recording the replayable region " + key + " as a CUDA graph failed; "
-                    + "its calls were captured, not run (turn graphs off: -D" + CudaSwitches.GRAPHS_PROPERTY + "=off): "
+                    + "its calls were captured, not run (turn graphs off: --cuda-graphs off, or -D" + CudaSwitches.GRAPHS_PROPERTY + "=off): "
                     + ended.getMessage(), ended);
         }
         e.graph = graph;
@@ -133,7 +133,7 @@ final class GraphRecorder<G> implements AutoCloseable {
     void invalidate() {
         if (capturing) {
             throw new IllegalStateException("a device buffer grew while the replayable region " + capturingKey
-                    + " was being recorded as a CUDA graph; turn graphs off (--cuda-graphs off)");
+                    + " was being recorded as a CUDA graph; turn graphs off (--cuda-graphs off, or -D" + CudaSwitches.GRAPHS_PROPERTY + "=off)");
         }
         List<RuntimeException> failures = new ArrayList<>();
         for (Entry<G> e : keys.values()) destroy(e, failures);
