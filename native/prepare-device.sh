@@ -16,7 +16,10 @@ mvn=(mvn -B -q --no-transfer-progress)
 console=org.junit.platform:junit-platform-console-standalone:1.14.1
 "${mvn[@]}" dependency:get -Dartifact="$console" -Dtransitive=false
 mkdir -p .device
-cp "$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platform-console-standalone-1.14.1.jar" \
+# the local repository Maven uses here: .mvn/maven.config's -Dmaven.repo.local when a checkout sets one
+repo=$(sed -n 's/.*-Dmaven\.repo\.local=\([^ ]*\).*/\1/p' .mvn/maven.config 2>/dev/null | head -1)
+repo=${repo:-$HOME/.m2/repository}
+cp "$repo/org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platform-console-standalone-1.14.1.jar" \
     .device/junit-console.jar
 
 if [ ! -f .device/jre.tar.xz ]; then

@@ -31,6 +31,7 @@ final class Backend {
 
     static String describe(Kernels k) {
         String s = k.name();
+        if (s.equals("cuda")) s = k.toString(); // "cuda (fused path and graphs on)": which CUDA paths the run took
         if (k.name().equals("vector")) s += " (" + InfoCommand.vectorDescription() + ", " + plural(threads(), "thread") + ")";
         return s;
     }

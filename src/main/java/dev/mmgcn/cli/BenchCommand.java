@@ -64,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "synthetic): seconds per phase, backend calls, host reads and uploads per step")
     boolean profile;
 
+    @Option(names = "--cuda-graphs", paramLabel = "on|off", order = 8, description = CudaGraphsOption.DESCRIPTION)
+    String cudaGraphs;
+
     @Option(names = "--epochs", paramLabel = "N", order = 6, description = "epochs to profile (default 2: the first includes JIT warm-up)")
     int epochs = 2;
 
@@ -89,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (epochs < 1 || epochs > 1000) throw Failure.usage("--epochs must be between 1 and 1000, got " + epochs);
         checkVectorBits();
+        Boolean graphs = CudaGraphsOption.parse(cudaGraphs);
         Settings dataSettings = Settings.resolve(DataSpec.KEYS, DataSpec.FAMILIES,
                 List.of(SettingsOptions.matched(spec.commandLine().getParseResult(), DataSpec.KEYS)));
         if (profile) DataLoading.check(DataSpec.of(dataSettings), dataSettings); // bad data options fail before any timing
@@ -106,6 +110,8 @@ final class BenchCommand implements Callable<Integer> {
             if (Backends.vector().isPresent()) names.add("vector");
             if (Backends.cuda(null).isPresent()) names.add("cuda");
         }
+        CudaGraphsOption.requireCuda(graphs, names.contains("cuda"), "--backends " + String.join(",", names));
+        this.graphs = graphs;
         long bytes = 4L * nodes * 256 * 3 + 2L * 12 * nnz + 120L * 1024 * 1024;
         MemoryBudget.Limits limits = MemoryBudget.Limits.current();
         if (bytes > limits.physical()) {
@@ -114,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Kernels> opened = new ArrayList<>();
         try {
-            for (String name : names) opened.add(Backend.open("--backends", name, null)); // every backend checked before any timing
+            for (String name : names) opened.add(open(name)); // every backend checked before any timing
         } catch (RuntimeException e) {
             opened.forEach(Kernels::close);
             throw e;
@@ -191,6 +197,17 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-8s %-34s %12.3f %12.1f %10.1f%s%n", backend, what, ms, w.flops() / s / 1e9, w.bytes() / s / 1e9, of);
     }
 
+    /** --cuda-graphs, parsed (null: not given). */
+    private Boolean graphs;
+
+    /** A backend of --backends, with --cuda-graphs in effect for cuda and its note printed. */
+    private Kernels open(String name) {
+        Kernels k = CudaGraphsOption.open("--backends", name, null, graphs);
+        String note = name.equals("cuda") ? CudaGraphsOption.note(k, graphs) : "";
+        if (!note.isEmpty()) top.err.println("note: " + note);
+        return k;
+    }
+
     /** {@code --profile}: a few training epochs per (non-scalar) backend with the profiler's lines. */
     private void profile(Settings dataSettings, List<String> names, PrintStream out) {
         TrainConfig tc = TrainConfig.defaults().withEpochs(epochs);
@@ -198,7 +215,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String name : names) {
                 if (name.equals("scalar")) continue;
                 out.println("profile  " + name + " on " + data.summary());
-                Kernels k = Backend.open("--backends", name, null);
+                Kernels k = open(name);
                 try {
                     ProfiledRun.run(k, data, MmgcnConfig.defaults(), tc, p -> p.lines().forEach(out::println));
                 } finally {

@@ -53,9 +53,44 @@ final class MemoryBudget {
      */
     static Estimate training(DataShape s, ModelConfig model, int batch, int maxK) {
         ModelMemory m = model.memory(s, batch);
+        Map<String, Long> parts = tensors(s, model, m, batch, maxK, epochPlan(s, s.batchRows(batch)));
+        double offHeap = 0;
+        for (long v : parts.values()) offHeap += v;
+        double n = s.nodes();
+        // the Java heap: interaction arrays (3 splits), de-duplicated training pairs and their codes, sampler rows
+        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + m.heapBytes();
+        parts.put("Java heap arrays", bytes(heap));
+        return new Estimate(parts, bytes(offHeap), bytes(heap));
+    }
+
+    /**
+     * What the CUDA backend's GPU memory must hold for the same run ({@code --device cuda}): every tensor
+     * of {@link #training} lives on the device (the model's own buffers as the model answers for them,
+     * parameters with gradients and Adam moments, activations with gradients, the representation, the
+     * rankers' blocks), the epoch plan's device half, and the CUDA buffers beside the tensors: the cuSPARSE
+     * SpMM workspace (bounded by one direction of the model's graphs, {@code graphBytes / 2}), and
+     * {@link #CUDA_BUFFERS} for cuBLAS's workspace, the top-K spill area, scratch and the recorded CUDA
+     * graphs. Heap arrays stay on the host and are {@link #training}'s. {@code offHeap} is the GPU total.
+     * An estimate (unverified on a device): the CUDA context itself is already out of the free memory it is
+     * compared with.
+     */
+    static Estimate device(DataShape s, ModelConfig model, int batch, int maxK) {
+        ModelMemory m = model.memory(s, batch);
+        Map<String, Long> parts = tensors(s, model, m, batch, maxK, (5.0 * s.trainPairs() + 5 * s.batchRows(batch)) * FLOAT);
+        parts.put("cuSPARSE workspace", bytes(m.graphBytes() / 2));
+        parts.put("cuBLAS workspace, top-K spill, scratch and CUDA graphs", CUDA_BUFFERS);
+        double total = 0;
+        for (long v : parts.values()) total += v;
+        return new Estimate(parts, bytes(total), 0);
+    }
+
+    /** cuBLAS's workspace (32 MiB on Hopper), the top-K spill bound (32 MiB), scratch, staging and graphs' nodes. */
+    static final long CUDA_BUFFERS = 96L << 20;
+
+    /** The tensors every backend allocates for a run, by part (the epoch plan's bytes given: host and device differ). */
+    private static Map<String, Long> tensors(DataShape s, ModelConfig model, ModelMemory m, int batch, int maxK, double plan) {
         double n = s.nodes();
         double d = model.embeddingDim();
-        double b = s.batchRows(batch);
         double block = Math.max(1, Math.min(Math.min(4096, s.users()), Math.floor((double) BLOCK_FLOATS / Math.max(1, s.items()))));
         double ranking = 2 * (block * s.items() * FLOAT + block * maxK * 8 + s.trainPairs() * 4.0 + s.users() * 4.0);
         Map<String, Long> parts = new LinkedHashMap<>();
@@ -64,14 +99,34 @@ final class MemoryBudget {
         parts.put("parameters, gradients and Adam moments", bytes(m.parameters() * FLOAT * 4));
         parts.put("activations and their gradients", bytes(m.activations() * FLOAT * 2));
         parts.put("representation", bytes(2 * n * d * FLOAT));
-        parts.put("epoch plan", bytes(epochPlan(s, b)));
+        parts.put("epoch plan", bytes(plan));
         parts.put("ranking blocks", bytes(Math.max(ranking, m.scratchBytes())));
-        double offHeap = 0;
-        for (long v : parts.values()) offHeap += v;
-        // the Java heap: interaction arrays (3 splits), de-duplicated training pairs and their codes, sampler rows
-        double heap = s.allPairs() * 8.0 + s.trainPairs() * 24.0 + n * 8 + m.heapBytes();
-        parts.put("Java heap arrays", bytes(heap));
-        return new Estimate(parts, bytes(offHeap), bytes(heap));
+        return parts;
+    }
+
+    /** A GPU's memory as its driver reports it once the backend is open (the context already taken out). */
+    record DeviceLimits(long free, long total) {
+        /**
+         * The CUDA backend's {@code deviceMemory()} ({free, total} bytes), read by name since the command line
+         * does not depend on the cuda package; null for any other backend.
+         */
+        static DeviceLimits of(dev.mmgcn.kernels.Kernels k) {
+            if (!k.name().equals("cuda")) return null;
+            try {
+                if (k.getClass().getMethod("deviceMemory").invoke(k) instanceof long[] v && v.length == 2) return new DeviceLimits(v[0], v[1]);
+            } catch (ReflectiveOperationException e) {
+                return null;
+            }
+            return null;
+        }
+    }
+
+    /** Refuses a CUDA run whose tensors and buffers ({@link #device}) exceed the GPU's free memory, with the numbers. */
+    static void checkDevice(Estimate e, DeviceLimits l, String reduce) {
+        if (e.offHeap() > l.free()) {
+            throw Failure.memory("this run needs about " + human(e.offHeap()) + " of GPU memory, but the GPU has " + human(l.free())
+                    + " free of " + human(l.total()) + " (" + e.breakdown() + "); " + reduce);
+        }
     }
 
     /**

@@ -50,6 +50,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json")
     boolean profile;
 
+    @Option(names = "--cuda-graphs", paramLabel = "on|off", order = 5, description = CudaGraphsOption.DESCRIPTION)
+    String cudaGraphs;
+
     @Option(names = "--resume", paramLabel = "DIR", order = 3,
             description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, "
                     + "set --threads, or raise --epochs / --patience, which also trains a finished run further)")
@@ -61,6 +64,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Boolean graphs = CudaGraphsOption.parse(cudaGraphs);
         List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
         commandLine.addAll(List.of(top.args));
         if (resume != null) {
@@ -71,13 +75,13 @@ final class TrainCommand implements Callable<Integer> {
                 throw Failure.usage("--resume and --out cannot be combined: the run continues in its own folder, " + resume);
             }
             return new TrainRun(Resume.open(resume.toAbsolutePath().normalize(), given, String.join(" ", commandLine)), profile, commandLine,
-                    top.out, top.err).run();
+                    top.out, top.err).cudaGraphs(graphs).run();
         }
         List<Settings.Layer> layers = new ArrayList<>();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
         if (file != null) layers.add(file.layer());
         layers.add(SettingsOptions.matched(spec.commandLine().getParseResult(), TrainSettings.KEYS));
         TrainSettings settings = TrainSettings.resolve(layers);
-        return new TrainRun(settings, file, overwrite, profile, commandLine, top.out, top.err).run();
+        return new TrainRun(settings, file, overwrite, profile, commandLine, top.out, top.err).cudaGraphs(graphs).run();
     }
 }

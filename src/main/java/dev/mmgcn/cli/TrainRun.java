@@ -43,6 +43,8 @@ final class TrainRun {
     private final List<String> commandLine;
     private final PrintStream console;
     private final PrintStream consoleErr;
+    /** --cuda-graphs: null when not given (CudaGraphsOption). */
+    private Boolean cudaGraphs;
     /** Null, or the stopped run this one continues (train --resume). */
     private final Resume resume;
 
@@ -67,6 +69,12 @@ final class TrainRun {
         this.consoleErr = err;
     }
 
+    /** Sets {@code --cuda-graphs} (null: not given). */
+    TrainRun cudaGraphs(Boolean graphs) {
+        this.cudaGraphs = graphs;
+        return this;
+    }
+
     int run() throws IOException {
         try {
             return checkedRun();
@@ -79,14 +87,18 @@ final class TrainRun {
         if (overwrite && settings.out() == null) {
             throw Failure.usage("--overwrite needs --out DIR: a default run folder is always new");
         }
+        String device = settings.device();
+        CudaGraphsOption.requireCuda(cudaGraphs, device.equals("cuda") || device.equals("auto"), "--device " + device);
         if (settings.out() != null && resume == null) checkOutBeforehand(settings.out(), settings.settings().where(TrainSettings.OUT));
         DataLoading.Plan plan = DataLoading.check(settings.data(), settings.settings());
         MemoryBudget.checkFeatures(plan.features(), MemoryBudget.Limits.current());
         RunLog log = resume == null ? new RunLog(console, consoleErr) : new RunLog(console, consoleErr, resume.log());
         RunRecord record = resume == null ? new RunRecord(settings, commandLine, configFile) : new RunRecord(settings, resume.record(), commandLine);
         try (Progress progress = Progress.forStderr(consoleErr)) {
-            Kernels kernels = Backend.open(settings.device(), settings.threads());
+            Kernels kernels = CudaGraphsOption.open("--device", settings.device(), settings.threads(), cudaGraphs);
             try {
+                String graphsNote = CudaGraphsOption.note(kernels, cudaGraphs);
+                if (!graphsNote.isEmpty()) log.err().println("note: " + graphsNote);
                 Dataset data;
                 progress.startOpen("loading " + DataLoading.name(settings.data()), Progress.readDetail(plan.bytes()));
                 try {
@@ -108,7 +120,7 @@ final class TrainRun {
         PrintStream out = log.out();
         TrainConfig tc = clampBatch(clampCutoffs(settings.training(), data.numItems(), log.err()), data.train().size(), log.err());
         ModelConfig mc = settings.model();
-        checkMemory(data, mc, tc, log.err());
+        checkMemory(kernels, data, mc, tc, log.err());
         TrainingRecord trainingRecord = TrainingRecord.of(data); // fingerprint, id maps, seen items: once, not per checkpoint
         DataFingerprint fingerprint = trainingRecord.fingerprint();
         record.data(data, plan, fingerprint);
@@ -284,10 +296,15 @@ final class TrainRun {
                 tc.patience(), tc.validMetric(), tc.ks(), tc.negatives(), tc.evalEvery());
     }
 
-    private void checkMemory(Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
+    /** Host memory for every run; with the CUDA backend also the GPU's free memory (MemoryBudget.device). */
+    private void checkMemory(Kernels kernels, Dataset data, ModelConfig config, TrainConfig tc, PrintStream log) {
         int maxK = java.util.Arrays.stream(tc.ks()).max().orElse(50);
-        MemoryBudget.Estimate e = MemoryBudget.training(DataShape.of(data), config, tc.batchSize(), maxK);
-        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), "reduce " + config.sizeOptions() + " or the data");
+        DataShape shape = DataShape.of(data);
+        String reduce = "reduce " + config.sizeOptions() + " or the data";
+        MemoryBudget.Estimate e = MemoryBudget.training(shape, config, tc.batchSize(), maxK);
+        String warning = MemoryBudget.check(e, MemoryBudget.Limits.current(), reduce);
+        MemoryBudget.DeviceLimits gpu = MemoryBudget.DeviceLimits.of(kernels);
+        if (gpu != null) MemoryBudget.checkDevice(MemoryBudget.device(shape, config, tc.batchSize(), maxK), gpu, reduce);
         if (warning != null) log.println(warning);
     }
 

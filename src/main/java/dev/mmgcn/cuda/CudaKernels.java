@@ -56,6 +56,7 @@ public final class CudaKernels implements Kernels {
     private final BackendClock clock;
     /** replayable as CUDA graphs; null (run every time) unless CudaSwitches.graphs() is on. */
     private final GraphRecorder<?> graphs;
+    private final String graphsNote;
 
     /** "" when a GPU and the CUDA libraries are usable here, otherwise a one-line reason. Never throws. */
     public static String probe() {
@@ -66,9 +67,12 @@ public final class CudaKernels implements Kernels {
         }
     }
 
-    /** Opens GPU 0. Throws {@link CudaException} naming the failed call when that is not possible. */
+    /**
+     * Opens GPU 0 with the switches of {@link CudaSwitches}; graphs, when not set, as {@link GraphSetup}
+     * decides. Throws {@link CudaException} naming the failed call when that is not possible.
+     */
     public CudaKernels() {
-        this(CudaSwitches.fused(), CudaSwitches.graphs());
+        this(CudaSwitches.graphsGiven(), CudaSwitches.fused());
     }
 
     public CudaKernels(boolean fused) {
@@ -76,46 +80,55 @@ public final class CudaKernels implements Kernels {
     }
 
     /**
-     * Opens GPU 0; with {@code graphs} (which needs {@code fused}), replayable regions become CUDA graphs;
-     * with {@code fused}, also the unverified fused kernels, device-side Adam step, async
-     * int copy and event clock of issue 14 (see {@link CudaSwitches}).
+     * Opens GPU 0; with {@code graphs} (which needs {@code fused} and working stream capture), replayable
+     * regions become CUDA graphs; with {@code fused}, also the unverified fused kernels, device-side Adam
+     * step, async int copy and event clock of issue 14 (see {@link CudaSwitches}).
      */
     public CudaKernels(boolean fused, boolean graphs) {
-        CudaSwitches.requireCompatible(fused, graphs);
+        this(Boolean.valueOf(graphs), fused);
+    }
+
+    private CudaKernels(Boolean graphsGiven, boolean fused) {
+        if (graphsGiven != null) CudaSwitches.requireCompatible(fused, graphsGiven);
         String why = probe();
         if (!why.isEmpty()) throw new CudaException(why);
         this.rt = CudaRuntime.open(0, fused);
+        GraphSetup.Decision g;
+        try {
+            g = GraphSetup.forDevice(rt, fused, graphsGiven);
+        } catch (RuntimeException e) {
+            rt.close();
+            throw e;
+        }
+        this.graphsNote = g.note();
         this.sparse = new SparseOps(rt);
         this.transfers = new Transfers(rt, sparse);
         this.fused = fused ? new CudaFused(rt, this) : KernelDefaults.over(this);
-        this.graphs = graphs ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
+        this.graphs = g.on() ? new GraphRecorder<>(new CudaGraphDriver(rt)) : null;
+        if (this.graphs != null) rt.beforeBuffersMove(this.graphs::invalidate);
         this.clock = fused ? new CudaClock(rt, this.graphs) : BackendClock.HOST;
     }
 
-    /** Whether the unverified fused path is on (CudaSwitches). */
-    public boolean fusedPath() {
-        return fused instanceof CudaFused;
-    }
+    /** {free, total} bytes of the GPU's memory now (cuMemGetInfo, cuDeviceTotalMem): the CLI's memory budget reads it by name. */
+    public long[] deviceMemory() { rt.requireOpen(); return new long[] {rt.freeMemory(), rt.totalMemory()}; }
 
-    /** Whether replayable regions are recorded as CUDA graphs (CudaSwitches). */
-    public boolean graphs() {
-        return graphs != null;
-    }
+    /** "" or the one line saying why CUDA graphs are off although the default asked for them (GraphSetup). */
+    public String graphsNote() { return graphsNote; }
+
+    /** Whether the unverified fused path is on (CudaSwitches). */
+    public boolean fusedPath() { return fused instanceof CudaFused; }
+
+    /** Whether replayable regions are recorded as CUDA graphs (CudaSwitches, GraphSetup). */
+    public boolean graphs() { return graphs != null; }
 
     @Override
     public String toString() {
         return !fusedPath() ? "cuda" : graphs == null ? "cuda (fused path on)" : "cuda (fused path and graphs on)";
     }
 
-    @Override
-    public String name() {
-        return "cuda";
-    }
+    @Override public String name() { return "cuda"; }
 
-    @Override
-    public Device device() {
-        return Device.CUDA;
-    }
+    @Override public Device device() { return Device.CUDA; }
 
     @Override
     public Scope newScope() {
@@ -421,10 +434,7 @@ public final class CudaKernels implements Kernels {
         else calls.run();
     }
 
-    @Override
-    public BackendClock clock() {
-        return clock;
-    }
+    @Override public BackendClock clock() { return clock; }
 
     /** No device probe yet: {@code --profile} and {@code bench} leave the roofline out on CUDA. */
     @Override

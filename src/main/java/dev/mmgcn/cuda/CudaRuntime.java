@@ -92,9 +92,18 @@ public final class CudaRuntime implements AutoCloseable {
     private boolean sparseCreated;
     private CublasBinding blas;
     private long errorWord;
-    private final GrowableBuffer scratch = new GrowableBuffer(this, "scratch");
-    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(this, "cuSPARSE workspace");
+    /** This runtime's allocation calls, as the growable buffers see them. */
+    private final GrowableBuffer.Memory memory = new GrowableBuffer.Memory() {
+        @Override public long alloc(long bytes) { return CudaRuntime.this.alloc(bytes); }
+        @Override public void free(long address) { CudaRuntime.this.free(address); }
+        @Override public void synchronize() { CudaRuntime.this.synchronize(); }
+    };
+    private final GrowableBuffer scratch = new GrowableBuffer(memory, "scratch");
+    private final GrowableBuffer spmmWorkspace = new GrowableBuffer(memory, "cuSPARSE workspace");
     private boolean closed;
+    /** Small uploads without a wait, with the fused switch on; made on the first one. */
+    private StagedUploads staged;
+    private long synchronizations;
 
     private final boolean fused;
 
@@ -241,6 +250,24 @@ public final class CudaRuntime implements AutoCloseable {
         synchronize();
     }
 
+    /**
+     * Host to device for {@link Transfers}: with the fused switch on and at most
+     * {@link StagedUploads#STAGING_BYTES}, through the page-locked staging buffer without waiting for the
+     * stream ({@link StagedUploads} says why that is safe); otherwise the verified {@link #copyToDevice}
+     * (false: the caller uploads that way).
+     */
+    boolean stagedUpload(long deviceAddress, MemorySegment host, long bytes) {
+        if (!fused || !StagedUploads.fits(bytes)) return false;
+        if (staged == null) staged = new StagedUploads(this);
+        staged.upload(deviceAddress, host, bytes);
+        return true;
+    }
+
+    /** Stream synchronisations so far (every wait of the host for this runtime's stream), for tests. */
+    long synchronizations() {
+        return synchronizations;
+    }
+
     /** Device to host: waits for everything queued before it, then checks the error word. */
     void copyToHost(long hostAddress, long deviceAddress, long bytes) {
         if (bytes > 0) {
@@ -277,6 +304,7 @@ public final class CudaRuntime implements AutoCloseable {
         check("cuMemcpyDtoHAsync(error word)", cuMemcpyDtoHAsync(Pointers.host(words), Pointers.device(errorWord),
                 ERROR_WORD_INTS * Integer.BYTES, stream));
         check("cuStreamSynchronize", cuStreamSynchronize(stream));
+        synchronizations++;
         int code = staging.get(ValueLayout.JAVA_INT, 16);
         if (code != 0) {
             int index = staging.get(ValueLayout.JAVA_INT, 20);
@@ -291,6 +319,7 @@ public final class CudaRuntime implements AutoCloseable {
     /** Waits for the stream without reading the error word (scope close, buffer growth). */
     void synchronize() {
         check("cuStreamSynchronize", cuStreamSynchronize(stream));
+        synchronizations++;
     }
 
     static String errorName(int code) {
@@ -313,6 +342,15 @@ public final class CudaRuntime implements AutoCloseable {
 
     long spmmWorkspace(long bytes) {
         return spmmWorkspace.ensure(bytes);
+    }
+
+    /**
+     * Runs {@code hook} whenever scratch or the cuSPARSE workspace is about to be freed to grow (after the
+     * stream is idle): the backend drops its CUDA graphs there, since they hold the old addresses.
+     */
+    void beforeBuffersMove(Runnable hook) {
+        scratch.beforeMove(hook);
+        spmmWorkspace.beforeMove(hook);
     }
 
     // ---- scopes ----------------------------------------------------------------------------
@@ -457,6 +495,7 @@ public final class CudaRuntime implements AutoCloseable {
             });
             if (streamCreated) attempt(failures, this::synchronize);
         }
+        if (staged != null) attempt(failures, staged::close);
         for (CudaScope s : scopes) attempt(failures, s::close);
         if (blas != null) attempt(failures, blas::close);
         if (sparseCreated) attempt(failures, () -> checkSparse("cusparseDestroy", JCusparse.cusparseDestroy(sparse)));

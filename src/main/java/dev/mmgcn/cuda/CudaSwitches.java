@@ -12,7 +12,8 @@ import java.util.Locale;
  *   <li>{@value #FUSED_PROPERTY} (or the environment variable {@value #FUSED_ENV}): the fused kernels,
  *       Adam with the step count read on the device, {@code copy(IntTensor, IntTensor)} as one
  *       {@code cuMemcpyDtoDAsync}, and {@code clock()} on CUDA events.</li>
- *   <li>{@value #GRAPHS_PROPERTY} (or {@value #GRAPHS_ENV}): {@code replayable} regions recorded as CUDA
+ *   <li>{@value #GRAPHS_PROPERTY} (or {@value #GRAPHS_ENV}; on the command line {@code --cuda-graphs on|off},
+ *       which sets the property while the backend opens): {@code replayable} regions recorded as CUDA
  *       graphs on their second run and replayed with {@code cuGraphLaunch} ({@link GraphRecorder}). Needs
  *       the fused switch: without it Adam reads its step count with a host synchronisation, which a
  *       capture forbids.</li>
@@ -20,7 +21,9 @@ import java.util.Locale;
  *
  * <p>The system property wins over the environment variable. Accepted values: {@code 1, true, on, yes}
  * and {@code 0, false, off, no} (any case, surrounding blanks ignored, empty = unset); anything else is
- * an error naming the setting, raised when the backend opens, before any work.
+ * an error naming the setting, raised when the backend opens, before any work. Graphs given explicitly
+ * must work (else the backend does not open); by default they are on only where a probe capture works
+ * ({@link GraphSetup}).
  */
 public final class CudaSwitches {
     public static final String FUSED_PROPERTY = "mmgcn.cuda.fused";
@@ -42,6 +45,12 @@ public final class CudaSwitches {
     /** Whether replayable regions are recorded as CUDA graphs in this JVM. */
     public static boolean graphs() {
         return resolve(GRAPHS_PROPERTY, System.getProperty(GRAPHS_PROPERTY), GRAPHS_ENV, System.getenv(GRAPHS_ENV), GRAPHS_DEFAULT);
+    }
+
+    /** The graphs setting if the property or the environment gives one (on or off), else null: the default applies. */
+    static Boolean graphsGiven() {
+        Boolean p = parse("-D" + GRAPHS_PROPERTY, System.getProperty(GRAPHS_PROPERTY));
+        return p != null ? p : parse(GRAPHS_ENV, System.getenv(GRAPHS_ENV));
     }
 
     /** Graphs need the fused path; throws the one-line reason otherwise. */

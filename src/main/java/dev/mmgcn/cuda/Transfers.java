@@ -1,5 +1,6 @@
 package dev.mmgcn.cuda;
 
+import dev.mmgcn.kernels.Checks;
 import dev.mmgcn.storage.CsrMatrix;
 import dev.mmgcn.storage.Device;
 import dev.mmgcn.storage.IntTensor;
@@ -32,6 +33,7 @@ final class Transfers {
         long device = pointer(dst, "upload destination");
         sameSize(host, dst);
         long bytes = host.byteSize();
+        if (rt.stagedUpload(device, host.segment(), bytes)) return;
         if (host.segment().isNative()) {
             rt.copyToDevice(device, host.address(), bytes);
             return;
@@ -60,13 +62,18 @@ final class Transfers {
         }
     }
 
-    /** The matrix and its transpose (built once on the host) uploaded and paired; a device matrix as it is. */
+    /**
+     * The matrix and its transpose (built once on the host) uploaded and paired; a device matrix as it is
+     * (only an earlier upload makes one). A host matrix's indices are checked first ({@link #checkIndices}).
+     */
     CsrMatrix csr(CsrMatrix host, Scope scope) {
-        rt.requireOpen();
         if (host.device() == Device.CUDA) {
+            rt.requireOpen();
             if (!host.hasTranspose()) throw new IllegalArgumentException("device CSR " + host + " has no transpose attached");
             return host;
         }
+        checkIndices(host);
+        rt.requireOpen();
         if (!(scope instanceof CudaScope cs)) {
             throw new IllegalArgumentException("CSR upload needs a scope from this backend's newScope(), got " + scope.getClass().getSimpleName());
         }
@@ -89,6 +96,30 @@ final class Transfers {
         CsrMatrix m = new CsrMatrix(host.rows(), host.cols(), ptr, col, val);
         sparse.register(m, scope);
         return m;
+    }
+
+    /**
+     * Row pointers non-decreasing within [0, nnz] and column indices within [0, cols), before the matrix
+     * reaches the GPU: {@code csr_max} reads {@code x[col_idx[e]]} and {@code mask_scores} writes
+     * {@code scores[r, col_idx[e]]}, and a kernel cannot throw (mask_scores would skip a bad column
+     * silently, csr_max read out of bounds). The matrix's columns are what {@code Checks.spmmShapes} and
+     * {@code maskShapes} match against x's rows and the scores' columns, so checking them once here covers
+     * every later launch. The same error as the CPU backends ({@code Checks.checkIndex}). One pass over the
+     * host arrays per upload (uploads are once per matrix).
+     */
+    static void checkIndices(CsrMatrix host) {
+        IntTensor ptr = host.rowPtr();
+        IntTensor col = host.colIdx();
+        long nnz = col.size();
+        int previous = 0;
+        for (int i = 0; i <= host.rows(); i++) {
+            int p = ptr.getFlat(i);
+            if (p < previous || p > nnz) {
+                throw new IndexOutOfBoundsException("CSR row pointer " + p + " of row " + i + " outside [" + previous + "," + nnz + "]");
+            }
+            previous = p;
+        }
+        for (long e = 0; e < nnz; e++) Checks.checkIndex(col.getFlat(e), host.cols(), "CSR column index");
     }
 
     private static void onHost(OffHeapMatrix m, String what) {

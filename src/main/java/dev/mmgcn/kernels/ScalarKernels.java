@@ -122,7 +122,7 @@ public final class ScalarKernels implements HostKernels {
                 int best = -1;
                 float bestValue = 0f;
                 for (int e = ptr.getFlat(i); e < ptr.getFlat(i + 1); e++) {
-                    int j = col.getFlat(e);
+                    int j = checkIndex(col.getFlat(e), x.rows(), "CSR column index");
                     float v = x.get(j, c);
                     if (best < 0 || v > bestValue) {
                         best = j;
@@ -395,7 +395,7 @@ public final class ScalarKernels implements HostKernels {
         IntTensor col = mask.colIdx();
         for (int r = 0; r < scores.rows(); r++) {
             for (int e = ptr.getFlat(firstRow + r); e < ptr.getFlat(firstRow + r + 1); e++) {
-                scores.set(r, col.getFlat(e), value);
+                scores.set(r, checkIndex(col.getFlat(e), scores.cols(), "CSR column index"), value);
             }
         }
     }

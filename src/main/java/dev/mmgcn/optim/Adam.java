@@ -110,8 +110,26 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** Steps taken so far (the bias correction's t). */
-    public int steps() { return step; }
+    /**
+     * Steps taken so far (the bias correction's t). For the flat form it is the count on the backend:
+     * a step recorded for replay (a CUDA graph, {@code Kernels.replayable}) advances that count every time
+     * it is replayed, while the Java code of {@link #step(Tape, FlatParameters)}, and so a host counter,
+     * runs only on the recorded runs. Reading it waits for the backend's queued work (one read, made when
+     * a checkpoint is written). A float counts exactly to 2^24 steps; beyond that this refuses.
+     */
+    public int steps() {
+        if (stepCount == null) return step;
+        float onBackend = kernels.readScalar(stepCount);
+        if (!(onBackend >= 0f && onBackend < EXACT_STEPS)) {
+            throw new IllegalStateException("Adam's step count on the backend is " + onBackend
+                    + ": beyond " + (int) EXACT_STEPS + " steps a float count is no longer exact");
+        }
+        step = (int) onBackend;
+        return step;
+    }
+
+    /** Steps up to which the float step count on the backend is exact (2^24). */
+    private static final float EXACT_STEPS = 16_777_216f;
 
     /**
      * Each parameter's first and second moments as host copies ({@code {m, v}}), by parameter name; a

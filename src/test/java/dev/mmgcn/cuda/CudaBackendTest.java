@@ -143,10 +143,28 @@ class CudaBackendTest {
     @Test
     void sharedArraysFitTheLaunchedBlockShapes() {
         int warps = CudaRuntime.THREADS / 32;
-        assertEquals(warps * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "loss.cu REDUCE_THREADS");
+        assertEquals(32 * Double.BYTES, sharedBytes("loss", "_ZZ9block_sumdE10warp_total"), "block_sum: a slot per warp of a 1024-thread block");
         assertEquals(warps * Integer.BYTES, sharedBytes("topk", "_ZZ9topk_rowsE11warp_counts"), "topk.cu TOPK_THREADS");
         assertEquals(8 * 33 * Double.BYTES, sharedBytes("bias", "_ZZ16sum_rows_partialE8lane_sum"), "sum_rows_partial's 32x8 block");
-        assertEquals(warps * Double.BYTES, sharedBytes("fused", "_ZZ9block_sumdE10warp_total"), "fused.cu's block_sum (reduce.cuh)");
+        assertEquals(32 * Double.BYTES, sharedBytes("fused", "_ZZ9block_sumdE10warp_total"), "fused.cu's block_sum (reduce.cuh)");
+    }
+
+    /**
+     * block_sum (reduce.cuh) ends with a barrier, so a kernel may call it twice without a warp's next total
+     * overwriting warp_total before warp 0 has read it: two bar.sync per call, in every kernel that uses it.
+     */
+    @Test
+    void blockSumEndsWithABarrier() {
+        for (String[] k : new String[][] {{"loss", "sum_squares_partial"}, {"loss", "bpr_loss_partial"}, {"loss", "reduce_final"},
+                {"fused", "gather_sum_squares_partial"}, {"fused", "gather_sum_squares_final"}}) {
+            String ptx = new String(CudaRuntime.readPtx(k[0]), StandardCharsets.US_ASCII);
+            int from = ptx.indexOf(".entry " + k[1] + "(");
+            assertTrue(from >= 0, k[1] + " not in " + k[0] + ".ptx");
+            int to = ptx.indexOf(".entry ", from + 1);
+            String body = ptx.substring(from, to < 0 ? ptx.length() : to);
+            int barriers = body.split("bar\\.sync", -1).length - 1;
+            assertEquals(2, barriers, k[0] + ".ptx " + k[1] + ": barriers of its block_sum");
+        }
     }
 
     /** The Java side spills exactly when the kernel's shared candidate arrays would overflow. */

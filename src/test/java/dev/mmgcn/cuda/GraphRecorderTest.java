@@ -112,4 +112,85 @@ class GraphRecorderTest {
         assertFalse(r.recorded(2048));
         assertFalse(d.log.stream().anyMatch(s -> s.startsWith("launch")), "nothing was launched");
     }
+
+    /** Device memory that logs into the driver's log, so that the order of frees and graph destroys shows. */
+    private static final class FakeMemory implements GrowableBuffer.Memory {
+        final List<String> log;
+        long next = 0x1000;
+
+        FakeMemory(List<String> log) {
+            this.log = log;
+        }
+
+        @Override public long alloc(long bytes) {
+            log.add("alloc " + bytes);
+            long a = next;
+            next += bytes;
+            return a;
+        }
+
+        @Override public void free(long address) { log.add("free " + Long.toHexString(address)); }
+
+        @Override public void synchronize() { log.add("sync"); }
+    }
+
+    @Test
+    void aGrowingBufferDropsTheRecordingsThatPointAtItBeforeFreeingIt() {
+        FakeDriver d = new FakeDriver();
+        GraphRecorder<String> r = new GraphRecorder<>(d);
+        GrowableBuffer scratch = new GrowableBuffer(new FakeMemory(d.log), "scratch");
+        scratch.beforeMove(r::invalidate);
+        // the training step's scratch, recorded into g0
+        for (int i = 0; i < 3; i++) r.run(2048, () -> d.log.add("calls " + Long.toHexString(scratch.ensure(64))));
+        assertTrue(r.recorded(2048));
+        d.log.clear();
+        // a larger product outside the step (validation on the full graph) grows the buffer
+        scratch.ensure(1024);
+        assertEquals(List.of("sync", "destroy g0", "free 1000", "alloc 1024"), d.log,
+                "the recording is destroyed after the stream is idle and before its buffer is freed");
+        assertEquals(List.of(), d.live);
+        assertFalse(r.recorded(2048));
+        d.log.clear();
+        // the key starts over: it runs against the new buffer, then is recorded again
+        for (int i = 0; i < 3; i++) r.run(2048, () -> d.log.add("calls " + Long.toHexString(scratch.ensure(64))));
+        assertEquals(List.of("calls 1040", "begin", "calls 1040", "end", "launch g1", "launch g1"), d.log);
+    }
+
+    @Test
+    void aBufferThatGrowsWhileRecordingIsRefusedNamingTheKey() {
+        FakeDriver d = new FakeDriver();
+        GraphRecorder<String> r = new GraphRecorder<>(d);
+        GrowableBuffer scratch = new GrowableBuffer(new FakeMemory(d.log), "scratch");
+        scratch.beforeMove(r::invalidate);
+        scratch.ensure(64);
+        r.run("k", () -> { });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.run("k", () -> scratch.ensure(4096)));
+        assertTrue(e.getMessage().contains("replayable region k"), e.getMessage());
+        assertTrue(e.getMessage().contains("--cuda-graphs off"), e.getMessage());
+        assertFalse(r.capturing());
+        assertEquals(List.of(), d.live, "the partial recording was destroyed");
+    }
+
+    @Test
+    void recordingsOfAnOlderGraphVersionAreEvicted() {
+        FakeDriver d = new FakeDriver();
+        GraphRecorder<String> r = new GraphRecorder<>(d);
+        // FREEDOM: a new pruned graph (graphVersion) every epoch; full batches and a shorter last one
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            for (int b = 0; b < 3; b++) r.run(List.of(2048, epoch), () -> { });
+            for (int b = 0; b < 2; b++) r.run(List.of(17, epoch), () -> { });
+            assertEquals(2, r.recordings(), "epoch " + epoch + ": only the current version's recordings are held");
+            assertEquals(2, d.live.size(), "epoch " + epoch + ": older versions' recordings destroyed");
+        }
+        assertTrue(r.recorded(List.of(2048, 5)));
+        assertFalse(r.recorded(List.of(2048, 4)));
+        assertEquals(0, r.runs(List.of(2048, 4)), "an evicted key's entry is gone");
+        // keys without a version are left alone
+        r.run("plain", () -> { });
+        r.run("plain", () -> { });
+        r.run(List.of(2048, 6), () -> { });
+        assertTrue(r.recorded("plain"));
+        r.close();
+        assertEquals(List.of(), d.live);
+    }
 }
