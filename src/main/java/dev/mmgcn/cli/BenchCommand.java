@@ -20,6 +20,7 @@ import dev.mmgcn.train.TrainConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -64,8 +65,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "synthetic): seconds per phase, backend calls, host reads and uploads per step")
     boolean profile;
 
-    @Option(names = "--cuda-graphs", paramLabel = "on|off", order = 8, description = CudaGraphsOption.DESCRIPTION)
-    String cudaGraphs;
+    @Mixin
+    CudaGraphsOption cudaGraphs = new CudaGraphsOption();
 
     @Option(names = "--epochs", paramLabel = "N", order = 6, description = "epochs to profile (default 2: the first includes JIT warm-up)")
     int epochs = 2;
@@ -92,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (epochs < 1 || epochs > 1000) throw Failure.usage("--epochs must be between 1 and 1000, got " + epochs);
         checkVectorBits();
-        Boolean graphs = CudaGraphsOption.parse(cudaGraphs);
+        Boolean graphs = cudaGraphs.parsed();
         Settings dataSettings = Settings.resolve(DataSpec.KEYS, DataSpec.FAMILIES,
                 List.of(SettingsOptions.matched(spec.commandLine().getParseResult(), DataSpec.KEYS)));
         if (profile) DataLoading.check(DataSpec.of(dataSettings), dataSettings); // bad data options fail before any timing

@@ -2,6 +2,8 @@ package dev.mmgcn.cli;
 
 import dev.mmgcn.kernels.Kernels;
 
+import picocli.CommandLine.Option;
+
 import java.util.Locale;
 
 /**
@@ -20,12 +22,18 @@ import java.util.Locale;
  * set only while the backend opens.
  */
 final class CudaGraphsOption {
+    /** The option itself, declared once for both commands ({@code @Mixin}). */
+    @Option(names = "--cuda-graphs", paramLabel = "on|off", order = 8, description = CudaGraphsOption.DESCRIPTION)
+    String value;
+
     /** {@code CudaSwitches.GRAPHS_PROPERTY}: the command line does not depend on the cuda package. */
     static final String PROPERTY = "mmgcn.cuda.graphs";
     static final String DESCRIPTION = "on|off: record the CUDA training step as a CUDA graph and replay it (default: the backend's, "
             + "off until verified on a device; where capture fails, off with a note). Needs --device cuda; observational: not a setting";
 
-    private CudaGraphsOption() {
+    /** The option as given: null when not given, else on/off; a usage error for anything else. */
+    Boolean parsed() {
+        return parse(value);
     }
 
     /** null when not given, else on/off; a usage error for anything else. */

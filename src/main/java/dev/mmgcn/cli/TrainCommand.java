@@ -5,6 +5,7 @@ import dev.mmgcn.settings.Settings;
 import dev.mmgcn.settings.TrainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -50,8 +51,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "host reads and uploads per step. Observational: not a setting, it changes no result and is not in config.json")
     boolean profile;
 
-    @Option(names = "--cuda-graphs", paramLabel = "on|off", order = 5, description = CudaGraphsOption.DESCRIPTION)
-    String cudaGraphs;
+    @Mixin
+    CudaGraphsOption cudaGraphs = new CudaGraphsOption();
 
     @Option(names = "--resume", paramLabel = "DIR", order = 3,
             description = "continue a stopped run from its last.ckpt, with the settings in its config.json (options may only repeat them, "
@@ -64,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Boolean graphs = CudaGraphsOption.parse(cudaGraphs);
+        Boolean graphs = cudaGraphs.parsed();
         List<String> commandLine = new ArrayList<>(List.of("mmgcn-engine"));
         commandLine.addAll(List.of(top.args));
         if (resume != null) {
