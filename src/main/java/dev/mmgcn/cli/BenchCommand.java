@@ -65,9 +65,6 @@ final class BenchCommand implements Callable<Integer> {
                     + "synthetic): seconds per phase, backend calls, host reads and uploads per step")
     boolean profile;
 
-    @Mixin
-    CudaGraphsOption cudaGraphs = new CudaGraphsOption();
-
     @Option(names = "--epochs", paramLabel = "N", order = 6, description = "epochs to profile (default 2: the first includes JIT warm-up)")
     int epochs = 2;
 
@@ -75,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "SIMD width of the vector backend: native (default), 512, 256 (AVX2's code, also on an AVX-512 CPU) or 128; "
                     + "set when the JVM starts, which the launcher does")
     String vectorBits = "native";
+
+    /** The backends' own switches: the SIMD width above, CUDA graphs here. */
+    @Mixin
+    CudaGraphsOption cudaGraphs = new CudaGraphsOption();
 
     @Spec
     CommandSpec spec;
