@@ -135,6 +135,11 @@ final class GraphRecorder<G> implements AutoCloseable {
             throw new IllegalStateException("a device buffer grew while the replayable region " + capturingKey
                     + " was being recorded as a CUDA graph; turn graphs off (--cuda-graphs off, or -D" + CudaSwitches.GRAPHS_PROPERTY + "=off)");
         }
+        destroyAll();
+    }
+
+    /** Destroys every recording and forgets every key; failures are rethrown after all were tried. */
+    private void destroyAll() {
         List<RuntimeException> failures = new ArrayList<>();
         for (Entry<G> e : keys.values()) destroy(e, failures);
         keys.clear();
@@ -183,10 +188,7 @@ final class GraphRecorder<G> implements AutoCloseable {
 
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        for (Entry<G> e : keys.values()) destroy(e, failures);
-        keys.clear();
         version = null;
-        rethrow(failures);
+        destroyAll();
     }
 }
