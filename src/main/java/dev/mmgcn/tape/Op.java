@@ -20,7 +20,10 @@ enum Op {
 
         void backward(Node n, Tape t, Kernels k) {
             Tensor dy = n.out.grad;
-            if (n.a.requiresGrad) k.gemm(false, true, 1f, dy, n.b.value, t.betaFor(n.a), t.gradForWrite(n.a));
+            if (n.a.requiresGrad) {
+                int r = n.a.gradRows;
+                k.gemm(false, true, 1f, top(dy, r), n.b.value, t.betaFor(n.a), top(t.gradForWrite(n.a), r));
+            }
             if (n.b.requiresGrad) k.gemm(true, false, 1f, n.a.value, dy, t.betaFor(n.b), t.gradForWrite(n.b));
             if (n.c != null && n.c.requiresGrad) k.sumRows(dy, t.betaFor(n.c), t.gradForWrite(n.c));
         }
@@ -54,10 +57,12 @@ enum Op {
             int k1 = n.a.cols();
             boolean split = n.b != null;
             if (n.a.requiresGrad) {
-                k.gemm(false, true, 1f, dz, split ? w.rowSlice(0, k1) : w, t.betaFor(n.a), t.gradForWrite(n.a));
+                int r = n.a.gradRows;
+                k.gemm(false, true, 1f, top(dz, r), split ? w.rowSlice(0, k1) : w, t.betaFor(n.a), top(t.gradForWrite(n.a), r));
             }
             if (split && n.b.requiresGrad) {
-                k.gemm(false, true, 1f, dz, w.rowSlice(k1, w.rows()), t.betaFor(n.b), t.gradForWrite(n.b));
+                int r = n.b.gradRows;
+                k.gemm(false, true, 1f, top(dz, r), w.rowSlice(k1, w.rows()), t.betaFor(n.b), top(t.gradForWrite(n.b), r));
             }
             if (n.d.requiresGrad) {
                 float beta = t.betaFor(n.d);
@@ -186,8 +191,14 @@ enum Op {
         }
 
         void backward(Node n, Tape t, Kernels k) {
-            Tensor da = t.gradOf(n.a);
-            if (da != null) k.rowL2NormalizeBackward(n.out.value, n.aux, n.f, n.out.grad, da);
+            // only the rows anyone needs (Var.gradRows), which the same rows of the output's gradient hold
+            int r = n.out.gradRows;
+            boolean fresh = t.betaFor(n.a) == 0f;
+            Tensor da = t.gradForWrite(n.a);
+            if (da == null) return;
+            da = top(da, r);
+            if (fresh) k.fill(da, 0f);
+            k.rowL2NormalizeBackward(top(n.out.value, r), top(n.aux, r), n.f, top(n.out.grad, r), da);
         }
     },
     /** out = a + b. */
@@ -261,6 +272,11 @@ enum Op {
             k.bprLossBackward(n.a.value, n.b.value, n.out.grad, da, db);
         }
     };
+
+    /** The first {@code rows} rows of {@code t}: t itself when that is all of it. */
+    static Tensor top(Tensor t, int rows) {
+        return rows == t.rows() ? t : t.rowSlice(0, rows);
+    }
 
     abstract void forward(Node n, Kernels k);
 

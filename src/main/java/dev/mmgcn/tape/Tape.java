@@ -163,9 +163,16 @@ public final class Tape implements AutoCloseable {
         return run(record(Op.CONCAT_COLS, a, b, null, a.rows(), a.cols() + b.cols()));
     }
 
+    /**
+     * [a ; b]. When b takes no gradient (item features under user preferences), only a's rows of the
+     * result's gradient are needed, and the Vars computed from it row by row carry that on
+     * ({@link Var#gradRows}): the backward GEMMs into them then skip b's rows.
+     */
     public Var concatRows(Var a, Var b) {
         if (a.cols() != b.cols()) throw shape("concatRows", a, b);
-        return run(record(Op.CONCAT_ROWS, a, b, null, a.rows() + b.rows(), a.cols()));
+        Var out = run(record(Op.CONCAT_ROWS, a, b, null, a.rows() + b.rows(), a.cols()));
+        if (!b.requiresGrad) out.gradRows = a.gradRows;
+        return out;
     }
 
     public Var leakyRelu(Var x, float slope) {
@@ -179,7 +186,9 @@ public final class Tape implements AutoCloseable {
         Node n = record(Op.L2_NORMALIZE_ROWS, x, null, null, x.rows(), x.cols());
         n.f = eps;
         n.aux = floats(n.aux, x.rows(), 1);
-        return run(n);
+        Var out = run(n);
+        out.gradRows = x.gradRows;
+        return out;
     }
 
     public Var add(Var a, Var b) {
@@ -317,6 +326,7 @@ public final class Tape implements AutoCloseable {
         }
         n.out.requiresGrad = a.requiresGrad || (b != null && b.requiresGrad) || (c != null && c.requiresGrad);
         n.out.gradStamp = -1;
+        n.out.gradRows = rows;
         return n;
     }
 

@@ -15,6 +15,13 @@ public final class Var {
     final String name;
     /** The tape step in which {@link #grad} was last written first; a stale stamp means "no gradient this step". */
     long gradStamp = -1;
+    /**
+     * How many leading rows of the gradient any parameter depends on: all of them, except where a row
+     * block came from a constant ({@link Tape#concatRows} of a trainable block over a constant one, then
+     * row-wise ops). Kernels that write this Var's gradient may stop there; the rows below hold nothing
+     * anyone reads.
+     */
+    int gradRows;
 
     Var(Tensor value, Tensor grad, boolean requiresGrad, boolean parameter, String name) {
         this.value = value;
@@ -22,6 +29,7 @@ public final class Var {
         this.requiresGrad = requiresGrad;
         this.parameter = parameter;
         this.name = name;
+        this.gradRows = value.rows();
     }
 
     /** A trainable leaf; {@code grad} is a buffer of the same shape in the same memory as {@code value}. */
