@@ -193,12 +193,8 @@ enum Op {
         void backward(Node n, Tape t, Kernels k) {
             // only the rows anyone needs (Var.gradRows), which the same rows of the output's gradient hold
             int r = n.out.gradRows;
-            boolean fresh = t.betaFor(n.a) == 0f;
-            Tensor da = t.gradForWrite(n.a);
-            if (da == null) return;
-            da = top(da, r);
-            if (fresh) k.fill(da, 0f);
-            k.rowL2NormalizeBackward(top(n.out.value, r), top(n.aux, r), n.f, top(n.out.grad, r), da);
+            Tensor da = t.gradOf(n.a, r);
+            if (da != null) k.rowL2NormalizeBackward(top(n.out.value, r), top(n.aux, r), n.f, top(n.out.grad, r), da);
         }
     },
     /** out = a + b. */

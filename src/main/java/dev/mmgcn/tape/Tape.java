@@ -260,12 +260,19 @@ public final class Tape implements AutoCloseable {
      * Var that takes no gradient.
      */
     Tensor gradOf(Var v) {
+        return gradOf(v, v.rows());
+    }
+
+    /**
+     * The first {@code rows} rows of this step's gradient buffer of {@code v}, those rows zeroed at the
+     * first request of the step (the rows below are left as they are: nothing reads them, {@link Var#gradRows}).
+     */
+    Tensor gradOf(Var v, int rows) {
         if (!v.requiresGrad) return null;
-        if (v.gradStamp != stamp) {
-            gradForWrite(v);
-            kernels.fill(v.grad, 0f);
-        }
-        return v.grad;
+        boolean fresh = v.gradStamp != stamp;
+        Tensor g = Op.top(gradForWrite(v), rows);
+        if (fresh) kernels.fill(g, 0f);
+        return g;
     }
 
     /**
