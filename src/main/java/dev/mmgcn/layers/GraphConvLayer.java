@@ -1,6 +1,7 @@
 package dev.mmgcn.layers;
 
 import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
 
@@ -43,6 +44,26 @@ public final class GraphConvLayer {
         Var xHat = self.forwardLeakyRelu(tape, x, slope);
         if (idEmbedding != null) xHat = tape.add(xHat, idEmbedding);
         // the combination as one fused node: no [H ‖ X^] buffer, W3 used as its two row blocks
+        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, slope);
+        return combine.forwardAddLeakyRelu(tape, h, xHat, slope);
+    }
+
+    /**
+     * The layer's output at the nodes {@code rows} only (|rows| rows, in that order), from the full
+     * input {@code x}; {@code idRows} is the id embedding at those rows (or null). For mean and sum
+     * aggregation the neighbours are aggregated before the transform — agg(X)·W1 = agg(X·W1), both
+     * linear — so that every GEMM of the layer runs on |rows| rows; max aggregation still transforms
+     * every node and keeps the rows after the max.
+     */
+    public Var forwardRows(Tape tape, Var x, CsrMatrix graph, Var idRows, IntTensor rows) {
+        Var h;
+        if (aggregation == Aggregation.MAX) {
+            h = tape.leakyRelu(tape.gather(tape.csrMax(graph, tape.matmul(x, conv)), rows), slope);
+        } else {
+            h = tape.linearLeakyRelu(tape.gather(tape.spmm(graph, x), rows), conv, null, slope);
+        }
+        Var xHat = self.forwardLeakyRelu(tape, tape.gather(x, rows), slope);
+        if (idRows != null) xHat = tape.add(xHat, idRows);
         if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, slope);
         return combine.forwardAddLeakyRelu(tape, h, xHat, slope);
     }

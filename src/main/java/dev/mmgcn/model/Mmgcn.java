@@ -11,6 +11,7 @@ import dev.mmgcn.layers.Linear;
 import dev.mmgcn.model.MmgcnConfig.Fusion;
 import dev.mmgcn.layers.Init;
 import dev.mmgcn.storage.CsrMatrix;
+import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
@@ -105,12 +106,34 @@ public final class Mmgcn extends ModelBase<MmgcnConfig> {
     /** The fused representation R: rows 0..U−1 are users, rows U..U+I−1 items. */
     @Override
     public Var forward(Tape tape) {
+        return forward(tape, null);
+    }
+
+    /** A training step needs R at the batch's rows only: the last layer of every branch runs on those. */
+    @Override
+    public boolean forwardsRows() {
+        return true;
+    }
+
+    @Override
+    public Var forwardRows(Tape tape, IntTensor rows) {
+        return forward(tape, java.util.Objects.requireNonNull(rows, "rows"));
+    }
+
+    /** R, or R at {@code rows} when they are given (the last layer on those rows alone). */
+    private Var forward(Tape tape, IntTensor rows) {
+        // the id embedding at the rows, gathered once for every branch's last layer
+        Var idRows = rows == null || idEmbedding == null ? null : tape.gather(idEmbedding, rows);
         List<Var> outputs = new ArrayList<>(branches.size());
         for (Branch b : branches) {
             Var raw = b.itemFeatures(tape);
             Var items = b.projection() == null ? raw : b.projection().forward(tape, raw);
             Var x = tape.l2NormalizeRows(tape.concatRows(b.preference(), items), 1e-12f);
-            for (GraphConvLayer layer : b.layers()) x = layer.forward(tape, x, graph, idEmbedding);
+            List<GraphConvLayer> layers = b.layers();
+            int last = layers.size() - 1;
+            for (int l = 0; l < last; l++) x = layers.get(l).forward(tape, x, graph, idEmbedding);
+            x = rows == null ? layers.get(last).forward(tape, x, graph, idEmbedding)
+                    : layers.get(last).forwardRows(tape, x, graph, idRows, rows);
             outputs.add(x);
         }
         return config.fusion() == Fusion.MEAN ? tape.mean(outputs) : tape.sum(outputs);

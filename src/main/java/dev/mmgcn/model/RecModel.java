@@ -1,6 +1,7 @@
 package dev.mmgcn.model;
 
 import dev.mmgcn.layers.ParameterStore;
+import dev.mmgcn.storage.IntTensor;
 import dev.mmgcn.storage.Tensor;
 import dev.mmgcn.tape.Tape;
 import dev.mmgcn.tape.Var;
@@ -35,6 +36,24 @@ public interface RecModel extends AutoCloseable {
 
     /** R for a training step (on this epoch's graph, where a model changes it per epoch). */
     Var forward(Tape tape);
+
+    /**
+     * Whether {@link #forwardRows} computes R at a batch's rows for less than {@link #forward} costs; the
+     * trainer then uses it for every training step, and calls no {@link #extraLoss} (a model that answers
+     * true has none).
+     */
+    default boolean forwardsRows() {
+        return false;
+    }
+
+    /**
+     * R's rows {@code rows} (node ids; |rows|×D, in that order) for a training step: the same values as
+     * those rows of {@link #forward} up to rounding, and the same gradients, with the last layer computed
+     * on those rows only. Only for models whose {@link #forwardsRows} is true.
+     */
+    default Var forwardRows(Tape tape, IntTensor rows) {
+        throw new UnsupportedOperationException(kind() + " computes R for every node only");
+    }
 
     /** R for evaluation and serving; the same as {@link #forward} unless the model trains on a perturbed graph. */
     default Var inferenceForward(Tape tape) {

@@ -34,9 +34,19 @@ public final class BprObjective {
      * @param tables         the tables under the L2 penalty and the batch rows each takes
      */
     public static Var loss(Tape tape, Var representation, Batch batch, float regWeight, List<Regularised> tables) {
-        Var ru = tape.gather(representation, batch.users());
-        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, batch.posRows())),
-                tape.rowDot(ru, tape.gather(representation, batch.negRows())));
+        return loss(tape, representation, batch, batch, regWeight, tables);
+    }
+
+    /**
+     * The same objective on a representation that holds only some rows of R (a model's
+     * {@code forwardRows}): {@code at} gives each triple's rows of {@code representation}, {@code batch}
+     * the triples themselves (node and item ids), at which the tables are penalised.
+     */
+    public static Var loss(Tape tape, Var representation, Batch at, Batch batch, float regWeight, List<Regularised> tables) {
+        if (at.size() != batch.size()) throw new IllegalArgumentException("positions of " + at.size() + " triples for a batch of " + batch.size());
+        Var ru = tape.gather(representation, at.users());
+        Var loss = tape.bprLoss(tape.rowDot(ru, tape.gather(representation, at.posRows())),
+                tape.rowDot(ru, tape.gather(representation, at.negRows())));
         if (regWeight <= 0 || tables.isEmpty()) return loss;
         return tape.add(loss, L2Penalty.of(tape, tables, batch, regWeight / batch.size()));
     }

@@ -6,6 +6,7 @@ import dev.mmgcn.eval.Evaluator;
 import dev.mmgcn.eval.RankingMetrics;
 import dev.mmgcn.kernels.Kernels;
 import dev.mmgcn.model.Batch;
+import dev.mmgcn.model.BatchRows;
 import dev.mmgcn.model.RecModel;
 import dev.mmgcn.model.Regularised;
 import dev.mmgcn.optim.Adam;
@@ -137,8 +138,21 @@ public final class Trainer implements AutoCloseable {
         EpochPlan plan = new EpochPlan(data.train(), data.numUsers(), data.numItems(), sampler, config.seed());
         this.validator = new Validator(kernels, model, tape, data, config, scope);
         this.regularised = List.copyOf(model.regularised());
-        this.batches = new StepBatches(kernels, plan, config.batchSize(), data.numUsers(), host, scope);
+        this.batches = new StepBatches(kernels, plan, config.batchSize(), data.numUsers(), data.numItems(),
+                computesRows(model, data, config, kernels), kernels.device() != dev.mmgcn.storage.Device.HOST, host, scope);
         lossSum = scope.floats(1, 1);
+    }
+
+    /**
+     * Whether the steps compute R at each batch's rows only ({@link RecModel#forwardRows}): always for a
+     * model that can, on the host; on a device, whose steps run padded to the most rows a batch can touch,
+     * only when that is fewer than every node.
+     */
+    private static boolean computesRows(RecModel model, Dataset data, TrainConfig config, Kernels kernels) {
+        if (!model.forwardsRows()) return false;
+        if (kernels.device() == dev.mmgcn.storage.Device.HOST) return true;
+        int b = config.batchSize();
+        return b < data.numUsers() || 2L * b < data.numItems();
     }
 
     /** Training steps per epoch. */
@@ -310,12 +324,20 @@ public final class Trainer implements AutoCloseable {
     /** A step's compute on the n triples in the step buffer. */
     private void compute(int n) {
         Batch b = batches.batch(n);
+        BatchRows rows = batches.rows(n);
         profiler.begin(Phase.FORWARD);
         tape.begin();
-        Var r = model.forward(tape);
-        Var loss = BprObjective.loss(tape, r, b, config.regWeight(), regularised);
-        Var extra = model.extraLoss(tape, r, b);
-        if (extra != null) loss = tape.add(loss, extra);
+        Var loss;
+        if (rows == null) {
+            Var r = model.forward(tape);
+            loss = BprObjective.loss(tape, r, b, config.regWeight(), regularised);
+            Var extra = model.extraLoss(tape, r, b);
+            if (extra != null) loss = tape.add(loss, extra);
+        } else {
+            // R at the batch's rows: BPR reads it at the triples' positions, the penalty the tables at the node ids
+            Var r = model.forwardRows(tape, rows.rows());
+            loss = BprObjective.loss(tape, r, rows.positions(), b, config.regWeight(), regularised);
+        }
         kernels.axpby(1f, loss.value(), 1f, lossSum);
         profiler.end(Phase.FORWARD);
         profiler.begin(Phase.BACKWARD);

@@ -30,7 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (on, off) × layers (1, 3) × modalities (1, 3) × latent width (4, 5, 16: projection of the 5- and 9-wide
  * modalities, of the 9-wide one only, of none) — 288 models — on every CPU backend, and on CUDA where
  * there is one. Both sides start from the same parameter values: the oracle reads the
- * engine's initial parameters.
+ * engine's initial parameters. Each model's R is checked twice: every row from {@code forward}, and the rows
+ * {@link OracleFixture#SOME_ROWS} from {@code forwardRows} (the training steps' path, its last layer
+ * on those rows alone and, for mean and sum, aggregating before the transform).
  *
  * <p>Tolerance: R within {@value #R_TOL}·(1 + |R|) element-wise, the batch loss within {@value #LOSS_TOL}
  * relative. The engine computes in float32 (about 6e-8 relative per rounding, a few dozen roundings deep
@@ -106,6 +108,10 @@ class ForwardOracleTest {
                 DenseMmgcn oracle = new DenseMmgcn(cfg, OracleFixture.USERS, OracleFixture.ITEMS, OracleFixture.PAIRS, run.params());
                 double[][] want = oracle.representation(features);
                 worst = Math.max(worst, compare(what, want, run.representation(), failures));
+                double[][] wantSome = new double[OracleFixture.SOME_ROWS.length][];
+                for (int i = 0; i < wantSome.length; i++) wantSome[i] = want[OracleFixture.SOME_ROWS[i]];
+                worst = Math.max(worst, compare(what + ", forwardRows at " + java.util.Arrays.toString(OracleFixture.SOME_ROWS),
+                        wantSome, run.someRows(), failures));
 
                 int[] u = OracleFixture.BATCH_USERS, p = OracleFixture.rows(OracleFixture.BATCH_POS), n = OracleFixture.rows(OracleFixture.BATCH_NEG);
                 double bpr = DenseBpr.bpr(want, u, p, n);

@@ -53,6 +53,15 @@ class MmgcnGradientTest {
     static final double ATOL = 2e-5;
     static final float REG = 0.05f;
 
+    private static int[] positions(int[] distinct, int[] rows) {
+        int[] out = new int[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = -1;
+            for (int k = 0; k < distinct.length; k++) if (distinct[k] == rows[r]) out[r] = k;
+        }
+        return out;
+    }
+
     private static double[][] dense(Var v) {
         return Dense.of(v.value().toArray(), v.rows(), v.cols());
     }
@@ -68,13 +77,20 @@ class MmgcnGradientTest {
         List<Arguments> out = new ArrayList<>();
         for (Kernels k : cpu)
             for (Aggregation agg : Aggregation.values())
-                for (Combination comb : Combination.values()) out.add(Arguments.of(TestBackends.label(k), k, agg, comb));
+                for (Combination comb : Combination.values())
+                    for (boolean rows : new boolean[] {false, true})
+                        out.add(Arguments.of(TestBackends.label(k), k, agg, comb, rows ? "forwardRows" : "forward"));
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} {2}/{3}")
+    /**
+     * With {@code forwardRows} the analytic side is what a training step computes — R at the batch's
+     * distinct rows only, BPR at the triples' positions in them — while the numeric side stays the
+     * objective on the whole R from {@code forward}.
+     */
+    @ParameterizedTest(name = "{0} {2}/{3} {4}")
     @MethodSource("cases")
-    void objectiveGradientMatchesFiniteDifferences(String backend, Kernels k, Aggregation agg, Combination comb) {
+    void objectiveGradientMatchesFiniteDifferences(String backend, Kernels k, Aggregation agg, Combination comb, String path) {
         SplittableRandom rng = new SplittableRandom(21);
         int users = 4, items = 5;
         // item 4 has no training interaction: an isolated node
@@ -92,6 +108,16 @@ class MmgcnGradientTest {
                 p.copyFrom(new int[] {users, users + 2, users + 3});
                 n.copyFrom(new int[] {users + 4, users + 1, users + 2});
                 int[] us = u.toArray(), ps = p.toArray(), ns = n.toArray();
+                // the batch's distinct rows, sorted, and each triple's position in them, by brute force
+                int[] distinct = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(us),
+                        java.util.stream.IntStream.concat(java.util.stream.IntStream.of(ps), java.util.stream.IntStream.of(ns))).distinct().sorted().toArray();
+                IntTensor rowsT = host.ints(distinct.length, 1), uAt = host.ints(3, 1), pAt = host.ints(3, 1), nAt = host.ints(3, 1);
+                rowsT.copyFrom(distinct);
+                uAt.copyFrom(positions(distinct, us));
+                pAt.copyFrom(positions(distinct, ps));
+                nAt.copyFrom(positions(distinct, ns));
+                Batch at = new Batch(uAt, pAt, nAt, null, null);
+                Batch batch = new Batch(u, p, n, null, null);
                 // the numeric side: the objective's formula in double (DenseBpr) on the engine's forward output
                 ToDoubleFunction<Tape> objective = t -> {
                     Var rep = model.forward(t);
@@ -100,7 +126,8 @@ class MmgcnGradientTest {
                     return DenseBpr.bpr(r, us, ps, ns) + REG * DenseBpr.penalty(us, ps, ns, dense(model.idEmbedding()), prefs);
                 };
                 GradientCheck.Result r = GradientCheck.check(k, tape, model.parameters().all(),
-                        t -> BprObjective.loss(t, model.forward(t), u, p, n, REG, model.idEmbedding(), model.preferences()),
+                        path.equals("forward") ? t -> BprObjective.loss(t, model.forward(t), u, p, n, REG, model.idEmbedding(), model.preferences())
+                                : t -> BprObjective.loss(t, model.forwardRows(t, rowsT), at, batch, REG, model.regularised()),
                         objective, PROBES, H, RTOL, GROUP_RTOL, ATOL, 5);
                 assertEquals(model.parameters().all().size(), r.groups().size(), "every parameter checked");
                 r.assertDetects(1.1);

@@ -35,6 +35,11 @@ final class OracleFixture {
     static final int[] BATCH_USERS = {0, 3, 1, 0, 2};
     static final int[] BATCH_POS = {0, 2, 4, 1, 0};
     static final int[] BATCH_NEG = {5, 0, 2, 3, 3};
+    /**
+     * Rows of R asked of {@code forwardRows}: out of order, the isolated item and the isolated user among
+     * them, and one repeated at the end as a replaying backend pads.
+     */
+    static final int[] SOME_ROWS = {USERS + 5, 0, USERS + 2, 4, USERS + 0, 3, USERS + 2};
 
     private OracleFixture() {
     }
@@ -72,7 +77,8 @@ final class OracleFixture {
      * What the engine computed: R, its parameters as initialised (by name), the batch's BPR loss alone and
      * with the regulariser at {@code reg}.
      */
-    record EngineRun(double[][] representation, Map<String, double[][]> params, double bprLoss, double fullLoss) {
+    record EngineRun(double[][] representation, Map<String, double[][]> params, double bprLoss, double fullLoss,
+                     double[][] someRows) {
     }
 
     static EngineRun run(Kernels k, MmgcnConfig cfg, Map<String, double[][]> features, float reg, long seed) {
@@ -97,7 +103,15 @@ final class OracleFixture {
                 k.download(r.value(), rHost);
                 double bpr = k.readScalar(BprObjective.loss(tape, r, u, p, n, 0f, model.idEmbedding(), model.preferences()).value());
                 double full = k.readScalar(BprObjective.loss(tape, r, u, p, n, reg, model.idEmbedding(), model.preferences()).value());
-                return new EngineRun(Dense.of(rHost.toArray(), r.rows(), r.cols()), params, bpr, full);
+                double[][] all = Dense.of(rHost.toArray(), r.rows(), r.cols()); // before the next step reuses r's node
+
+                // R at SOME_ROWS through the training steps' path: the last layer on those rows alone
+                tape.begin();
+                Var some = model.forwardRows(tape, upload(k, host, dev, SOME_ROWS));
+                Tensor someHost = host.floats(some.rows(), some.cols());
+                k.download(some.value(), someHost);
+                return new EngineRun(all, params, bpr, full,
+                        Dense.of(someHost.toArray(), some.rows(), some.cols()));
             }
         }
     }

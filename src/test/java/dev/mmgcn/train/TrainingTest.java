@@ -204,4 +204,39 @@ class TrainingTest {
         Files.writeString(file, "not a checkpoint at all");
         assertThrows(java.io.IOException.class, () -> Checkpoint.read(file));
     }
+
+    /**
+     * A training step computes MMGCN's last layer on the batch's rows alone: on the tiny set (500 nodes)
+     * with batches of 32 triples, the forward GEMMs of each branch's last layer (conv, self, the combination's
+     * two blocks) have at most 96 rows, the first layer's all 500.
+     */
+    @Test
+    void stepsRunTheLastLayerOnTheBatchsRows() {
+        java.util.List<Integer> forwardRows = new java.util.ArrayList<>();
+        Kernels real = Backends.byName("scalar");
+        Kernels k = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("gemm") && !(Boolean) args[0] && !(Boolean) args[1]) forwardRows.add(((Tensor) args[6]).rows());
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Dataset data = SyntheticGenerator.generate(SyntheticGenerator.TINY, 3)) {
+            int nodes = data.numUsers() + data.numItems();
+            TrainConfig tc = new TrainConfig(1, 32, 5e-3f, 1e-4f, 0f, 99L, 0, "recall@20", new int[] {20});
+            try (Mmgcn model = new Mmgcn(MmgcnConfig.defaults(), k, data.numUsers(), data.numItems(), data.modalities(), data.train(), tc.seed());
+                 Trainer t = new Trainer(model, data, tc, k)) {
+                TrainingSteps steps = new TrainingSteps(t);
+                steps.beginEpoch(1);
+                forwardRows.clear();
+                steps.step(0);
+                int branches = data.modalities().size();
+                assertEquals(4 * branches, forwardRows.stream().filter(r -> r == nodes).count(), "first layers on every node: " + forwardRows);
+                assertEquals(4 * branches, forwardRows.stream().filter(r -> r <= 3 * 32).count(), "last layers on the batch's rows: " + forwardRows);
+                assertTrue(Double.isFinite(steps.lossSum()));
+            }
+        }
+    }
 }
