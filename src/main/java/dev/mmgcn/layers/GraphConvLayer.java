@@ -15,6 +15,7 @@ import java.util.random.RandomGenerator;
  *   X' = LeakyReLU( [H ‖ X^]·W3 + b3 )                 concat combination
  *      | LeakyReLU( H·W3 + b3 + X^ )                   element-wise combination
  * </pre>
+ * (X' without its LeakyReLU when the layer is built with {@code activateCombination} false.)
  */
 public final class GraphConvLayer {
     private final Var conv;
@@ -23,13 +24,25 @@ public final class GraphConvLayer {
     private final Aggregation aggregation;
     private final Combination combination;
     private final float slope;
+    /** The combination's LeakyReLU slope: {@code slope}, or 1 (no activation) for a signed last layer. */
+    private final float combineSlope;
 
     /** A layer from {@code in} to {@code out} columns; its parameters are created in {@code params} under {@code name}. */
     public GraphConvLayer(ParameterStore params, String name, int in, int out, Aggregation aggregation,
                           Combination combination, float slope, RandomGenerator rng) {
+        this(params, name, in, out, aggregation, combination, slope, true, rng);
+    }
+
+    /**
+     * The same, with {@code activateCombination} false for a layer whose output X' is left signed: the
+     * combination without its LeakyReLU (H and X^ keep theirs).
+     */
+    public GraphConvLayer(ParameterStore params, String name, int in, int out, Aggregation aggregation,
+                          Combination combination, float slope, boolean activateCombination, RandomGenerator rng) {
         this.aggregation = aggregation;
         this.combination = combination;
         this.slope = slope;
+        this.combineSlope = activateCombination ? slope : 1f;
         this.conv = params.create(name + ".conv", in, in, t -> Init.xavierNormal(t, rng));
         this.self = new Linear(params, name + ".self", in, out, true, rng);
         int combineIn = combination == Combination.CONCAT ? in + out : in;
@@ -44,8 +57,8 @@ public final class GraphConvLayer {
         Var xHat = self.forwardLeakyRelu(tape, x, slope);
         if (idEmbedding != null) xHat = tape.add(xHat, idEmbedding);
         // the combination as one fused node: no [H ‖ X^] buffer, W3 used as its two row blocks
-        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, slope);
-        return combine.forwardAddLeakyRelu(tape, h, xHat, slope);
+        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, combineSlope);
+        return combine.forwardAddLeakyRelu(tape, h, xHat, combineSlope);
     }
 
     /**
@@ -64,7 +77,7 @@ public final class GraphConvLayer {
         }
         Var xHat = self.forwardLeakyRelu(tape, tape.gather(x, rows), slope);
         if (idRows != null) xHat = tape.add(xHat, idRows);
-        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, slope);
-        return combine.forwardAddLeakyRelu(tape, h, xHat, slope);
+        if (combination == Combination.CONCAT) return combine.forwardLeakyRelu(tape, h, xHat, combineSlope);
+        return combine.forwardAddLeakyRelu(tape, h, xHat, combineSlope);
     }
 }

@@ -97,8 +97,9 @@ public final class Mmgcn extends ModelBase<MmgcnConfig> {
         Var preference = params.create(p + ".preference", numUsers, width, t -> Init.xavierNormal(t, rng));
         List<GraphConvLayer> layers = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) {
+            boolean signed = config.signedOutput() && l == config.layers() - 1;
             layers.add(new GraphConvLayer(params, p + ".layer" + (l + 1), l == 0 ? width : d, d,
-                    config.aggregation(), config.combination(), config.slope(), rng));
+                    config.aggregation(), config.combination(), config.slope(), !signed, rng));
         }
         branches.add(new Branch(p, features, bag, words, projection, preference, layers));
     }
@@ -167,9 +168,10 @@ public final class Mmgcn extends ModelBase<MmgcnConfig> {
         MmgcnConfig c = config;
         List<String> words = branches.stream().filter(b -> b.bag() != null)
                 .map(b -> b.name() + " (" + b.bag().cols() + " words → learned " + c.wordDim() + "-wide embeddings, item mean)").toList();
-        return String.format(Locale.ROOT, "MMGCN %d layers, width %d, %s aggregation, %s combination, %s fusion, id embedding %s%s; %,d parameters",
+        return String.format(Locale.ROOT, "MMGCN %d layers, width %d, %s aggregation, %s combination, %s fusion, id embedding %s%s%s; %,d parameters",
                 c.layers(), c.embeddingDim(), lower(c.aggregation()), lower(c.combination()), lower(c.fusion()),
-                c.idEmbedding() ? "on" : "off", words.isEmpty() ? "" : "; word-bag modalities " + String.join(", ", words),
+                c.idEmbedding() ? "on" : "off", c.signedOutput() ? ", signed output (no LeakyReLU on the last combination)" : "",
+                words.isEmpty() ? "" : "; word-bag modalities " + String.join(", ", words),
                 params.count());
     }
 

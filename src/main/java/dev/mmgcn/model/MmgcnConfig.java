@@ -15,9 +15,12 @@ import dev.mmgcn.layers.Combination;
  * @param idEmbedding   add the learned id embedding at each layer, as the paper does
  * @param slope         LeakyReLU negative slope
  * @param wordDim       width of the learned word embeddings of a bag-of-words modality (the public code's 128)
+ * @param signedOutput  no LeakyReLU on the last layer's combination, so that R is signed (the paper applies it
+ *                      in every layer, which is the default)
  */
 public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregation aggregation,
-                          Combination combination, Fusion fusion, boolean idEmbedding, float slope, int wordDim)
+                          Combination combination, Fusion fusion, boolean idEmbedding, float slope, int wordDim,
+                          boolean signedOutput)
         implements ModelConfig {
 
     public enum Fusion { MEAN, SUM }
@@ -25,7 +28,13 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
     public static final int DEFAULT_WORD_DIM = 128;
 
     public static MmgcnConfig defaults() {
-        return new MmgcnConfig(64, 256, 2, Aggregation.MEAN, Combination.CONCAT, Fusion.MEAN, true, 0.01f, DEFAULT_WORD_DIM);
+        return new MmgcnConfig(64, 256, 2, Aggregation.MEAN, Combination.CONCAT, Fusion.MEAN, true, 0.01f, DEFAULT_WORD_DIM, false);
+    }
+
+    /** The paper's activations everywhere (no signed output). */
+    public MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregation aggregation,
+                       Combination combination, Fusion fusion, boolean idEmbedding, float slope, int wordDim) {
+        this(embeddingDim, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim, false);
     }
 
     public MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregation aggregation,
@@ -93,18 +102,22 @@ public record MmgcnConfig(int embeddingDim, int latentDim, int layers, Aggregati
     @Override public String sizeOptions() { return "--dim (" + embeddingDim + "), --layers (" + layers + "), --latent (" + latentDim + ")"; }
 
     public MmgcnConfig withEmbeddingDim(int d) {
-        return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim);
+        return new MmgcnConfig(d, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim, signedOutput);
     }
 
     public MmgcnConfig withAggregation(Aggregation a) {
-        return new MmgcnConfig(embeddingDim, latentDim, layers, a, combination, fusion, idEmbedding, slope, wordDim);
+        return new MmgcnConfig(embeddingDim, latentDim, layers, a, combination, fusion, idEmbedding, slope, wordDim, signedOutput);
     }
 
     public MmgcnConfig withCombination(Combination c) {
-        return new MmgcnConfig(embeddingDim, latentDim, layers, aggregation, c, fusion, idEmbedding, slope, wordDim);
+        return new MmgcnConfig(embeddingDim, latentDim, layers, aggregation, c, fusion, idEmbedding, slope, wordDim, signedOutput);
     }
 
     public MmgcnConfig withWordDim(int w) {
-        return new MmgcnConfig(embeddingDim, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, w);
+        return new MmgcnConfig(embeddingDim, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, w, signedOutput);
+    }
+
+    public MmgcnConfig withSignedOutput(boolean signed) {
+        return new MmgcnConfig(embeddingDim, latentDim, layers, aggregation, combination, fusion, idEmbedding, slope, wordDim, signed);
     }
 }

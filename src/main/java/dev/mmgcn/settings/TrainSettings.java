@@ -50,6 +50,8 @@ public final class TrainSettings {
             names(Fusion.values()), "mmgcn: modality fusion: mean | sum");
     public static final Key<Boolean> NO_ID_EMBEDDING = Keys.flag("no-id-embedding", Group.MODEL,
             "mmgcn: leave out the learned id embedding");
+    public static final Key<Boolean> SIGNED_OUTPUT = Keys.flag("signed-output", Group.MODEL,
+            "mmgcn: no LeakyReLU on the last layer's combination, so the representation is signed");
     public static final Key<Integer> WORD_DIM = Keys.integer("word-dim", Group.MODEL, "N", M.wordDim(), 1,
             "mmgcn: width of the learned word embeddings of a bag-of-words text modality");
     public static final Key<String> INIT = Keys.choice("init", Group.MODEL, "INIT", lower(L.init()), names(LightGcnConfig.EmbeddingInit.values()),
@@ -68,7 +70,7 @@ public final class TrainSettings {
 
     /** The options only one model reads: giving one for another model is an error. */
     private static final Map<String, List<Key<?>>> MODEL_ONLY = Map.of(
-            "mmgcn", List.of(LATENT, AGGREGATION, COMBINATION, FUSION, NO_ID_EMBEDDING, WORD_DIM),
+            "mmgcn", List.of(LATENT, AGGREGATION, COMBINATION, FUSION, NO_ID_EMBEDDING, SIGNED_OUTPUT, WORD_DIM),
             "lightgcn", List.of(INIT),
             "freedom", List.of(KNN_K, ITEM_LAYERS, EDGE_DROPOUT, FEATURE_WEIGHT, KNN_WEIGHTS));
 
@@ -102,7 +104,7 @@ public final class TrainSettings {
             "run folder, new or empty (default: runs/<data>-<time>)");
 
     public static final List<Key<?>> MODEL_KEYS = List.of(MODEL, DIM, LAYERS, LATENT, AGGREGATION, COMBINATION, FUSION, NO_ID_EMBEDDING,
-            WORD_DIM, INIT, KNN_K, ITEM_LAYERS, EDGE_DROPOUT, FEATURE_WEIGHT, KNN_WEIGHTS);
+            SIGNED_OUTPUT, WORD_DIM, INIT, KNN_K, ITEM_LAYERS, EDGE_DROPOUT, FEATURE_WEIGHT, KNN_WEIGHTS);
     public static final List<Key<?>> TRAINING_KEYS = List.of(EPOCHS, BATCH, LR, REG, WEIGHT_DECAY, SEED, PATIENCE, METRIC, KS, NEGATIVES,
             EVAL_EVERY);
     public static final List<Key<?>> BACKEND_KEYS = List.of(DEVICE, THREADS);
@@ -144,7 +146,7 @@ public final class TrainSettings {
                     }
                     yield new MmgcnConfig(get(DIM), get(LATENT), layers(M.layers()), Aggregation.valueOf(upper(get(AGGREGATION))),
                             Combination.valueOf(upper(get(COMBINATION))), Fusion.valueOf(upper(get(FUSION))), !get(NO_ID_EMBEDDING), M.slope(),
-                            get(WORD_DIM));
+                            get(WORD_DIM), get(SIGNED_OUTPUT));
                 }
             };
             float reg = get(REG) != null ? get(REG) : model instanceof FreedomConfig ? 0f : T.regWeight();

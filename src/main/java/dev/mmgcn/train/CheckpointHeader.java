@@ -44,7 +44,7 @@ public final class CheckpointHeader {
             DATASET = "data.dataset", DATA_MODALITIES = "data.used_modalities";
     private static final String TYPE = "model.type", DIM = "model.dim", LATENT = "model.latent", LAYERS = "model.layers",
             AGGREGATION = "model.aggregation", COMBINATION = "model.combination", FUSION = "model.fusion", ID_EMBEDDING = "model.id_embedding",
-            SLOPE = "model.slope", WORD_DIM = "model.word_dim", INIT = "model.init", KNN_K = "model.knn_k", ITEM_LAYERS = "model.item_layers",
+            SLOPE = "model.slope", WORD_DIM = "model.word_dim", SIGNED_OUTPUT = "model.signed_output", INIT = "model.init", KNN_K = "model.knn_k", ITEM_LAYERS = "model.item_layers",
             EDGE_DROPOUT = "model.edge_dropout", FEATURE_WEIGHT = "model.feature_weight", KNN_WEIGHTS = "model.knn_weights",
             MODEL_MODALITIES = "model.used_modalities";
     private static final String SEED = "train.seed", BEST_EPOCH = "train.best_epoch", BEST_STEP = "train.best_step",
@@ -198,6 +198,8 @@ public final class CheckpointHeader {
                 p.setProperty(ID_EMBEDDING, Boolean.toString(c.idEmbedding()));
                 p.setProperty(SLOPE, Float.toString(c.slope()));
                 p.setProperty(WORD_DIM, Integer.toString(c.wordDim()));
+                // only when set: checkpoints of the paper's activations (and those from before the option) have none
+                if (c.signedOutput()) p.setProperty(SIGNED_OUTPUT, "true");
             }
             case LightGcnConfig c -> {
                 p.setProperty(LAYERS, Integer.toString(c.layers()));
@@ -239,7 +241,8 @@ public final class CheckpointHeader {
                         Aggregation.valueOf(p.getProperty(AGGREGATION)), Combination.valueOf(p.getProperty(COMBINATION)),
                         MmgcnConfig.Fusion.valueOf(p.getProperty(FUSION)), Boolean.parseBoolean(p.getProperty(ID_EMBEDDING)),
                         Float.parseFloat(p.getProperty(SLOPE)),
-                        Integer.parseInt(p.getProperty(WORD_DIM, Integer.toString(MmgcnConfig.DEFAULT_WORD_DIM))));
+                        Integer.parseInt(p.getProperty(WORD_DIM, Integer.toString(MmgcnConfig.DEFAULT_WORD_DIM))),
+                        Boolean.parseBoolean(p.getProperty(SIGNED_OUTPUT, "false")));
                 case "lightgcn" -> new LightGcnConfig(dim, Integer.parseInt(p.getProperty(LAYERS)),
                         LightGcnConfig.EmbeddingInit.valueOf(p.getProperty(INIT)));
                 case "freedom" -> new FreedomConfig(dim, Integer.parseInt(p.getProperty(KNN_K)), Integer.parseInt(p.getProperty(ITEM_LAYERS)),

@@ -17,6 +17,7 @@ import java.util.TreeSet;
  *     layer l:       H  = LeakyReLU(agg(X W1))                          agg over graph neighbours: mean | max | sum
  *                    X^ = LeakyReLU(X W2 + b2) + E_id                   (+ E_id only with the id embedding)
  *                    X' = LeakyReLU([H ‖ X^] W3 + b3)  |  LeakyReLU(H W3 + b3 + X^)
+ *                         (the last layer's X' without the LeakyReLU with --signed-output)
  *   R = mean_m X_L^m  or  sum_m X_L^m
  * </pre>
  * The graph is the set of distinct training pairs, undirected: user u and item i are neighbours when
@@ -63,18 +64,20 @@ final class DenseMmgcn {
         double[][] itemRows = f[0].length > config.latentDim()
                 ? Dense.linear(f, param(m + ".projection.weight"), param(m + ".projection.bias")) : f;
         double[][] x = Dense.rowL2Normalize(Dense.stackRows(param(m + ".preference"), itemRows));
-        for (int l = 1; l <= config.layers(); l++) x = layer(m + ".layer" + l, x);
+        for (int l = 1; l <= config.layers(); l++) x = layer(m + ".layer" + l, x, config.signedOutput() && l == config.layers());
         return x;
     }
 
-    private double[][] layer(String name, double[][] x) {
+    /** One layer; {@code signed}: X' without its LeakyReLU (the last layer of a signed-output model). */
+    private double[][] layer(String name, double[][] x, boolean signed) {
         double slope = config.slope();
         double[][] h = Dense.leakyRelu(aggregate(Dense.matmul(x, param(name + ".conv"))), slope);
         double[][] xHat = Dense.leakyRelu(Dense.linear(x, param(name + ".self.weight"), param(name + ".self.bias")), slope);
         if (config.idEmbedding()) xHat = Dense.add(xHat, param("id_embedding"));
         double[][] w3 = param(name + ".combine.weight"), b3 = param(name + ".combine.bias");
-        if (config.combination() == Combination.CONCAT) return Dense.leakyRelu(Dense.linear(Dense.concatCols(h, xHat), w3, b3), slope);
-        return Dense.leakyRelu(Dense.add(Dense.linear(h, w3, b3), xHat), slope);
+        double[][] z = config.combination() == Combination.CONCAT ? Dense.linear(Dense.concatCols(h, xHat), w3, b3)
+                : Dense.add(Dense.linear(h, w3, b3), xHat);
+        return signed ? z : Dense.leakyRelu(z, slope);
     }
 
     /** Row n of the result combines the rows of {@code messages} at n's neighbours. */

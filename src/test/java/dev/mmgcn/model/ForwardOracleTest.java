@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the equations in docs/models.md, on {@link OracleFixture}'s hand-made graph, for the whole configuration grid:
  * aggregation (mean, max, sum) × combination (concat, element) × fusion (mean, sum) × id embedding
  * (on, off) × layers (1, 3) × modalities (1, 3) × latent width (4, 5, 16: projection of the 5- and 9-wide
- * modalities, of the 9-wide one only, of none) — 288 models — on every CPU backend, and on CUDA where
+ * modalities, of the 9-wide one only, of none) — 288 models — and the signed output (no LeakyReLU on the
+ * last combination) for every aggregation × combination × layers × modalities (24 more), on every CPU backend, and on CUDA where
  * there is one. Both sides start from the same parameter values: the oracle reads the
  * engine's initial parameters. Each model's R is checked twice: every row from {@code forward}, and the rows
  * {@link OracleFixture#SOME_ROWS} from {@code forwardRows} (the training steps' path, its last layer
@@ -70,12 +71,18 @@ class ForwardOracleTest {
                             // as wide as latent is not projected); 16 none
                             for (int latent : new int[] {4, 5, 16})
                                 out.add(new MmgcnConfig(4, latent, layers, agg, comb, fusion, id, 0.01f));
+        // the signed output (no LeakyReLU on the last combination) on both combinations, aggregations and layer counts
+        for (Aggregation agg : Aggregation.values())
+            for (Combination comb : Combination.values())
+                for (int layers : new int[] {1, 3})
+                    out.add(new MmgcnConfig(4, 4, layers, agg, comb, MmgcnConfig.Fusion.MEAN, true, 0.01f).withSignedOutput(true));
         return out;
     }
 
     static String label(MmgcnConfig c, int modalities) {
-        return String.format(Locale.ROOT, "%s/%s fusion=%s id=%s layers=%d modalities=%d latent=%d", c.aggregation(),
-                c.combination(), c.fusion(), c.idEmbedding() ? "on" : "off", c.layers(), modalities, c.latentDim());
+        return String.format(Locale.ROOT, "%s/%s fusion=%s id=%s layers=%d modalities=%d latent=%d%s", c.aggregation(),
+                c.combination(), c.fusion(), c.idEmbedding() ? "on" : "off", c.layers(), modalities, c.latentDim(),
+                c.signedOutput() ? " signed" : "");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,7 +102,7 @@ class ForwardOracleTest {
         }
     }
 
-    /** Checks all 288 models on {@code k}; returns the largest scaled difference seen, fails listing every mismatch. */
+    /** Checks all 312 models on {@code k}; returns the largest scaled difference seen, fails listing every mismatch. */
     private static double checkGrid(Kernels k) {
         List<String> failures = new ArrayList<>();
         double worst = 0;

@@ -78,8 +78,8 @@ class MmgcnGradientTest {
         for (Kernels k : cpu)
             for (Aggregation agg : Aggregation.values())
                 for (Combination comb : Combination.values())
-                    for (boolean rows : new boolean[] {false, true})
-                        out.add(Arguments.of(TestBackends.label(k), k, agg, comb, rows ? "forwardRows" : "forward"));
+                    for (String path : List.of("forward", "forwardRows", "forwardRows, signed output"))
+                        out.add(Arguments.of(TestBackends.label(k), k, agg, comb, path));
         return out.stream();
     }
 
@@ -100,7 +100,8 @@ class MmgcnGradientTest {
             Tensor narrow = host.floats(items, 3);
             for (long i = 0; i < wide.size(); i++) wide.setFlat(i, (float) rng.nextGaussian());
             for (long i = 0; i < narrow.size(); i++) narrow.setFlat(i, (float) rng.nextGaussian());
-            MmgcnConfig cfg = new MmgcnConfig(3, 4, 2, agg, comb, MmgcnConfig.Fusion.MEAN, true, SLOPE);
+            MmgcnConfig cfg = new MmgcnConfig(3, 4, 2, agg, comb, MmgcnConfig.Fusion.MEAN, true, SLOPE)
+                    .withSignedOutput(path.endsWith("signed output"));
             try (Mmgcn model = new Mmgcn(cfg, k, users, items, List.of(new Modality("wide", wide), new Modality("narrow", narrow)), train, 4);
                  Tape tape = new Tape(k)) {
                 IntTensor u = host.ints(3, 1), p = host.ints(3, 1), n = host.ints(3, 1);

@@ -70,7 +70,7 @@ class CheckpointHeaderTest {
 
     @Test
     void everyModelComesBackAsItWasWritten() {
-        for (ModelConfig mc : List.of(MmgcnConfig.defaults(), LightGcnConfig.defaults(),
+        for (ModelConfig mc : List.of(MmgcnConfig.defaults(), MmgcnConfig.defaults().withSignedOutput(true), LightGcnConfig.defaults(),
                 new FreedomConfig(16, 5, 2, 1, 0.5f, 0f, Map.of("v", 0.25f, "t", 0.75f)))) {
             CheckpointHeader h = new CheckpointHeader().withModel(mc, List.of("v"));
             assertEquals(mc, h.model());
