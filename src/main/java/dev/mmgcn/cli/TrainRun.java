@@ -148,6 +148,9 @@ final class TrainRun {
         record.settings(record.settings().resolved(null, Backend.threads()));
         folder.write(RunFolder.CONFIG, record.json());
         RunRecorder recorder = new RunRecorder(folder, log, record, tc, resume == null ? List.of() : resume.metricsLines());
+        // a new best's checkpoint, captured (an in-memory copy) when it is found and written at its epoch's end, before
+        // last.ckpt: a run that validates several times per epoch writes best.ckpt at most once per epoch
+        Checkpoint[] pendingBest = {null};
         try {
             if (resume != null) {
                 out.printf(Locale.ROOT, "%nresumed  %s: from epoch %d of %d (%s)%n", java.time.OffsetDateTime.now(), resume.state().epoch(),
@@ -177,14 +180,11 @@ final class TrainRun {
                     // the listener has written the validation's metrics line before the sink writes its checkpoint
                     Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
                         Properties h = header.copy().withBest(r).properties();
-                        try {
-                            Checkpoint.capture(m.parameters(), rep, h, trainingRecord).write(folder.file(RunFolder.CHECKPOINT));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
+                        pendingBest[0] = Checkpoint.capture(m.parameters(), rep, h, trainingRecord);
                     }, resume == null ? null : resume.state(), state -> {
                         // after the epoch's metrics line, checkpoint and log: the state to continue from
                         try {
+                            writeBest(pendingBest, folder);
                             TrainingStateFile.write(folder.file(RunFolder.LAST), state.withExtra(java.util.Map.of(
                                     "run_id", record.runId(), "metrics_lines", Integer.toString(recorder.metricsLines()))));
                         } catch (IOException e) {
@@ -200,9 +200,25 @@ final class TrainRun {
             recorder.saveLog();
             return 0;
         } catch (RuntimeException | IOException | Error e) {
+            try {
+                // a best found in the epoch that failed (a diverged run) is kept, after the metrics lines it refers to
+                if (pendingBest[0] != null) {
+                    recorder.writeMetrics();
+                    writeBest(pendingBest, folder);
+                }
+            } catch (IOException | RuntimeException w) {
+                e.addSuppressed(w);
+            }
             recorder.failed(e);
             throw e;
         }
+    }
+
+    /** Writes the captured best checkpoint, if one is waiting, and clears it. */
+    private static void writeBest(Checkpoint[] pending, RunFolder folder) throws IOException {
+        if (pending[0] == null) return;
+        pending[0].write(folder.file(RunFolder.CHECKPOINT));
+        pending[0] = null;
     }
 
     /**

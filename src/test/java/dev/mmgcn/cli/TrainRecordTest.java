@@ -124,6 +124,36 @@ class TrainRecordTest {
         }
     }
 
+    /**
+     * best.ckpt is written at the end of the epoch in which its step was found, from the parameters as they
+     * were at that step: a run validated after every step whose best lies inside an epoch, its checkpoint
+     * evaluated again from its parameters (`evaluate` recomputes R), gives that step's validation score —
+     * not the epoch end's.
+     */
+    @Test
+    void aBestInsideAnEpochIsTheCheckpointsParameters() throws Exception {
+        Path out = dir.resolve("run");
+        // a learning rate high enough that validation goes down and up inside an epoch (best: epoch 3, step 9 of 10)
+        CliTest.Outcome t = run("train", "--synthetic", "tiny", "--dim", "8", "--batch", "512", "--eval-every", "1", "--epochs", "3",
+                "--lr", "0.03", "--seed", "12", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        Map<String, Object> summary = json(out.resolve("summary.json"));
+        long bestStep = ((Number) summary.get("best_global_step")).longValue();
+        List<Map<String, Object>> metrics = lines(out.resolve("metrics.jsonl"));
+        Map<String, Object> bestLine = metrics.stream().filter(m -> ((Number) m.get("global_step")).longValue() == bestStep).findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, bestLine.get("end_of_epoch"), "the check needs a best inside an epoch: " + bestLine);
+        Map<String, Object> epochEnd = metrics.stream().filter(m -> Boolean.TRUE.equals(m.get("end_of_epoch"))
+                && m.get("epoch").equals(bestLine.get("epoch"))).findFirst().orElseThrow();
+        double best = at(bestLine, "valid", "recall@20"), end = at(epochEnd, "valid", "recall@20");
+        assertNotEquals(String.format(java.util.Locale.ROOT, "%.4f", best), String.format(java.util.Locale.ROOT, "%.4f", end),
+                "the epoch's end must score differently for the check to tell them apart");
+
+        CliTest.Outcome e = run("evaluate", "--checkpoint", out.resolve("best.ckpt").toString(), "--split", "valid");
+        assertEquals(0, e.code(), e.err());
+        String row = e.out().lines().filter(l -> l.startsWith("recall@20")).findFirst().orElseThrow();
+        assertTrue(row.contains(String.format(java.util.Locale.ROOT, "%.4f", best)), "best step's valid recall@20 " + best + " in: " + row);
+    }
+
     @Test
     void runsNeverReplaceEachOtherUnlessAskedAndThenNothingOfTheOldRunStays() throws Exception {
         Path out = dir.resolve("run");
