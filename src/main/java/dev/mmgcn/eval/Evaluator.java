@@ -73,6 +73,18 @@ public final class Evaluator implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The same metrics as {@link #evaluate} when every user scores item i as {@code itemScores[i]} (the
+     * item-only check, popularity): each user's ranking is read off one sort of the items
+     * ({@link Ranker#rankShared}), not a users × items score matrix.
+     */
+    public RankingMetrics evaluateShared(float[] itemScores) {
+        RankingMetrics metrics = new RankingMetrics(ks);
+        for (int s = 0; s < skipped; s++) metrics.skip();
+        ranker.rankShared(itemScores, (position, user, ranked, scores) -> metrics.addUser(ranked, ranked.length, positives[position]));
+        return metrics;
+    }
+
     @Override
     public void close() {
         ranker.close();

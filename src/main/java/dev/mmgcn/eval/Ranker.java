@@ -30,6 +30,8 @@ public final class Ranker implements AutoCloseable {
     private final Scope scope;
     private final HostScope host = new HostScope();
     private final CsrMatrix excluded;
+    /** The mask on the host, row r for users[r]: for {@link #rankShared}. */
+    private final int[] maskPtr, maskCol;
     private final IntTensor userIndexHost, userIndex, topIndexHost, topIndex;
     private final Tensor topValueHost, topValue, scores;
     private Tensor userBlock;
@@ -62,6 +64,8 @@ public final class Ranker implements AutoCloseable {
         }
         // row r of the mask belongs to users[r], so a block of positions is a contiguous row range
         CsrMatrix hostMask = CsrMatrix.of(host, count, numItems, mptr, mcol, null);
+        this.maskPtr = mptr;
+        this.maskCol = mcol;
         this.excluded = kernels.device() == Device.HOST ? hostMask : kernels.upload(hostMask, scope);
         this.block = (int) Math.max(1, Math.min(Math.max(count, 1), Math.min(maxBlockUsers, BLOCK_FLOATS / Math.max(numItems, 1))));
         userIndexHost = host.ints(block, 1);
@@ -108,6 +112,63 @@ public final class Ranker implements AutoCloseable {
                 sink.accept(start + r, users[start + r], ranked, values);
             }
         }
+    }
+
+    /**
+     * The same rankings as {@link #rank} for a user table of ones against one-wide items {@code itemScores}
+     * (every user scores item i as itemScores[i]: the item-only check, popularity), without scoring users ×
+     * items: the items are sorted once — higher score first, the lower index first on ties, as {@code topK}
+     * breaks them — and each user takes the first k that are not excluded, then, if fewer than k are left,
+     * the excluded ones in index order (their −∞ ties). Scores that are not all finite go through {@link #rank}.
+     */
+    public void rankShared(float[] itemScores, Sink sink) {
+        if (itemScores.length != numItems) throw new IllegalArgumentException(itemScores.length + " scores for " + numItems + " items");
+        for (float v : itemScores) {
+            if (!Float.isFinite(v)) {
+                rankThroughKernels(itemScores, sink);
+                return;
+            }
+        }
+        Integer[] boxed = new Integer[numItems];
+        for (int i = 0; i < numItems; i++) boxed[i] = i;
+        java.util.Arrays.sort(boxed, (a, b) -> itemScores[a] > itemScores[b] ? -1 : itemScores[a] < itemScores[b] ? 1 : Integer.compare(a, b));
+        int[] order = new int[numItems];
+        for (int i = 0; i < numItems; i++) order[i] = boxed[i];
+        boolean[] masked = new boolean[numItems];
+        int[] ranked = new int[k];
+        float[] values = new float[k];
+        for (int r = 0; r < users.length; r++) {
+            for (int j = maskPtr[r]; j < maskPtr[r + 1]; j++) masked[maskCol[j]] = true;
+            int n = 0;
+            for (int i = 0; i < numItems && n < k; i++) {
+                int item = order[i];
+                if (masked[item]) continue;
+                ranked[n] = item;
+                values[n++] = itemScores[item];
+            }
+            if (n < k) {
+                int[] rest = java.util.Arrays.copyOfRange(maskCol, maskPtr[r], maskPtr[r + 1]);
+                java.util.Arrays.sort(rest);
+                for (int j = 0; j < rest.length && n < k; j++) {
+                    if (j > 0 && rest[j] == rest[j - 1]) continue;
+                    ranked[n] = rest[j];
+                    values[n++] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            for (int j = maskPtr[r]; j < maskPtr[r + 1]; j++) masked[maskCol[j]] = false;
+            sink.accept(r, users[r], ranked, values);
+        }
+    }
+
+    /** {@link #rank} of a table of ones against {@code itemScores}, on the backend. */
+    private void rankThroughKernels(float[] itemScores, Sink sink) {
+        Tensor ones = scope.floats(Math.max(1, users.length == 0 ? 1 : java.util.Arrays.stream(users).max().getAsInt() + 1), 1);
+        kernels.fill(ones, 1f);
+        Tensor h = host.floats(numItems, 1);
+        h.copyFrom(itemScores);
+        Tensor items = scope.floats(numItems, 1);
+        kernels.upload(h, items);
+        rank(ones, items, sink);
     }
 
     @Override

@@ -67,4 +67,38 @@ class ItemOnlyTest {
             assertEquals(model.asMap(), itemOnly.asMap());
         }
     }
+
+    /**
+     * {@link Ranker#rankShared} (one sort of the items, each user's first k unexcluded) against {@link Ranker#rank}
+     * (the backend's score matrix, mask and top-K) on a table of ones: the same lists, item for item, with
+     * heavy ties (five distinct values, −0 and +0 among them), users whose unexcluded items are fewer than k
+     * (the −∞ items then fill the list in index order), and repeated training pairs; and the same metrics
+     * through {@link Evaluator#evaluateShared}.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sharedScoresRankAsTheKernelsDo(Kernels k) {
+        int users = 37, items = 23, topK = 10;
+        SplittableRandom rng = new SplittableRandom(13);
+        float[] palette = {-1f, -0f, 0f, 0.5f, 2f};
+        Interactions train = EvaluatorTest.random(rng, users, items, 400); // many users see most items
+        Interactions valid = EvaluatorTest.random(rng, users, items, 60);
+        try (HostScope host = new HostScope();
+             Ranker ranker = new Ranker(k, java.util.stream.IntStream.range(0, users).toArray(), items,
+                     dev.mmgcn.data.GraphBuilder.userItems(host, users, items, train), topK, 8);
+             Evaluator e = new Evaluator(k, users, items, train, valid, new int[] {1, 5, 10})) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] scores = new float[items];
+                for (int i = 0; i < items; i++) scores[i] = palette[rng.nextInt(palette.length)];
+                Tensor ones = host.floats(users, 1), itemTable = host.floats(items, 1);
+                for (int u = 0; u < users; u++) ones.setFlat(u, 1f);
+                itemTable.copyFrom(scores);
+                int[][] want = new int[users][], got = new int[users][];
+                ranker.rank(ones, itemTable, (pos, user, ranked, v) -> want[pos] = ranked.clone());
+                ranker.rankShared(scores, (pos, user, ranked, v) -> got[pos] = ranked.clone());
+                for (int u = 0; u < users; u++) assertArrayEquals(want[u], got[u], "trial " + trial + ", user " + u);
+                assertEquals(e.evaluate(ones, itemTable).asMap(), e.evaluateShared(scores).asMap(), "trial " + trial);
+            }
+        }
+    }
 }
