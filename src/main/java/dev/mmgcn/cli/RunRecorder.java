@@ -19,8 +19,7 @@ import java.util.Map;
  * a line) — the console rows (one per validation: inside an epoch and at its end), the log; and on a
  * failure the reason into config.json and train.log, so the folder says how the run ended. The console
  * shows a validation inside an epoch at once; its metrics line and the log reach the disk with the epoch's
- * end (two atomic, synced writes per epoch rather than two per validation: on the built-in set they took
- * half a second of each epoch).
+ * end (two atomic, synced writes per epoch rather than two per validation).
  */
 final class RunRecorder {
     private final RunFolder folder;

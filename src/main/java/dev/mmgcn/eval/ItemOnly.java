@@ -13,7 +13,7 @@ import dev.mmgcn.storage.Tensor;
  *
  * <p>It is ranked by the same {@link Evaluator}, with the same masking, tie-breaking and cut-offs as the
  * model, but from one sort of the item scores ({@link Evaluator#evaluateShared}) rather than a users ×
- * items score matrix: on the built-in set the check had cost about as much as the validation itself.
+ * items score matrix (as a full ranking it had cost 0.61 s on MicroLens, at every new best and epoch end).
  */
 public final class ItemOnly implements AutoCloseable {
     private final Kernels kernels;
