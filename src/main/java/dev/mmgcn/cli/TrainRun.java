@@ -177,7 +177,7 @@ final class TrainRun {
                     EpochTable table = new EpochTable(tc.validMetric(), tc.epochs(), trainer.hasValidation());
                     table.printHeader(out);
                     recorder.saveLog();
-                    // the listener has written the validation's metrics line before the sink writes its checkpoint
+                    // the sink captures a best; the state sink writes it after the epoch's metrics lines and before last.ckpt
                     Trainer.Result result = trainer.fit(recorder.listener(table, progress), (r, m, rep) -> {
                         Properties h = header.copy().withBest(r).properties();
                         pendingBest[0] = Checkpoint.capture(m.parameters(), rep, h, trainingRecord);

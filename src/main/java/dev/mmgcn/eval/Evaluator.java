@@ -76,7 +76,7 @@ public final class Evaluator implements AutoCloseable {
     /**
      * The same metrics as {@link #evaluate} when every user scores item i as {@code itemScores[i]} (the
      * item-only check, popularity): each user's ranking is read off one sort of the items
-     * ({@link Ranker#rankShared}), not a users × items score matrix.
+     * ({@link Ranker#rankShared}), not a users × items score matrix. The scores must be finite.
      */
     public RankingMetrics evaluateShared(float[] itemScores) {
         RankingMetrics metrics = new RankingMetrics(ks);

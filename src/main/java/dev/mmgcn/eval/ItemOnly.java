@@ -35,8 +35,11 @@ public final class ItemOnly implements AutoCloseable {
     public RankingMetrics evaluate(Evaluator evaluator, Tensor users, Tensor items) {
         kernels.sumRows(users, 0f, meanUser);
         kernels.gemm(false, true, 1f / users.rows(), items, meanUser, 0f, itemScores);
-        // every user has the same scores: one sort of the items ranks them all (Evaluator.evaluateShared)
-        return evaluator.evaluateShared(lastItemScores());
+        // every user has the same scores: one sort of the items ranks them all (Evaluator.evaluateShared);
+        // scores that are not finite (parameters gone bad at an epoch's end) take the full ranking, which ranks anything
+        float[] scores = lastItemScores();
+        for (float v : scores) if (!Float.isFinite(v)) return evaluator.evaluate(ones, itemScores);
+        return evaluator.evaluateShared(scores);
     }
 
     /** The item scores of the last {@link #evaluate} call, copied to the host (for tests and export). */

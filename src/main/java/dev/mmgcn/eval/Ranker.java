@@ -119,15 +119,13 @@ public final class Ranker implements AutoCloseable {
      * (every user scores item i as itemScores[i]: the item-only check, popularity), without scoring users ×
      * items: the items are sorted once — higher score first, the lower index first on ties, as {@code topK}
      * breaks them — and each user takes the first k that are not excluded, then, if fewer than k are left,
-     * the excluded ones in index order (their −∞ ties). Scores that are not all finite go through {@link #rank}.
+     * the excluded ones in index order (their −∞ ties). The scores must be finite (a NaN has no place in
+     * that order; {@link #rank} takes any).
      */
     public void rankShared(float[] itemScores, Sink sink) {
         if (itemScores.length != numItems) throw new IllegalArgumentException(itemScores.length + " scores for " + numItems + " items");
-        for (float v : itemScores) {
-            if (!Float.isFinite(v)) {
-                rankThroughKernels(itemScores, sink);
-                return;
-            }
+        for (int i = 0; i < numItems; i++) {
+            if (!Float.isFinite(itemScores[i])) throw new IllegalArgumentException("item " + i + " scores " + itemScores[i] + ": rank it with rank()");
         }
         Integer[] boxed = new Integer[numItems];
         for (int i = 0; i < numItems; i++) boxed[i] = i;
@@ -158,17 +156,6 @@ public final class Ranker implements AutoCloseable {
             for (int j = maskPtr[r]; j < maskPtr[r + 1]; j++) masked[maskCol[j]] = false;
             sink.accept(r, users[r], ranked, values);
         }
-    }
-
-    /** {@link #rank} of a table of ones against {@code itemScores}, on the backend. */
-    private void rankThroughKernels(float[] itemScores, Sink sink) {
-        Tensor ones = scope.floats(Math.max(1, users.length == 0 ? 1 : java.util.Arrays.stream(users).max().getAsInt() + 1), 1);
-        kernels.fill(ones, 1f);
-        Tensor h = host.floats(numItems, 1);
-        h.copyFrom(itemScores);
-        Tensor items = scope.floats(numItems, 1);
-        kernels.upload(h, items);
-        rank(ones, items, sink);
     }
 
     @Override

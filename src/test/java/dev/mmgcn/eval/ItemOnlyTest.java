@@ -99,6 +99,16 @@ class ItemOnlyTest {
                 for (int u = 0; u < users; u++) assertArrayEquals(want[u], got[u], "trial " + trial + ", user " + u);
                 assertEquals(e.evaluate(ones, itemTable).asMap(), e.evaluateShared(scores).asMap(), "trial " + trial);
             }
+            // no order for a NaN: the shared path refuses it, and the check itself falls back to the full ranking
+            float[] bad = new float[items];
+            bad[3] = Float.NaN;
+            assertThrows(IllegalArgumentException.class, () -> ranker.rankShared(bad, (pos, user, ranked, v) -> { }));
+            try (ItemOnly check = new ItemOnly(k, users, items, 2)) {
+                Tensor u = host.floats(users, 2), i = host.floats(items, 2);
+                for (long x = 0; x < u.size(); x++) u.setFlat(x, 1f);
+                i.setFlat(6, Float.NaN);
+                assertEquals(e.evaluatedUsers(), check.evaluate(e, u, i).users(), "every evaluated user ranked");
+            }
         }
     }
 }
